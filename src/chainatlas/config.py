@@ -1,0 +1,67 @@
+"""Settings read from the environment — the only module that reads environment variables.
+
+Nothing is read at import time: call :func:`get_settings` when a value is needed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["DEFAULT_DB", "Settings", "get_settings"]
+
+DEFAULT_DB = "chainatlas.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime settings.
+
+    Attributes
+    ----------
+    db_path : Path
+        The DuckDB store file (``CHAINATLAS_DB``, default ``./chainatlas.duckdb``).
+    token : str | None
+        Bearer token required by write endpoints of the API (``CHAINATLAS_TOKEN``).
+    open_reads : bool
+        Whether API reads need no token (``CHAINATLAS_OPEN_READS``, default true).
+    require_realdata : bool
+        Tests that read ``../shared/data`` fail instead of skipping (``CHAINATLAS_REQUIRE_REALDATA``).
+    shared_data : Path | None
+        Folder with real public data for tests and benchmarks (``CHAINATLAS_SHARED_DATA``).
+    max_upload_mb : int
+        Largest accepted upload (``CHAINATLAS_MAX_UPLOAD_MB``, default 200).
+    max_rows : int
+        Largest accepted row count for one import (``CHAINATLAS_MAX_ROWS``, default 50,000,000).
+    """
+
+    db_path: Path
+    token: str | None
+    open_reads: bool
+    require_realdata: bool
+    shared_data: Path | None
+    max_upload_mb: int
+    max_rows: int
+
+
+def _truthy(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def get_settings(db: str | os.PathLike[str] | None = None) -> Settings:
+    """Read the settings now; ``db`` overrides ``CHAINATLAS_DB``."""
+    env = os.environ
+    db_path = Path(db) if db is not None else Path(env.get("CHAINATLAS_DB") or DEFAULT_DB)
+    shared = env.get("CHAINATLAS_SHARED_DATA")
+    return Settings(
+        db_path=db_path,
+        token=env.get("CHAINATLAS_TOKEN") or None,
+        open_reads=_truthy(env.get("CHAINATLAS_OPEN_READS"), default=True),
+        require_realdata=_truthy(env.get("CHAINATLAS_REQUIRE_REALDATA")),
+        shared_data=Path(shared) if shared else None,
+        max_upload_mb=int(env.get("CHAINATLAS_MAX_UPLOAD_MB") or 200),
+        max_rows=int(env.get("CHAINATLAS_MAX_ROWS") or 50_000_000),
+    )
