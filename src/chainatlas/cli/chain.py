@@ -1,7 +1,142 @@
-"""`chainatlas chain` commands."""
+"""`chainatlas chain` commands: map, throughput, chokepoints, tiers, import-willems."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
 import typer
 
+from chainatlas.cli._common import DatasetOpt, DbOpt, FormatOpt, OutOpt
+from chainatlas.cli._output import Format, emit
+
 app = typer.Typer(no_args_is_help=True)
+
+RegionOpt = Annotated[str | None, typer.Option(
+    "--region", help="Area: adcode(s), comma-separated; a province code covers its cities.")]
+HoursOpt = Annotated[float | None, typer.Option(
+    "--within-hours", min=0.0, help="Area: firms within H hours' travel of --of.")]
+OfOpt = Annotated[str | None, typer.Option("--of", help="Centre region code for --within-hours.")]
+DetourOpt = Annotated[float, typer.Option("--detour", min=1.0, help="Road / straight-line distance.")]
+SpeedOpt = Annotated[float, typer.Option("--speed", min=1.0, help="Travel speed, km/h.")]
+
+
+def _notes(notes: list[str]) -> None:
+    for n in notes:
+        typer.echo(f"note: {n}", err=True)
+
+
+@app.command("map")
+def map_cmd(
+    dataset: DatasetOpt,
+    region: RegionOpt = None,
+    within_hours: HoursOpt = None,
+    of: OfOpt = None,
+    chain: Annotated[str | None, typer.Option("--chain", help="Only this chain id.")] = None,
+    detour: DetourOpt = 1.2,
+    speed: SpeedOpt = 90.0,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Chain map per segment: counts, local share, LQ, HHI, anchors, status, health 0–100."""
+    from chainatlas.services.chain import MAP_COLUMNS, map_chain
+
+    res = map_chain(db, dataset, region=region, within_hours=within_hours, of=of, chain=chain,
+                    detour=detour, speed_kmh=speed)
+    if fmt is Format.table and out is None:
+        emit(res.health, fmt, title=f"chain health ({res.area['label']})")
+    emit(res, fmt, out, title=f"chain map ({res.area['label']})",
+         table=res.segments[MAP_COLUMNS] if fmt is Format.table else res.segments)
+
+
+@app.command("throughput")
+def throughput_cmd(
+    dataset: DatasetOpt,
+    segment: Annotated[str | None, typer.Option(
+        "--segment", help="Finished-product segment (default: the chain's final segment).")] = None,
+    region: RegionOpt = None,
+    within_hours: HoursOpt = None,
+    of: OfOpt = None,
+    import_outside: Annotated[bool, typer.Option(
+        "--import-outside/--area-only", help="With an area: inputs bought from outside are "
+        "available (default: blocked, the area alone).")] = False,
+    hours_per_day: Annotated[float, typer.Option(
+        "--hours-per-day", min=0.1, max=24.0, help="Working hours per day for the takt.")] = 24.0,
+    detour: DetourOpt = 1.2,
+    speed: SpeedOpt = 90.0,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Most finished units/day (LP on HiGHS over the firm network), bottlenecks and takt."""
+    from chainatlas.services.chain import throughput
+
+    res = throughput(db, dataset, segment=segment, region=region, within_hours=within_hours,
+                     of=of, import_outside=import_outside, hours_per_day=hours_per_day,
+                     detour=detour, speed_kmh=speed)
+    _notes(res.notes)
+    head = pd.DataFrame([{"segment": res.segment, "units_per_day": res.units_per_day,
+                          "segment_bound": res.segment_bound, "takt_seconds": res.takt_seconds}])
+    if fmt is Format.table and out is None:
+        emit(head, fmt, title="throughput and takt")
+        emit(res.bottleneck_firms, fmt, title="bottleneck firms (shadow price > 0)")
+    emit(res, fmt, out, title="segments per finished unit", table=res.segments)
+
+
+@app.command("chokepoints")
+def chokepoints_cmd(
+    dataset: DatasetOpt,
+    target: Annotated[str | None, typer.Option(
+        "--target", help="Firm id or segment id (default: the chain's final output).")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Most rows.")] = None,
+    foreign_threshold: Annotated[float, typer.Option(
+        "--foreign-threshold", min=0.01, max=1.0, help="Foreign share = foreign-dominated.")] = 0.5,
+    region_threshold: Annotated[float, typer.Option(
+        "--region-threshold", min=0.01, max=1.0, help="Top-region share = concentrated.")] = 0.6,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Ranked chokepoints (卡脖子) with type, dependent output share and reason."""
+    from chainatlas.services.chain import top_chokepoints
+
+    res = top_chokepoints(db, dataset, target, limit=limit, foreign_threshold=foreign_threshold,
+                          region_threshold=region_threshold)
+    table = res.table
+    if fmt is Format.table:
+        table = table[["rank", "type", "kind", "id", "name", "share", "firms_lost", "reason_zh"]]
+    emit(res, fmt, out, title="chokepoints 卡脖子", table=table)
+
+
+@app.command("tiers")
+def tiers_cmd(
+    dataset: DatasetOpt,
+    firm: Annotated[str, typer.Option("--firm", help="Focal firm id.")],
+    depth: Annotated[int, typer.Option("--depth", "-k", min=1, help="Deepest tier.")] = 3,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Tier-1..K suppliers of a firm with region and segment."""
+    from chainatlas.services.chain import tiers
+
+    emit(tiers(db, dataset, firm, depth), fmt, out, title=f"suppliers of {firm}")
+
+
+@app.command("import-willems")
+def import_willems_cmd(
+    file: Annotated[Path, typer.Argument(help="A Willems (2008) chain CSV.")],
+    dataset: DatasetOpt,
+    mode: Annotated[str, typer.Option("--mode", help="append or replace.")] = "append",
+    chain: Annotated[str | None, typer.Option("--chain", help="Chain id (default: file name).")] = None,
+    prefix: Annotated[str, typer.Option("--prefix", help="Prefix for stage ids.")] = "",
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Import a Willems supply-chain file: stages → firms and segments, up_stages → links + BOM."""
+    from chainatlas.services.chain import import_willems
+
+    report = import_willems(db, dataset, file, mode=mode, chain=chain, prefix=prefix)
+    emit(report.to_frame(), fmt, title=f"imported {file.name} into {dataset}")

@@ -1,7 +1,201 @@
-"""`chainatlas cluster` commands."""
+"""`chainatlas cluster` commands: complexity, measures, shift-share, circle, scorecard."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from chainatlas.cli._common import DbOpt, FormatOpt, OutOpt
+from chainatlas.cli._output import Format, emit
+
 app = typer.Typer(no_args_is_help=True)
+
+
+class Presence(StrEnum):
+    binary = "binary"
+    continuous = "continuous"
+
+
+class PciScale(StrEnum):
+    eci_moments = "eci-moments"
+    own = "own"
+
+
+class Precision(StrEnum):
+    double = "double"
+    single = "single"
+
+
+class Value(StrEnum):
+    output_value = "output_value"
+    capacity = "capacity"
+    firms = "firms"
+    employees = "employees"
+
+
+class Mode(StrEnum):
+    road = "road"
+    rail = "rail"
+
+
+class ComplexityLevel(StrEnum):
+    region = "region"
+    activity = "activity"
+    cell = "cell"
+
+
+class MeasureLevel(StrEnum):
+    regions = "regions"
+    industries = "industries"
+    lq = "lq"
+
+
+class CircleLevel(StrEnum):
+    segments = "segments"
+    regions = "regions"
+
+
+ValueOpt = Annotated[Value, typer.Option("--value", help="What a region × segment cell counts "
+                                         "(output value 万元, capacity, firm count, employees).")]
+ChainOpt = Annotated[str | None, typer.Option("--chain", help="Restrict to one chain's segments.")]
+
+
+@app.command("complexity")
+def complexity(
+    matrix: Annotated[Path | None, typer.Option(
+        "--matrix", help="CSV: first column region labels, one column per activity, values ≥ 0 "
+        "(or long columns location, activity, value).")] = None,
+    dataset: Annotated[str | None, typer.Option(
+        "--dataset", "-d", help="Use a dataset's region × segment output instead of --matrix.")]
+    = None,
+    db: DbOpt = None,
+    value: ValueOpt = Value.output_value,
+    presence: Annotated[Presence, typer.Option(
+        "--presence", help="binary: M = [RCA ≥ threshold]; continuous: M = RCA/(1+RCA).")]
+    = Presence.binary,
+    threshold: Annotated[float, typer.Option("--threshold", help="RCA cut-off.")] = 1.0,
+    pci_scale: Annotated[PciScale, typer.Option(
+        "--pci-scale", help="Standardise PCI with ECI's moments (py-ecomplexity) or its own.")]
+    = PciScale.eci_moments,
+    exclude_self: Annotated[bool, typer.Option(
+        "--exclude-self", help="Leave φ_pp out of density, distance and COG.")] = False,
+    precision: Annotated[Precision, typer.Option(
+        "--precision", help="single: float32 products (faster on large matrices).")]
+    = Precision.double,
+    level: Annotated[ComplexityLevel, typer.Option(
+        "--level", help="Rows shown by --format table/csv.")] = ComplexityLevel.region,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """ECI, PCI, density, distance, COI and COG (one eigenvector, ECI rising with diversity)."""
+    from chainatlas.exceptions import InputError
+    from chainatlas.services import cluster as svc
+
+    opts = dict(presence=presence.value, threshold=threshold,
+                pci_scale=pci_scale.value.replace("-", "_"), include_self=not exclude_self,
+                precision=precision.value)
+    if (matrix is None) == (dataset is None):
+        raise InputError("give either --matrix CSV or --dataset NAME")
+    if matrix is not None:
+        res = svc.complexity_from_csv(matrix, **opts)
+    else:
+        assert dataset is not None
+        res = svc.dataset_complexity(db, dataset, value=value.value, **opts)
+    frame = {"region": res.location_frame, "activity": res.activity_frame,
+             "cell": res.cell_frame}[level.value]()
+    emit(res.to_dict() if fmt is Format.json else frame, fmt, out,
+         title=f"economic complexity (λ₂ = {res.eigenvalue:.4f})", table=frame)
+
+
+@app.command("measures")
+def measures(
+    dataset: Annotated[str | None, typer.Option("--dataset", "-d", help="Dataset name.")] = None,
+    matrix: Annotated[Path | None, typer.Option("--matrix", help="Region × industry CSV.")] = None,
+    db: DbOpt = None,
+    value: ValueOpt = Value.output_value,
+    chain: ChainOpt = None,
+    level: Annotated[MeasureLevel, typer.Option(
+        "--level", help="regions: Krugman/Hoover/HHI; industries: Hoover localisation and "
+        "Ellison–Glaeser γ; lq: location quotients.")] = MeasureLevel.regions,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Location quotients, Krugman, Hoover, Herfindahl and Ellison–Glaeser agglomeration."""
+    from chainatlas.services import cluster as svc
+
+    res = svc.measures(db, dataset, matrix=matrix, value=value.value, chain=chain)
+    frame = res[level.value]
+    emit(res if fmt is Format.json else frame, fmt, out, title=f"cluster measures: {level.value}",
+         table=frame)
+
+
+@app.command("shift-share")
+def shift_share(
+    start: Annotated[Path, typer.Option("--start", help="Region × industry CSV, start year.")],
+    end: Annotated[Path, typer.Option("--end", help="Region × industry CSV, end year.")],
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Shift-share: national share, industry mix and regional shift of each region's change."""
+    from chainatlas.services import cluster as svc
+
+    frame = svc.shift_share_from_csv(start, end)
+    emit(frame, fmt, out, title=f"shift-share (national growth {frame.attrs['national_growth']:.2%})")
+
+
+@app.command("circle")
+def circle(
+    dataset: Annotated[str, typer.Option("--dataset", "-d", help="Dataset name.")],
+    of: Annotated[str, typer.Option("--of", help="Region code of the site, e.g. 310000.")],
+    hours: Annotated[float, typer.Option("--hours", min=0.0, help="Radius in hours.")] = 4.0,
+    mode: Annotated[Mode, typer.Option("--mode", help="road (1.2 × great-circle, 90 km/h) or "
+                                       "rail (1.25 ×, 200 km/h, +0.5 h).")] = Mode.road,
+    times: Annotated[Path | None, typer.Option(
+        "--times", help="CSV of travel hours (square by region code, or origin,destination,hours)"
+        " overriding the computed ones.")] = None,
+    chain: ChainOpt = None,
+    value: ValueOpt = Value.output_value,
+    level: Annotated[CircleLevel, typer.Option("--level", help="Rows shown by table/csv.")]
+    = CircleLevel.segments,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Share of a chain's production and of the site's purchases within N hours (N小时产业圈)."""
+    from chainatlas.services import cluster as svc
+
+    res = svc.circle(db, dataset, of, hours, mode=mode.value, times=times, chain=chain,
+                     value=value.value)
+    frame = res.segments if level is CircleLevel.segments else res.regions
+    src = res.sourcing["share_within"]
+    title = (f"{res.site_name} {res.hours:g}-hour {res.mode} circle: {res.share_within:.0%} of "
+             f"chain output, {res.segments_covered}/{res.segments_total} segments covered"
+             + ("" if src is None else f", {src:.0%} of the site's purchases"))
+    emit(res.to_dict() if fmt is Format.json else frame, fmt, out, title=title, table=frame)
+
+
+@app.command("scorecard")
+def scorecard(
+    dataset: Annotated[str, typer.Option("--dataset", "-d", help="Dataset name.")],
+    region: Annotated[str | None, typer.Option(
+        "--region", help="Region code (default: the one with cluster indicators).")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Year (default latest).")] = None,
+    threshold: Annotated[float, typer.Option(
+        "--threshold", help="Size class threshold in yuan (default one trillion).")] = 1e12,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Cluster scorecard: each cluster's size and share of GDP, clusters above a size."""
+    from chainatlas.services import cluster as svc
+
+    res = svc.scorecard(db, dataset, region, year=year, threshold_yuan=threshold)
+    s = res.summary
+    share = "n/a" if s["share_of_gdp"] is None else f"{s['share_of_gdp']:.1%}"
+    title = (f"{res.region} {res.year}: {s['clusters']} clusters = {share} of GDP; "
+             f"{s['above_threshold']} with {s['size_quantity']} ≥ {s['threshold']:,.0f} {res.unit}")
+    emit(res.to_dict() if fmt is Format.json else res.clusters, fmt, out, title=title,
+         table=res.clusters)

@@ -1,9 +1,179 @@
-"""Data commands: demo, import, export, datasets, template, generate."""
+"""Data commands: ``import``, ``export``, ``datasets list|show|delete`` and ``template``.
+
+Thin: each command calls :mod:`chainatlas.services.datasets` and prints the result.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
 import typer
+
+from chainatlas.cli._common import DatasetOpt, DbOpt, FormatOpt, OutOpt
+from chainatlas.cli._output import Format, emit
+
+__all__ = ["register"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _exits_cleanly(func: _F) -> _F:
+    """Print a :class:`ChainAtlasError` as ``error: …`` on stderr and exit 1, no traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from chainatlas.exceptions import ChainAtlasError
+
+        try:
+            return func(*args, **kwargs)
+        except ChainAtlasError as err:
+            typer.echo(f"error: {err.message}", err=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class ImportMode(StrEnum):
+    append = "append"
+    replace = "replace"
+
+
+class FileFormat(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+    xlsx = "xlsx"
+
+
+class TemplateFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+datasets_app = typer.Typer(help="List, show and delete datasets in the store.",
+                           no_args_is_help=True)
+
+
+def _warn(warnings: list[object]) -> None:
+    for w in warnings:
+        typer.echo(f"warning: {w}", err=True)
+
+
+def import_cmd(
+    table: Annotated[str, typer.Argument(help="Table to import into (e.g. firms, supply_links), "
+                                              "or 'all' with a folder of <table>.<ext> files.")],
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8/BOM/GBK), .xlsx, .parquet or .json "
+                                             "file, or a folder with TABLE=all.")],
+    dataset: DatasetOpt,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Excel sheet to read.")] = None,
+    mode: Annotated[ImportMode, typer.Option("--mode", help="Append rows or replace the table.")
+                    ] = ImportMode.append,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Import a file into a table of a dataset: validated whole, then written in one transaction.
+
+    Headers may be Chinese or English; regions may be adcodes, ISO-3 codes or Chinese place
+    names. On bad input nothing is written and up to 20 problems are listed (exit code 1).
+    """
+    from chainatlas.services import datasets as svc
+
+    if table == "all":
+        report = svc.import_directory(db, dataset, file, mode=mode.value)
+    else:
+        report = svc.import_file(db, dataset, table, file, sheet=sheet, mode=mode.value)
+    _warn(list(report.warnings))
+    emit(report.to_dict(), fmt, out, title=f"imported into '{dataset}' (version {report.version})",
+         table=report.to_frame())
+
+
+def export_cmd(
+    dataset: DatasetOpt,
+    to: Annotated[Path, typer.Option("--to", help="Folder to write <table>.<format> files to.")],
+    fmt: Annotated[FileFormat, typer.Option("--format", "-f", help="File format.")
+                   ] = FileFormat.csv,
+    db: DbOpt = None,
+) -> None:
+    """Export every non-empty table of a dataset to a folder (imports back unchanged)."""
+    from chainatlas.services import datasets as svc
+
+    paths = svc.export_dataset(db, dataset, to, fmt.value)
+    for p in paths:
+        typer.echo(str(p))
+
+
+def template_cmd(
+    table: Annotated[str, typer.Argument(help="Table to make a template for (e.g. firms).")],
+    lang: Annotated[Lang, typer.Option("--lang", help="Header language.")] = Lang.zh,
+    fmt: Annotated[TemplateFormat | None, typer.Option(
+        "--format", "-f", help="File format (default: from --out's suffix, else csv).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write.")] = None,
+) -> None:
+    """Write an empty template for a table: headers in Chinese or English and one example row."""
+    from chainatlas.services import datasets as svc
+
+    kind = fmt.value if fmt is not None else None
+    path = svc.template(table, lang.value, out, kind)
+    typer.echo(str(path))
+
+
+@datasets_app.command("list")
+@_exits_cleanly
+def datasets_list(db: DbOpt = None, fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
+    """List the datasets in the store with their row counts."""
+    from chainatlas.services import datasets as svc
+
+    emit(svc.list_datasets(db), fmt, out, title="datasets")
+
+
+@datasets_app.command("show")
+@_exits_cleanly
+def datasets_show(
+    name: Annotated[str, typer.Argument(help="Dataset name.")],
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Show one dataset: version, dates, rows per table and stored frames."""
+    import pandas as pd
+
+    from chainatlas.services import datasets as svc
+
+    summary = svc.dataset_summary(db, name)
+    table = pd.DataFrame({"table": list(summary["tables"]),
+                          "rows": list(summary["tables"].values())})
+    emit(summary, fmt, out, title=f"{name} (version {summary['version']}, "
+                                  f"updated {summary['updated_at']})", table=table)
+
+
+@datasets_app.command("delete")
+@_exits_cleanly
+def datasets_delete(
+    name: Annotated[str, typer.Argument(help="Dataset name.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Delete a dataset with all its tables and frames."""
+    from chainatlas.services import datasets as svc
+
+    if not yes:
+        typer.confirm(f"Delete dataset '{name}' and all its tables?", abort=True, err=True)
+    svc.delete_dataset(db, name)
+    typer.echo(f"deleted {name}", err=True)
 
 
 def register(app: typer.Typer) -> None:
     """Add the data commands to ``app``."""
+    app.command("import")(_exits_cleanly(import_cmd))
+    app.command("export")(_exits_cleanly(export_cmd))
+    app.command("template")(_exits_cleanly(template_cmd))
+    app.add_typer(datasets_app, name="datasets")

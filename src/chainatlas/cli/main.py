@@ -58,6 +58,8 @@ def _register() -> None:
     )
 
     data.register(app)
+    from chainatlas.cli import demo as demo_cli
+    demo_cli.register(app)
     app.add_typer(chain.app, name="chain", help="Chain map, throughput and chokepoints (产业链图谱·卡脖子).")
     app.add_typer(stress.app, name="stress", help="Stress tests over time, TTS/TTR, sweeps (韧性).")
     app.add_typer(io.app, name="io", help="Input-output economics.")

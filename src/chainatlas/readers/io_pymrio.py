@@ -1,0 +1,98 @@
+"""Multi-regional IO tables through pymrio's parsers (OECD ICIO, WIOD, EXIOBASE 3, Eora26, GLORIA).
+
+Files are given by path (as downloaded by the user); nothing is downloaded here. The parsed
+``pymrio.IOSystem`` is converted to an :class:`IOTable`: ``Z`` and ``Y`` as parsed, ``x`` from
+:math:`Zi + Yi` when the parser leaves it empty, value added as the closing row
+:math:`x' - i'Z` (published MRIOs put taxes, international margins and discrepancies in different
+places; the closing row keeps both balance identities exact), and the first extension whose name
+looks like factor inputs / value added as satellite rows ``F``. Industries with zero output are
+kept with zero coefficients (common in Eora and EXIOBASE).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from chainatlas._types import PathArg
+from chainatlas.exceptions import DataNotFound, InputError
+from chainatlas.model.iotable import IOTable
+
+__all__ = ["LAYOUTS", "read_mrio", "table_from_pymrio"]
+
+#: layout name → pymrio parser name
+LAYOUTS = {"oecd": "parse_oecd", "wiod": "parse_wiod", "exiobase3": "parse_exiobase3",
+           "eora26": "parse_eora26", "gloria": "parse_gloria"}
+
+_VA_NAMES = ("factor_inputs", "factor inputs", "va", "value added", "value_added",
+             "satellite accounts", "satellite")
+
+
+def table_from_pymrio(io: Any, *, name: str = "", unit: str = "", check: bool = True,
+                      rtol: float = 1e-4, atol: float = 1.0) -> IOTable:
+    """Convert a pymrio ``IOSystem`` (with ``Z`` and ``Y`` set) to an :class:`IOTable`."""
+    if getattr(io, "Z", None) is None or getattr(io, "Y", None) is None:
+        raise InputError("the IO system has no Z or Y (parse or calculate it first)")
+    Zf, Yf = io.Z, io.Y
+    Z = Zf.to_numpy(dtype=np.float64)
+    Y = Yf.reindex(Zf.index).to_numpy(dtype=np.float64)
+    x_frame = getattr(io, "x", None)
+    x = (Z.sum(axis=1) + Y.sum(axis=1)) if x_frame is None else \
+        x_frame.reindex(Zf.index).to_numpy(dtype=np.float64).reshape(-1)
+    idx = Zf.index
+    if getattr(idx, "nlevels", 1) >= 2:
+        regions = [str(v) for v in idx.get_level_values(0)]
+        sectors = [str(v) for v in idx.get_level_values(1)]
+    else:
+        regions, sectors = [], [str(v) for v in idx]
+    ycols = Yf.columns
+    fd_labels = ["/".join(str(p) for p in c) if isinstance(c, tuple) else str(c) for c in ycols]
+    F = None
+    f_labels: list[str] = []
+    for ext_name in list(io.get_extensions()):
+        if str(ext_name).lower() in _VA_NAMES:
+            ext = getattr(io, ext_name)
+            if getattr(ext, "F", None) is not None:
+                F = ext.F.reindex(columns=Zf.columns).fillna(0.0).to_numpy(dtype=np.float64)
+                f_labels = ["/".join(map(str, r)) if isinstance(r, tuple) else str(r)
+                            for r in ext.F.index]
+                break
+    V = (x - Z.sum(axis=0))[None, :]
+    table = IOTable(Z=Z, Y=Y, V=V, x=x, sectors=sectors, regions=regions, fd_labels=fd_labels,
+                    va_labels=["value_added (closing row)"], F=F, f_labels=f_labels,
+                    unit=unit or str(getattr(getattr(io, "meta", None), "unit", "") or ""),
+                    name=name or str(getattr(io, "name", "") or ""))
+    if check:
+        table.check(rtol=rtol, atol=atol, allow_zero_output=True,
+                    allow_negative=True, source=name or "MRIO")
+    return table
+
+
+def read_mrio(path: PathArg, layout: str, *, year: int | None = None, check: bool = True,
+              **parser_kwargs: Any) -> IOTable:
+    """Parse an MRIO file or folder with pymrio and convert it.
+
+    Parameters
+    ----------
+    path : the downloaded file/folder (zip archives are accepted where pymrio accepts them).
+    layout : one of :data:`LAYOUTS` (``oecd``, ``wiod``, ``exiobase3``, ``eora26``, ``gloria``).
+    year : the table year, for parsers that need it.
+    """
+    if layout not in LAYOUTS:
+        raise InputError(f"unknown MRIO layout {layout!r}; expected one of {sorted(LAYOUTS)}")
+    p = Path(path)
+    if not p.exists():
+        raise DataNotFound(f"MRIO source not found: {p}")
+    import pymrio
+
+    parser = getattr(pymrio, LAYOUTS[layout])
+    kwargs = dict(parser_kwargs)
+    if year is not None and layout != "exiobase3":
+        kwargs["year"] = year
+    try:
+        io = parser(p, **kwargs)
+    except (ValueError, KeyError, OSError, IndexError) as err:
+        raise InputError(f"{p}: pymrio could not parse it as {layout}: {err}") from err
+    return table_from_pymrio(io, name=f"{layout}:{p.name}", check=check)

@@ -1,0 +1,289 @@
+"""Input-output use cases: load a table (file, stored dataset or the built-in demo), analyse it,
+run a shock, store it.
+
+The CLI (`chainatlas io analyze|shock|store`) and other adapters call these functions; the
+analyses themselves live in :mod:`chainatlas.ioa`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from chainatlas._types import PathArg
+from chainatlas.exceptions import DataNotFound, InputError
+from chainatlas.ioa import (
+    LeontiefSolver,
+    allocation_coefficients,
+    analyze_table,
+    diim,
+    ghosh_supply_shock,
+    iim_demand,
+    iim_supply,
+    leontief_demand_shock,
+    mixed_model,
+    resilience_from_recovery,
+    technical_coefficients,
+)
+from chainatlas.ioa.ario import ARIOEvent, ARIOModel
+from chainatlas.model.dataset import Dataset
+from chainatlas.model.iotable import IOTable
+
+__all__ = [
+    "DEMO_TABLE",
+    "LAYOUTS",
+    "SHOCK_MODELS",
+    "analyze",
+    "demo_section",
+    "demo_table",
+    "load_io_table",
+    "load_stored_table",
+    "read_shock_csv",
+    "run_shock",
+    "store_io_table",
+]
+
+#: File layouts understood by :func:`load_io_table`.
+LAYOUTS = ("simple", "nbs", "bea", "oecd", "wiod", "exiobase3", "eora26", "gloria")
+#: Shock models understood by :func:`run_shock`.
+SHOCK_MODELS = ("leontief", "ghosh", "mixed", "iim", "diim", "ario")
+#: Package file of the built-in demo table (China 2020 aggregated to 12 sectors, 100 million CNY).
+DEMO_TABLE = "china_2020_12sector.csv"
+_FRAME_PREFIX = "io_table:"
+
+
+# ---------------------------------------------------------------------------- loading
+def load_io_table(path: PathArg, layout: str = "simple", *, year: int | None = None) -> IOTable:
+    """Read an IO table from ``path`` in ``layout`` (see :data:`LAYOUTS`); checks run on load."""
+    if layout == "simple":
+        from chainatlas.readers.io_simple import read_simple
+
+        return read_simple(path)
+    if layout == "nbs":
+        from chainatlas.readers.io_nbs import read_nbs
+
+        return read_nbs(path)
+    if layout == "bea":
+        from chainatlas.readers.io_bea import read_bea
+
+        return read_bea(path)
+    if layout in LAYOUTS:
+        from chainatlas.readers.io_pymrio import read_mrio
+
+        return read_mrio(path, layout, year=year)
+    raise InputError(f"unknown IO layout {layout!r}; expected one of {', '.join(LAYOUTS)}")
+
+
+def demo_table() -> IOTable:
+    """The built-in 12-sector table: China's 2020 NBS IO table aggregated (100 million CNY).
+
+    Source: National Bureau of Statistics of China, *2020 Input-Output Table of China* (42
+    sectors, non-competitive imports), aggregated to 12 sectors and rounded to 100 million CNY;
+    imported intermediate inputs are a primary-input row.
+    """
+    from chainatlas.readers.io_simple import read_simple
+
+    ref = resources.files("chainatlas.ioa").joinpath("data", DEMO_TABLE)
+    with resources.as_file(ref) as path:
+        table = read_simple(path, unit="100 million CNY")
+    table.name = "china-2020-12"
+    return table
+
+
+@contextmanager
+def _open(db: PathArg | None, read_only: bool) -> Iterator[Any]:
+    from chainatlas.services.datasets import open_store
+
+    store = open_store(db, read_only=read_only)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def load_stored_table(db: PathArg | None, dataset: str, table_name: str) -> IOTable:
+    """The IO table ``table_name`` stored with ``dataset`` (a long frame, see ``IOTable.to_long``)."""
+    with _open(db, read_only=True) as store:
+        key = _FRAME_PREFIX + table_name
+        if key not in store.list_frames(dataset):
+            have = [k[len(_FRAME_PREFIX):] for k in store.list_frames(dataset)
+                    if k.startswith(_FRAME_PREFIX)]
+            raise DataNotFound(f"dataset {dataset!r} has no IO table {table_name!r}; "
+                               f"stored IO tables: {have or 'none'}")
+        frame = store.read_frame(dataset, key)
+    table = IOTable.from_long(frame, name=table_name)
+    table.check(allow_zero_output=True, allow_negative=True, source=f"{dataset}/{table_name}")
+    return table
+
+
+def store_io_table(db: PathArg | None, dataset: str, table_name: str, table: IOTable) -> int:
+    """Store ``table`` with ``dataset`` under ``table_name``; returns the number of long rows."""
+    frame = table.to_long()
+    with _open(db, read_only=False) as store:
+        if not store.has_dataset(dataset):
+            store.create_dataset(dataset)
+        store.write_frame(dataset, _FRAME_PREFIX + table_name, frame)
+    return len(frame)
+
+
+def resolve_table(*, path: PathArg | None = None, layout: str = "simple",
+                  db: PathArg | None = None, dataset: str | None = None,
+                  table_name: str | None = None, year: int | None = None) -> IOTable:
+    """A table from a file (``path`` + ``layout``), a store (``dataset`` + ``table_name``) or,
+    with neither, the built-in demo table."""
+    if path is not None and dataset is not None:
+        raise InputError("give either a table file or a stored dataset, not both")
+    if path is not None:
+        return load_io_table(path, layout, year=year)
+    if dataset is not None:
+        if not table_name:
+            raise InputError("--table-name is needed with --dataset")
+        return load_stored_table(db, dataset, table_name)
+    return demo_table()
+
+
+# ---------------------------------------------------------------------------- analysis
+def analyze(table: IOTable, *, forward: Literal["ghosh", "leontief"] = "ghosh",
+            extraction: bool = True) -> dict[str, Any]:
+    """Multipliers, linkages, key sectors and HEM for ``table`` (the ``io analyze`` JSON)."""
+    return analyze_table(table, forward=forward, extraction=extraction).to_dict()
+
+
+def read_shock_csv(path: PathArg, table: IOTable, *, column: str = "value") -> np.ndarray:
+    """A per-industry vector from a CSV with ``sector`` (and ``region`` for MRIOs) and ``column``.
+
+    Sectors not listed get 0; unknown labels raise :class:`InputError` naming them.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise DataNotFound(f"shock file not found: {p}")
+    try:
+        frame = pd.read_csv(p, dtype={"sector": str, "region": str})
+    except (ValueError, OSError) as err:
+        raise InputError(f"{p}: cannot read shock CSV: {err}") from err
+    return shock_vector(frame, table, column=column, source=str(p))
+
+
+def shock_vector(frame: pd.DataFrame, table: IOTable, *, column: str = "value",
+                 source: str = "shock") -> np.ndarray:
+    """Like :func:`read_shock_csv` for a frame already in memory."""
+    if "sector" not in frame.columns or column not in frame.columns:
+        raise InputError(f"{source}: needs columns 'sector' and {column!r}")
+    keys = list(zip(table.regions, table.sectors, strict=True))
+    pos: dict[tuple[str, str], int] = {k: i for i, k in enumerate(keys)}
+    by_label = {lab: i for i, lab in enumerate(table.labels)}
+    out = np.zeros(table.n)
+    values = pd.to_numeric(frame[column], errors="coerce")
+    for row, (sector, value) in enumerate(zip(frame["sector"], values, strict=True), start=2):
+        region = str(frame["region"].iloc[row - 2]) if "region" in frame.columns else ""
+        region = "" if region == "nan" else region
+        i = pos.get((region, str(sector)), by_label.get(str(sector), -1))
+        if i < 0 and not table.is_multiregional:
+            i = pos.get(("", str(sector)), -1)
+        if i < 0:
+            raise InputError(f"{source}: row {row}: unknown sector {sector!r}"
+                             f"{f' in region {region!r}' if region else ''}")
+        if not np.isfinite(value):
+            raise InputError(f"{source}: row {row}, column {column!r}: not a number")
+        out[i] += float(value)
+    return out
+
+
+def run_shock(table: IOTable, model: str, values: np.ndarray, *, side: str = "demand",
+              steps: int = 365, recovery_days: float | np.ndarray = 90.0, lam: float = 0.01,
+              event_kind: str = "recovery", occurrence: int = 1, duration: int = 1,
+              recovery_tau: int = 90, rebuilding_sectors: Mapping[str, float] | None = None,
+              rebuild_tau: int | None = None, fixed_mask: np.ndarray | None = None
+              ) -> dict[str, Any]:
+    """Run one shock model on ``table`` with the per-industry input ``values``.
+
+    Meaning of ``values`` (table units per year unless said otherwise):
+
+    * ``leontief``: change of final demand Δf → Δx = LΔf;
+    * ``ghosh``: change of primary inputs Δv → Δx' = Δv'G;
+    * ``mixed``: fixed output x̄ for the industries in ``fixed_mask`` (others keep final demand);
+    * ``iim``: loss of final demand (``side="demand"``) or of primary inputs (``"supply"``);
+    * ``diim``: initial inoperability q(0) (shares in [0, 1]); resilience from ``recovery_days``;
+    * ``ario``: capital destroyed (table units) for ``event_kind`` recovery/rebuild, or capacity
+      share lost for ``arbitrary``.
+    """
+    labels = table.labels
+    if model == "leontief":
+        return leontief_demand_shock(LeontiefSolver.from_table(table), values, labels).to_dict()
+    if model == "ghosh":
+        return ghosh_supply_shock(LeontiefSolver.from_table(table), values, labels).to_dict()
+    if model == "iim":
+        solver = LeontiefSolver.from_table(table)
+        if side == "demand":
+            return iim_demand(solver, values, labels).to_dict()
+        if side == "supply":
+            return iim_supply(solver, values, labels).to_dict()
+        raise InputError(f"side must be 'demand' or 'supply', got {side!r}")
+    if model == "mixed":
+        mask = fixed_mask if fixed_mask is not None else values != 0
+        if not mask.any():
+            raise InputError("the mixed model needs at least one sector with fixed output")
+        A = technical_coefficients(table.Z, table.x)
+        return mixed_model(A, table.f, mask, values[mask], x=table.x, labels=labels).to_dict()
+    if model == "diim":
+        if (values < 0).any() or (values > 1).any():
+            raise InputError("DIIM initial inoperability must lie in [0, 1]")
+        B = allocation_coefficients(table.Z, table.x)
+        k = resilience_from_recovery(np.broadcast_to(recovery_days, (table.n,)), np.diag(B), lam)
+        k = np.minimum(k, 1.0)
+        res = diim(B, k, values, steps, x=table.x, labels=labels)
+        final = res.q_[-1]
+        return {"model": "diim", "changes": "initial inoperability q(0) (share of output lost)",
+                "steps": steps, "cumulative_loss": res.cumulative_loss_,
+                "sectors": [{"sector": s, "q0": float(a), "q_end": float(b), "resilience": float(c)}
+                            for s, a, b, c in zip(labels, values, final, k, strict=True)],
+                "loss_per_step": res.loss_.tolist()}
+    if model == "ario":
+        event = ARIOEvent(values, kind=event_kind, occurrence=occurrence,  # type: ignore[arg-type]
+                          duration=duration, recovery_tau=recovery_tau,
+                          rebuilding_sectors=rebuilding_sectors, rebuild_tau=rebuild_tau)
+        out = ARIOModel().simulate(table, [event], steps).to_dict()
+        out["model"] = "ario"
+        out["changes"] = ("capital destroyed (table units)" if event_kind != "arbitrary"
+                          else "share of capacity lost")
+        return out
+    raise InputError(f"unknown shock model {model!r}; expected one of {', '.join(SHOCK_MODELS)}")
+
+
+# ---------------------------------------------------------------------------- demo
+def demo_section(ds: Dataset) -> list[tuple[str, pd.DataFrame]]:
+    """IO tables for ``chainatlas demo``: key sectors, extraction and two shocks on the built-in
+    12-sector China 2020 table (the firm dataset ``ds`` is not needed for table-level IO)."""
+    del ds
+    table = demo_table()
+    res = analyze_table(table)
+    fr = res.to_frame()
+    key = fr[["sector", "output_multiplier", "backward_linkage", "forward_linkage",
+              "key_class"]].sort_values("backward_linkage", ascending=False)
+    hem = fr[["sector", "hem_backward", "hem_forward", "hem_total", "hem_total_share"]] \
+        .sort_values("hem_total", ascending=False).head(6)
+    labels = table.labels
+    elec = next(i for i, s in enumerate(labels) if s.startswith("Electrical"))
+    loss = np.zeros(table.n)
+    loss[elec] = 0.10 * table.Y[elec, table.fd_labels.index("exports")]
+    iim = iim_demand(LeontiefSolver.from_table(table), loss, labels).to_frame()
+    iim = iim.sort_values("inoperability", ascending=False).head(6)
+    iim = iim.rename(columns={"delta_x": "output_lost"})
+    capital = 4.0 * table.value_added
+    impact = np.zeros(table.n)
+    impact[elec] = 0.2 * capital[elec]
+    ario = ARIOModel().simulate(table, [ARIOEvent(impact, occurrence=1, duration=10,
+                                                  recovery_tau=90)], 240)
+    summ = ario.summary().sort_values("min_relative_production").head(6)
+    return [
+        ("IO · key sectors, China 2020 (12 sectors, Rasmussen linkages)", key),
+        ("IO · hypothetical extraction: output lost without the sector (100 million CNY)", hem),
+        ("IO · inoperability of a 10% fall in electrical & electronics exports", iim),
+        ("IO · ARIO: 20% capital loss in electrical & electronics, 90-day recovery", summ),
+    ]

@@ -1,0 +1,241 @@
+"""Technology matching use cases: 挂链, research results for needs, firms for a result.
+
+The matching index (BM25 postings of segments, assets and needs) is kept in the store as auxiliary
+frames under ``matching/…`` so that a query does not re-tokenise the collections. The stored index
+records the dataset version and a fingerprint of the text pipeline; it is rebuilt when either
+changes. Dense vectors are not stored: they are recomputed when a model is given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from chainatlas.exceptions import ChainAtlasError, DataNotFound, InputError, ModelError
+from chainatlas.matching import (
+    Classification,
+    FirmMatches,
+    MatchingEngine,
+    ModelUnavailable,
+    NeedMatches,
+    classify_texts,
+    load_embedder,
+    match_firms,
+    match_needs,
+)
+from chainatlas.matching.corpus import asset_texts
+from chainatlas.matching.engine import INDEX_FORMAT
+from chainatlas.matching.text import pipeline_fingerprint
+from chainatlas.model.dataset import Dataset
+
+__all__ = [
+    "build_index",
+    "classify",
+    "demo_section",
+    "engine_for",
+    "firms_for_asset",
+    "results_for_needs",
+    "travel_hours",
+]
+
+_PREFIX = "matching/"
+
+#: Road detour factor over the great-circle distance and mean door-to-door speed (km/h) used for
+#: "hours away" when no better travel-time source is available.
+DETOUR = 1.3
+SPEED_KMH = 80.0
+
+
+def travel_hours(ds: Dataset) -> Callable[[str, str], float | None]:
+    """``hours(a, b)``: great-circle km between two regions × :data:`DETOUR` / :data:`SPEED_KMH`.
+
+    Regions without coordinates give ``None``. Haversine distance on a sphere of radius 6371 km.
+    """
+    reg = ds.regions
+    pos = {str(c): (float(lo), float(la))
+           for c, lo, la in zip(reg["code"], reg["lon"], reg["lat"], strict=True)
+           if pd.notna(lo) and pd.notna(la)}
+
+    def hours(a: str, b: str) -> float | None:
+        pa, pb = pos.get(str(a)), pos.get(str(b))
+        if pa is None or pb is None:
+            return None
+        lon1, lat1, lon2, lat2 = map(math.radians, (*pa, *pb))
+        h = (math.sin((lat2 - lat1) / 2) ** 2
+             + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+        km = 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+        return round(km * DETOUR / SPEED_KMH, 2)
+
+    return hours
+
+
+def _fingerprint(ds: Dataset) -> str:
+    payload = json.dumps({"format": INDEX_FORMAT, "pipeline": pipeline_fingerprint(),
+                          "version": ds.meta.get("version")}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def _load_stored(store: Any, ds: Dataset) -> MatchingEngine | None:
+    try:
+        keys = [k for k in store.list_frames(ds.name) if k.startswith(_PREFIX)]
+        if _PREFIX + "fingerprint" not in keys:
+            return None
+        fp = store.read_frame(ds.name, _PREFIX + "fingerprint")["fingerprint"].iloc[0]
+        if fp != _fingerprint(ds):
+            return None
+        frames = {k[len(_PREFIX):]: store.read_frame(ds.name, k) for k in keys
+                  if k != _PREFIX + "fingerprint"}
+        return MatchingEngine.from_frames(frames)
+    except (ChainAtlasError, KeyError, ValueError):
+        return None
+
+
+def _save(store: Any, ds: Dataset, engine: MatchingEngine) -> None:
+    if getattr(store, "read_only", False):
+        return
+    try:
+        for k in [k for k in store.list_frames(ds.name) if k.startswith(_PREFIX)]:
+            store.delete_frame(ds.name, k, bump_version=False)
+        for key, frame in engine.to_frames().items():
+            store.write_frame(ds.name, _PREFIX + key, frame, bump_version=False)
+        store.write_frame(ds.name, _PREFIX + "fingerprint",
+                          pd.DataFrame({"fingerprint": [_fingerprint(ds)]}), bump_version=False)
+    except ChainAtlasError:
+        pass  # a cache that cannot be written is rebuilt next time
+
+
+def engine_for(ds: Dataset, store: Any = None, *, rebuild: bool = False) -> MatchingEngine:
+    """The matching engine of ``ds``: from the store's cached index when valid, else built (and
+    cached when ``store`` is writable)."""
+    if store is not None and not rebuild:
+        eng = _load_stored(store, ds)
+        if eng is not None:
+            return eng
+    eng = MatchingEngine.build(ds)
+    if store is not None:
+        _save(store, ds, eng)
+    return eng
+
+
+@contextmanager
+def _session(db: Path | None, dataset: str) -> Iterator[tuple[Any, Dataset]]:
+    from chainatlas.services.datasets import open_store
+
+    with open_store(db) as store:
+        ds = store.load_dataset(dataset)
+        yield store, ds
+
+
+def _with_model(eng: MatchingEngine, ds: Dataset, backend: str, model: Path | None,
+                notes: list[str]) -> str:
+    """Attach a dense model for the dense/hybrid backends; fall back to BM25 with a note."""
+    if backend == "bm25":
+        return backend
+    try:
+        eng.attach_dense(ds, load_embedder(model, eng.analyzer))
+        return backend
+    except ModelUnavailable as err:
+        notes.append(f"{err.message}; using BM25")
+        return "bm25"
+
+
+@contextmanager
+def _collect(notes: list[str]) -> Iterator[None]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    notes.extend(str(w.message) for w in caught if issubclass(w.category, UserWarning))
+
+
+def build_index(db: Path | None, dataset: str) -> dict[str, Any]:
+    """(Re)build and store the matching index of ``dataset``; return its sizes."""
+    with _session(db, dataset) as (store, ds):
+        eng = engine_for(ds, store, rebuild=True)
+    return {"dataset": dataset, "segments": eng.segments.n_docs, "assets": eng.assets.n_docs,
+            "needs": eng.needs.n_docs,
+            "terms": len(eng.assets.bm25_.vocabulary_) if eng.assets.bm25_ else 0}
+
+
+def classify(db: Path | None, dataset: str, *, text: str | None = None, assets: bool = False,
+             k: int = 3, threshold: float | None = None, backend: str = "bm25",
+             model: Path | None = None) -> Classification:
+    """Attach free ``text`` or every innovation asset of ``dataset`` to chain segments (挂链)."""
+    if (text is None) == (not assets):
+        raise InputError("give either a text (--text) or --assets")
+    if text is not None and not text.strip():
+        raise InputError("the text is empty; give a title or an abstract to classify")
+    notes: list[str] = []
+    with _session(db, dataset) as (store, ds), _collect(notes):
+        eng = engine_for(ds, store)
+        backend = _with_model(eng, ds, backend, model, notes)
+        if text is not None:
+            if not eng.analyzer.tokens(text):
+                raise InputError("the text has no content words (only stop words or punctuation)")
+            res = classify_texts(eng, [text], ["text"], k=k, threshold=threshold, backend=backend)
+        else:
+            at = asset_texts(ds)
+            if at.empty:
+                raise DataNotFound(f"dataset '{dataset}' has no innovation assets")
+            res = classify_texts(eng, at["text"].tolist(), at["asset"].tolist(), k=k,
+                                 threshold=threshold, backend=backend)
+    res.notes = list(dict.fromkeys(notes))
+    return res
+
+
+def results_for_needs(db: Path | None, dataset: str, *, need: str | None = None, top: int = 5,
+                      backend: str = "bm25", model: Path | None = None) -> NeedMatches:
+    """The ``top`` research results for each (or one) technology need of ``dataset``."""
+    notes: list[str] = []
+    with _session(db, dataset) as (store, ds), _collect(notes):
+        if ds.tech_needs.empty:
+            raise DataNotFound(f"dataset '{dataset}' has no technology needs")
+        eng = engine_for(ds, store)
+        backend = _with_model(eng, ds, backend, model, notes)
+        res = match_needs(eng, ds, None if need is None else [need], k=top, backend=backend,
+                          hours=travel_hours(ds))
+    res.notes = list(dict.fromkeys(notes))
+    return res
+
+
+def firms_for_asset(db: Path | None, dataset: str, asset: str, *, top: int = 10,
+                    backend: str = "bm25", model: Path | None = None) -> FirmMatches:
+    """Firms of ``dataset`` that could use research result ``asset`` (the last mile)."""
+    notes: list[str] = []
+    with _session(db, dataset) as (store, ds), _collect(notes):
+        eng = engine_for(ds, store)
+        backend = _with_model(eng, ds, backend, model, notes)
+        res = match_firms(eng, ds, asset, k=top, backend=backend, hours=travel_hours(ds))
+    res.notes = list(dict.fromkeys(notes))
+    return res
+
+
+def demo_section(ds: Dataset) -> list[tuple[str, pd.DataFrame]]:
+    """Top research results for a few technology needs of a demo dataset (for ``chainatlas demo``)."""
+    if ds.tech_needs.empty or ds.innovation_assets.empty:
+        return []
+    try:
+        eng = MatchingEngine.build(ds)
+        needs = ds.tech_needs["id"].astype(str).tolist()[:4]
+        res = match_needs(eng, ds, needs, k=3, hours=travel_hours(ds))
+    except (InputError, ModelError):
+        return []
+    f = res.frame
+    table = pd.DataFrame({
+        "需求 need": f["need"] + " " + f["need_title"],
+        "企业 firm": f["firm_name"],
+        "#": f["rank"],
+        "成果 result": f["asset"] + " " + f["title"],
+        "权利人 owner": f["owner"],
+        "地区 region": f["region_name"],
+        "小时 hours": f["hours"],
+        "依据 reason": f["terms"].map(lambda t: "、".join(t[:4])),
+    })
+    return [("技术需求 × 创新成果 (top 3 research results per need)", table)]

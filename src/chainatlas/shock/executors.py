@@ -1,0 +1,181 @@
+"""Executors for many independent scenarios: serial, local processes, or a Dask cluster.
+
+All three share one small interface, :meth:`Executor.map`, that applies a picklable function
+``fn(shared, item)`` to every item and returns the results *in item order*, so a sweep gives
+the same numbers whichever executor runs it. ``shared`` (the network) is sent once per worker:
+through the pool initializer for processes and ``Client.scatter(broadcast=True)`` for Dask.
+Work is submitted in batches (one task = many scenarios) so per-task overhead stays small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from chainatlas.exceptions import InputError, ModelError
+
+__all__ = ["DaskExecutor", "Executor", "ProcessExecutor", "SerialExecutor", "make_executor"]
+
+Progress = Callable[[int], None]
+
+_SHARED: Any = None
+
+
+def _init_worker(shared: Any) -> None:
+    global _SHARED
+    _SHARED = shared
+
+
+def _run_batch_with_global(fn: Callable[[Any, Any], Any], batch: Sequence[Any]) -> list[Any]:
+    return [fn(_SHARED, item) for item in batch]
+
+
+def _run_batch(fn: Callable[[Any, Any], Any], shared: Any, batch: Sequence[Any]) -> list[Any]:
+    return [fn(shared, item) for item in batch]
+
+
+def _batches(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    return [items[k:k + size] for k in range(0, len(items), size)]
+
+
+class Executor:
+    """Base class: ``map(fn, shared, items, batch_size, progress)`` → results in item order."""
+
+    name = "base"
+
+    def map(self, fn: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any], *,
+            batch_size: int = 16, progress: Progress | None = None) -> list[Any]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release workers (no-op unless the executor started them)."""
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class SerialExecutor(Executor):
+    """Runs every item in this process, in order."""
+
+    name = "serial"
+
+    def map(self, fn: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any], *,
+            batch_size: int = 16, progress: Progress | None = None) -> list[Any]:
+        out = []
+        for k, item in enumerate(items):
+            out.append(fn(shared, item))
+            if progress is not None:
+                progress(k + 1)
+        return out
+
+
+class ProcessExecutor(Executor):
+    """A local process pool; the shared object is pickled once per worker process."""
+
+    name = "processes"
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers
+
+    def map(self, fn: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any], *,
+            batch_size: int = 16, progress: Progress | None = None) -> list[Any]:
+        import multiprocessing as mp
+        import os
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        workers = self.workers or max(1, os.cpu_count() or 1)
+        batches = _batches(list(items), batch_size)
+        results: list[list[Any] | None] = [None] * len(batches)
+        done = 0
+        ctx = mp.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(shared,)) as pool:
+            futures = {pool.submit(_run_batch_with_global, fn, b): k for k, b in enumerate(batches)}
+            for fut in as_completed(futures):
+                k = futures[fut]
+                results[k] = fut.result()
+                done += len(batches[k])
+                if progress is not None:
+                    progress(done)
+        return [r for batch in results for r in (batch or [])]
+
+
+class DaskExecutor(Executor):
+    """A Dask ``distributed`` cluster: ``address`` of a running scheduler, or a client.
+
+    Without either, an in-process ``LocalCluster(processes=False)`` is started (threads share
+    the network at no cost; the numba kernels release no GIL, so use processes or a real
+    cluster for speed-ups).
+    """
+
+    name = "dask"
+
+    def __init__(self, address: str | None = None, client: Any = None,
+                 n_workers: int | None = None, processes: bool = False) -> None:
+        self.address = address
+        self.n_workers = n_workers
+        self.processes = processes
+        self._client = client
+        self._own: list[Any] = []
+
+    def _get_client(self) -> Any:
+        if self._client is not None:
+            return self._client
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as err:  # pragma: no cover - optional extra
+            raise InputError("the dask executor needs the 'distributed' extra: "
+                             "pip install 'chainatlas[distributed]'") from err
+        try:
+            if self.address:
+                self._client = Client(self.address, timeout="10s")
+            else:
+                cluster = LocalCluster(n_workers=self.n_workers or 1, processes=self.processes,
+                                       threads_per_worker=1 if self.processes else 2,
+                                       dashboard_address=None)
+                self._own.append(cluster)
+                self._client = Client(cluster)
+        except OSError as err:
+            raise ModelError(f"cannot reach the Dask scheduler {self.address!r}: {err}") from None
+        self._own.append(self._client)
+        return self._client
+
+    def map(self, fn: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any], *,
+            batch_size: int = 16, progress: Progress | None = None) -> list[Any]:
+        from distributed import as_completed
+
+        client = self._get_client()
+        [shared_f] = client.scatter([shared], broadcast=True)
+        batches = _batches(list(items), batch_size)
+        futures = [client.submit(_run_batch, fn, shared_f, b, pure=False) for b in batches]
+        index = {f.key: k for k, f in enumerate(futures)}
+        results: list[list[Any] | None] = [None] * len(batches)
+        done = 0
+        for fut in as_completed(futures):
+            k = index[fut.key]
+            results[k] = fut.result()
+            done += len(batches[k])
+            if progress is not None:
+                progress(done)
+        return [r for batch in results for r in (batch or [])]
+
+    def close(self) -> None:
+        for obj in reversed(self._own):
+            obj.close()
+        self._own.clear()
+        self._client = None
+
+
+def make_executor(kind: str = "serial", *, scheduler: str | None = None,
+                  workers: int | None = None) -> Executor:
+    """``serial`` | ``processes`` | ``dask`` (``scheduler`` = address of a Dask scheduler)."""
+    if kind == "serial":
+        return SerialExecutor()
+    if kind == "processes":
+        return ProcessExecutor(workers)
+    if kind == "dask":
+        return DaskExecutor(scheduler, n_workers=workers)
+    raise InputError(f"unknown executor {kind!r}; expected serial, processes or dask")

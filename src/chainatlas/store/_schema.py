@@ -1,0 +1,113 @@
+"""The store's physical schema: DDL derived from the table specs, and the migrations.
+
+Layout
+------
+``chainatlas_schema(version, applied_at, note)``
+    One row per applied migration; the store's schema version is ``max(version)``.
+``datasets(name, created_at, updated_at, version, meta)``
+    The catalogue of datasets (named workspaces). ``version`` is bumped on every write.
+``frames(dataset, key, created_at, nbytes, data)``
+    Auxiliary named frames (IO tables, cached results) stored as Parquet bytes, so any frame
+    (index, dtypes, column names included) round-trips exactly.
+``t_<table>(dataset, <columns of the spec>)``
+    One physical table per :class:`~chainatlas.model.tables.TableSpec`, shared by all datasets
+    and keyed by the ``dataset`` column.
+
+Column types: ``str`` → VARCHAR, ``int`` → BIGINT, ``float`` → DOUBLE, ``bool`` → BOOLEAN,
+``date`` → DATE, ``tags`` → VARCHAR[] (a list keeps tags exact: no separator can clash).
+
+Table specs may grow new tables or columns; :func:`sync_tables` (run after the numbered
+migrations on every writable open) creates what is missing and adds new columns, so a store
+written by an older release opens cleanly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chainatlas.model.tables import TABLES, TableSpec
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SQL_TYPES", "physical_name", "sync_tables"]
+
+SQL_TYPES: dict[str, str] = {
+    "str": "VARCHAR",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "bool": "BOOLEAN",
+    "date": "DATE",
+    "tags": "VARCHAR[]",
+}
+
+
+def physical_name(table: str) -> str:
+    """The store table holding ``table`` (a spec name, never user input)."""
+    if table not in TABLES:
+        raise KeyError(table)
+    return f"t_{table}"
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def create_table_sql(spec: TableSpec) -> str:
+    """``CREATE TABLE`` for one spec (identifiers come from the specs, not from users)."""
+    cols = ["dataset VARCHAR NOT NULL"]
+    cols += [f"{_quote(c.name)} {SQL_TYPES[c.dtype]}" for c in spec.columns]
+    return f"CREATE TABLE IF NOT EXISTS {physical_name(spec.name)} ({', '.join(cols)})"
+
+
+def sync_tables(con: Any) -> list[str]:
+    """Create missing spec tables and add missing columns; return what was changed."""
+    changed: list[str] = []
+    existing = {
+        (t, c)
+        for t, c in con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'main'"
+        ).fetchall()
+    }
+    tables = {t for t, _ in existing}
+    for spec in TABLES.values():
+        name = physical_name(spec.name)
+        if name not in tables:
+            con.execute(create_table_sql(spec))
+            changed.append(f"created {name}")
+            continue
+        for c in spec.columns:
+            if (name, c.name) not in existing:
+                con.execute(f"ALTER TABLE {name} ADD COLUMN {_quote(c.name)} {SQL_TYPES[c.dtype]}")
+                changed.append(f"added {name}.{c.name}")
+    return changed
+
+
+def _v1(con: Any) -> None:
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS datasets ("
+        " name VARCHAR PRIMARY KEY,"
+        " created_at TIMESTAMP NOT NULL,"
+        " updated_at TIMESTAMP NOT NULL,"
+        " version BIGINT NOT NULL,"
+        " meta VARCHAR)"
+    )
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS frames ("
+        " dataset VARCHAR NOT NULL,"
+        " key VARCHAR NOT NULL,"
+        " created_at TIMESTAMP NOT NULL,"
+        " nbytes BIGINT NOT NULL,"
+        " data BLOB NOT NULL,"
+        " PRIMARY KEY (dataset, key))"
+    )
+    for spec in TABLES.values():
+        con.execute(create_table_sql(spec))
+
+
+#: Numbered migrations, applied in order inside one transaction each.
+MIGRATIONS: list[tuple[int, str, Callable[[Any], None]]] = [
+    (1, "catalogue, frames and one table per spec", _v1),
+]
+
+#: The schema version this release writes.
+SCHEMA_VERSION: int = MIGRATIONS[-1][0]

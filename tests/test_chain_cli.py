@@ -1,0 +1,60 @@
+"""`chainatlas chain …` commands end to end on a small stored dataset."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from _chain_fixtures import toy_nev
+from chainatlas.cli.main import app
+from chainatlas.services.datasets import import_frames
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def db(db_path: Path) -> Path:
+    import_frames(db_path, "toy", toy_nev().tables)
+    return db_path
+
+
+def _json(args: list[str]) -> object:
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def test_map_json(db: Path) -> None:
+    out = _json(["chain", "map", "-d", "toy", "--db", str(db), "--region", "340000", "-f", "json"])
+    st = {s["segment"]: s["status"] for s in out["segments"]}  # type: ignore[index]
+    assert st["cell"] == "strong" and st["chip"] == "missing"
+    assert out["health"][0]["h_completeness"] == 0.5  # type: ignore[index]
+
+
+def test_throughput_json_and_csv(db: Path) -> None:
+    out = _json(["chain", "throughput", "-d", "toy", "--db", str(db), "-f", "json"])
+    assert out["units_per_day"] == 75.0 and out["takt_seconds"] == 1152.0  # type: ignore[index]
+    res = runner.invoke(app, ["chain", "throughput", "-d", "toy", "--db", str(db), "-f", "csv"])
+    assert res.exit_code == 0 and res.stdout.splitlines()[0].startswith("segment,")
+
+
+def test_chokepoints_and_tiers(db: Path) -> None:
+    out = _json(["chain", "chokepoints", "-d", "toy", "--db", str(db), "--target", "A1",
+                 "-f", "json"])
+    ids = [c["id"] for c in out["chokepoints"]]  # type: ignore[index]
+    assert "P1" in ids and "X1" in ids
+    res = runner.invoke(app, ["chain", "tiers", "-d", "toy", "--db", str(db), "--firm", "A1",
+                              "--depth", "2", "-f", "csv"])
+    assert res.exit_code == 0
+    assert res.stdout.splitlines()[0] == "tier,firm,name,region,segment,supplies,customers"
+    assert len(res.stdout.splitlines()) == 5
+
+
+def test_errors_exit_1(db: Path) -> None:
+    res = runner.invoke(app, ["chain", "tiers", "-d", "toy", "--db", str(db), "--firm", "ZZ"])
+    assert res.exit_code == 1 and "ZZ" in res.output
+    res = runner.invoke(app, ["chain", "map", "-d", "toy", "--db", str(db), "--within-hours", "3"])
+    assert res.exit_code == 1 and "--of" in res.output

@@ -1,0 +1,131 @@
+"""``chainatlas demo`` end to end on a temporary store, and the demo service's contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from chainatlas.cli.main import app
+from chainatlas.datasets import load_demo
+from chainatlas.services.datasets import list_datasets, load_dataset
+from chainatlas.services.demo import DEMO_TOPICS, build_demo_store, run_demo
+
+
+def test_demo_command_runs_end_to_end(tmp_path: Path) -> None:
+    db, out = tmp_path / "demo.duckdb", tmp_path / "report"
+    result = CliRunner().invoke(app, ["demo", "--db", str(db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "yrd-nev" in result.output and "supply_links" in result.output
+    listed = list_datasets(db).set_index("name")
+    assert set(listed.index) == {"yrd-nev", "gd-clusters"}
+    assert listed.loc["yrd-nev", "firms"] == len(load_demo("yrd-nev").firms)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert list(summary["sections"]) == list(DEMO_TOPICS)
+    assert all(s in ("ok", "not available") for s in summary["sections"].values())
+    assert (out / "datasets.csv").is_file()
+    for topic, state in summary["sections"].items():
+        if state == "ok":
+            assert list((out / topic).glob("*.csv")), topic
+
+
+def test_demo_store_round_trips_the_packaged_data(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    counts = build_demo_store(db)
+    assert counts["yrd-nev"]["supply_links"] == len(load_demo("yrd-nev").supply_links)
+    stored, packaged = load_dataset(db, "yrd-nev"), load_demo("yrd-nev")
+    for table in ("segments", "firms", "supply_links", "innovation_assets"):
+        a = stored.table(table).sort_values(list(stored.table(table).columns[:3]))
+        b = packaged.table(table).sort_values(list(packaged.table(table).columns[:3]))
+        assert a.astype(str).to_numpy().tolist() == b.astype(str).to_numpy().tolist(), table
+    # building twice replaces rather than duplicates
+    again = build_demo_store(db)
+    assert again == counts
+    assert list_datasets(db).set_index("name").loc["yrd-nev", "firms"] == len(packaged.firms)
+
+
+def test_missing_topic_is_reported_not_fatal(tmp_path: Path) -> None:
+    console = Console(record=True, width=100)
+    report = run_demo(tmp_path / "d.duckdb", tmp_path / "o", console,
+                      topics=("no_such_topic_xyz",))
+    assert report.sections == {"no_such_topic_xyz": "not available"}
+    assert "no_such_topic_xyz: not available" in console.export_text()
+
+
+def test_sections_are_printed_written_and_failures_reported(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    import pandas as pd
+
+    from chainatlas.exceptions import ModelError
+
+    good = types.ModuleType("chainatlas.services._probe_good")
+    good.demo_section = lambda ds: [("企业数 firms", pd.DataFrame({"n": [len(ds.firms)]}))]  # type: ignore[attr-defined]
+    bad = types.ModuleType("chainatlas.services._probe_bad")
+
+    def boom(ds: object) -> list[tuple[str, pd.DataFrame]]:
+        raise ModelError("no solution")
+
+    bad.demo_section = boom  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, good.__name__, good)
+    monkeypatch.setitem(sys.modules, bad.__name__, bad)
+    console = Console(record=True, width=120)
+    with pytest.raises(ModelError, match="_probe_bad") as info:
+        run_demo(tmp_path / "d.duckdb", tmp_path / "o", console,
+                 topics=("_probe_bad", "_probe_good"))
+    sections = info.value.details["sections"]
+    assert sections == {"_probe_bad": "failed: no solution", "_probe_good": "ok"}
+    written = pd.read_csv(tmp_path / "o" / "_probe_good" / "01_企业数_firms.csv",
+                          encoding="utf-8-sig")
+    assert written["n"].tolist() == [len(load_demo("yrd-nev").firms)]
+    text = console.export_text()
+    assert "企业数 firms" in text and "_probe_bad: failed: no solution" in text
+
+
+def test_demo_on_an_unusable_store_path_exits_1(tmp_path: Path) -> None:
+    bad = tmp_path / "dir.duckdb"
+    bad.mkdir()
+    result = CliRunner().invoke(app, ["demo", "--db", str(bad), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "error:" in result.output
+
+
+@pytest.mark.parametrize("args", [["demo", "--nope"], ["generate"]])
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    assert CliRunner().invoke(app, args).exit_code == 2
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _click_group():  # type: ignore[no-untyped-def]
+    import typer
+
+    return typer.main.get_command(app)
+
+
+def test_docs_describe_every_option_of_demo_and_generate() -> None:
+    docs = (REPO / "docs" / "demo.md").read_text(encoding="utf-8")
+    group = _click_group()
+    for name in ("demo", "generate"):
+        for param in group.commands[name].params:
+            if param.name == "help":
+                continue
+            assert any(f"`{opt}" in docs for opt in param.opts), (name, param.opts)
+
+
+def test_readme_names_only_commands_that_exist() -> None:
+    import re
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    group = _click_group()
+    named = set(re.findall(r"chainatlas ([a-z][a-z-]+)", readme))
+    assert {"demo", "generate", "template", "import", "export", "datasets"} <= named
+    assert named <= set(group.commands), named - set(group.commands)
+    assert "python3 -m pip install -e . && chainatlas demo" in readme
+    assert 'python3 -m pip install -e ".[all]" && python3 -m pytest -n 2 -q' in readme

@@ -1,0 +1,160 @@
+"""ARIO behaviour and the common contract of every IO shock model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from chainatlas.exceptions import InputError, ModelError
+from chainatlas.ioa import (
+    IOTable,
+    LeontiefSolver,
+    diim,
+    ghosh_supply_shock,
+    iim_demand,
+    iim_supply,
+    leontief_demand_shock,
+    mixed_model,
+    technical_coefficients,
+)
+from chainatlas.ioa.ario import ARIOEvent, ARIOModel
+
+
+def _mrio(seed: int = 0, regions: int = 3, sectors: int = 4, density: float = 0.7) -> IOTable:
+    rng = np.random.default_rng(seed)
+    n = regions * sectors
+    A = rng.uniform(0, 1, (n, n)) * (rng.random((n, n)) < density)
+    A *= rng.uniform(0.2, 0.6, n) / np.maximum(A.sum(axis=0), 1e-12)
+    f = rng.uniform(50, 150, n)
+    x = np.linalg.solve(np.eye(n) - A, f)
+    Z = A * x
+    return IOTable.from_flows(Z, np.column_stack([0.7 * f, 0.3 * f]),
+                              [f"s{j}" for _ in range(regions) for j in range(sectors)],
+                              regions=[f"r{i}" for i in range(regions) for _ in range(sectors)])
+
+
+@pytest.fixture(scope="module")
+def table() -> IOTable:
+    return _mrio()
+
+
+def _capital(table: IOTable) -> np.ndarray:
+    return 4.0 * (table.x - table.Z.sum(axis=0))
+
+
+def test_no_event_is_a_steady_state(table):
+    res = ARIOModel().simulate(table, [], 120)
+    np.testing.assert_allclose(res.production_, np.tile(res.x0_, (120, 1)), rtol=1e-9)
+    assert res.final_demand_unmet_.max() < 1e-9 * res.x0_.max()
+    assert not res.had_shortage_
+    assert res.labels == table.labels
+
+
+def test_half_capital_loss_halves_production(table):
+    imp = np.zeros(table.n)
+    imp[[1, 5]] = 0.5 * _capital(table)[[1, 5]]
+    ev = ARIOEvent(imp, kind="recovery", occurrence=2, duration=5, recovery_tau=30)
+    res = ARIOModel().simulate(table, [ev], 80)
+    rel = res.relative_production_
+    assert rel[:, [1, 5]].min() == pytest.approx(0.5, abs=1e-12)
+    # unaffected industries keep their capital: capacity ratio equals overproduction exactly
+    others = np.setdiff1d(np.arange(table.n), [1, 5])
+    np.testing.assert_array_equal(res.capital_lost_[:, others], 0.0)
+    np.testing.assert_allclose(res.capacity_[:, others] / res.x0_[others],
+                               res.overproduction_[:, others], rtol=1e-15)
+    # linear recovery: damage gone after occurrence + duration + recovery_tau
+    done = 2 + 5 + 30 + 1
+    assert res.capital_lost_[done:].max() == 0.0
+    assert res.capital_lost_[done - 5:done - 1, 1].min() > 0
+
+
+def test_arbitrary_event_cuts_capacity_by_its_share(table):
+    imp = np.zeros(table.n)
+    imp[3] = 0.3
+    ev = ARIOEvent(imp, kind="arbitrary", occurrence=1, duration=10, recovery_tau=20)
+    res = ARIOModel().simulate(table, [ev], 60)
+    assert (res.capacity_[1:10, 3] / res.x0_[3]).min() == pytest.approx(0.7, abs=1e-12)
+    assert res.capacity_[-1, 3] / res.x0_[3] >= 1.0
+
+
+def test_rebuild_event_creates_and_serves_reconstruction_demand(table):
+    imp = np.zeros(table.n)
+    imp[2] = 0.2 * _capital(table)[2]
+    ev = ARIOEvent(imp, kind="rebuild", occurrence=1, duration=3,
+                   rebuilding_sectors={"s0": 0.6, "s3": 0.4}, rebuild_tau=30)
+    res = ARIOModel().simulate(table, [ev], 200)
+    assert res.rebuild_demand_[:4].max() == 0.0
+    assert res.rebuild_demand_[5].sum() > 0
+    # reconstruction is addressed only to the rebuilding sectors
+    rebuilders = [i for i, s in enumerate(table.sectors) if s in ("s0", "s3")]
+    others = np.setdiff1d(np.arange(table.n), rebuilders)
+    assert res.rebuild_demand_[:, others].max() == 0.0
+    assert res.capital_lost_[-1, 2] < 0.1 * imp[2]
+
+
+def test_ario_contract(table):
+    Z0, x0 = table.Z.copy(), table.x.copy()
+    imp = np.zeros(table.n)
+    imp[0] = 0.1 * _capital(table)[0]
+    imp_copy = imp.copy()
+    ev = ARIOEvent(imp, occurrence=1, duration=2, recovery_tau=10)
+    a = ARIOModel().simulate(table, [ev], 30)
+    b = ARIOModel().simulate(table, [ev], 30)
+    np.testing.assert_array_equal(a.production_, b.production_)
+    np.testing.assert_array_equal(table.Z, Z0)
+    np.testing.assert_array_equal(table.x, x0)
+    np.testing.assert_array_equal(imp, imp_copy)
+    assert a.summary()["industry"].tolist() == table.labels
+
+
+@pytest.mark.parametrize(("event", "match"), [
+    (dict(impact="zeros"), "not all zero"),
+    (dict(occurrence=0), "occurrence"),
+    (dict(occurrence=25, duration=10), "occurrence"),
+    (dict(kind="recovery", recovery_tau=None), "recovery_tau"),
+    (dict(kind="arbitrary", impact="big"), "shares"),
+    (dict(kind="rebuild", rebuilding_sectors={"nope": 1.0}), "unknown rebuilding"),
+    (dict(kind="rebuild", rebuilding_sectors={"s0": 0.5}), "summing to 1"),
+    (dict(recovery_function="cubic"), "recovery function"),
+])
+def test_bad_events_raise_input_error(table, event, match):
+    imp = np.zeros(table.n)
+    imp[0] = 1.0
+    kw = dict(impact=imp, occurrence=1, duration=1, recovery_tau=5)
+    kw.update(event)
+    if isinstance(kw["impact"], str):
+        kw["impact"] = np.zeros(table.n) if kw["impact"] == "zeros" else np.full(table.n, 2.0)
+    with pytest.raises(InputError, match=match):
+        ARIOModel().simulate(table, [ARIOEvent(**kw)], 30)
+
+
+def test_impact_beyond_capital_is_a_model_error(table):
+    imp = np.zeros(table.n)
+    imp[0] = 2 * _capital(table)[0]
+    with pytest.raises(ModelError, match="exceeds the capital"):
+        ARIOModel().simulate(table, [ARIOEvent(imp, recovery_tau=5)], 10)
+
+
+def test_bad_parameters(table):
+    with pytest.raises(InputError, match="order_type"):
+        ARIOModel(order_type="any").simulate(table, [], 5)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="psi"):
+        ARIOModel(psi=1.5).simulate(table, [], 5)
+
+
+def test_static_shock_contract(table):
+    """Zero shock → zero impact; inputs untouched; output follows the table's order."""
+    s = LeontiefSolver.from_table(table)
+    zeros = np.zeros(table.n)
+    A = technical_coefficients(table.Z, table.x)
+    A0 = A.copy()
+    for res in (leontief_demand_shock(s, zeros, table.labels),
+                ghosh_supply_shock(s, zeros, table.labels),
+                iim_demand(s, zeros, table.labels), iim_supply(s, zeros, table.labels)):
+        np.testing.assert_array_equal(res.delta_x_, 0.0)
+        assert res.to_frame()["sector"].tolist() == table.labels
+    same = mixed_model(A, table.f, [0, 3], table.x[[0, 3]], x=table.x, labels=table.labels)
+    np.testing.assert_allclose(same.delta_x_, 0.0, atol=1e-9 * table.x.max())
+    np.testing.assert_array_equal(A, A0)
+    r = diim(A, 0.2, zeros, 10)
+    np.testing.assert_array_equal(r.q_, 0.0)
