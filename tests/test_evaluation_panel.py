@@ -343,3 +343,35 @@ def test_cli_panel_on_stored_dataset(tmp_path: Path) -> None:
     assert len(lines) - 1 == 25  # 5 provinces × 2018–2022
     r = runner.invoke(app, ["evaluate", "panel", "--dataset", "nope", "--db", str(db)])
     assert r.exit_code == 1
+
+
+def test_user_and_combined_weights_in_panel() -> None:
+    from chainatlas.evaluation import combine_weights
+
+    frame = SYSTEM.frame.assign(weight=[0.5, 0.3, 0.2])
+    sysw = IndicatorSystem.from_frame(frame, "weighted")
+    user = evaluate_panel(_long(), sysw, weighting="user")
+    np.testing.assert_allclose(user.weights["weight"], [0.5, 0.3, 0.2])
+    np.testing.assert_allclose(user.weights["weight_within"], [0.625, 0.375, 1.0])
+    game = evaluate_panel(_long(), sysw, combine="game")
+    expected = combine_weights([entropy_weights(_matrix(), "+,-,+"), [0.5, 0.3, 0.2]], "game")
+    np.testing.assert_allclose(game.weights["weight"], expected)
+    with pytest.raises(InputError, match="weight"):
+        evaluate_panel(_long(), SYSTEM, weighting="user")
+    with pytest.raises(InputError):
+        evaluate_panel(_long(), sysw, weighting="user", combine="game")
+    with pytest.raises(ValidationError):
+        IndicatorSystem.from_frame(frame.assign(weight=["a", 1, 1]))
+
+
+def test_cli_ahp(tmp_path: Path) -> None:
+    path = tmp_path / "ahp.csv"
+    path.write_text("criterion,a,b,c\na,1,3,5\nb,1/3,1,3\nc,1/5,1/3,1\n", encoding="utf-8")
+    r = runner.invoke(app, ["evaluate", "ahp", "--matrix", str(path), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    np.testing.assert_allclose(list(out["weights"].values()), [0.6370, 0.2583, 0.1047],
+                               atol=5e-5)
+    assert out["CR"] == pytest.approx(0.0332, abs=5e-5) and out["consistent"] is True
+    path.write_text("criterion,a,b\na,1,x\nb,1,1\n", encoding="utf-8")
+    assert runner.invoke(app, ["evaluate", "ahp", "--matrix", str(path)]).exit_code == 1

@@ -105,3 +105,31 @@ def test_store_and_analyze_from_dataset(mb_table, db_path):
 def test_unknown_layout():
     with pytest.raises(InputError, match="unknown IO layout"):
         io_service.load_io_table("x.csv", "xlsx-magic")
+
+
+def test_analyze_after_aggregation(tmp_path):
+    table = tmp_path / "three.csv"
+    table.write_text("sector,a,b,c,fd\na,10,20,5,65\nb,20,5,40,135\nc,30,25,5,90\n"
+                     "va,40,150,50,\n", encoding="utf-8")
+    conc = tmp_path / "conc.csv"
+    conc.write_text("sector,group\na,ab\nb,ab\nc,c\n", encoding="utf-8")
+    out = _json(["io", "analyze", "--table", str(table), "--aggregate", str(conc),
+                 "--format", "json"])
+    assert out["sectors"] == ["ab", "c"]
+    # the aggregated 2-sector table: Z = [[55, 45], [55, 5]], x = [300, 150]
+    A = np.array([[55 / 300, 45 / 150], [55 / 300, 5 / 150]])
+    np.testing.assert_allclose(out["output_multipliers"],
+                               np.linalg.inv(np.eye(2) - A).sum(axis=0), rtol=1e-12)
+    conc.write_text("sector,group\na,ab\n", encoding="utf-8")
+    res = runner.invoke(app, ["io", "analyze", "--table", str(table), "--aggregate", str(conc)])
+    assert res.exit_code == 1
+
+
+def test_satellite_multipliers_in_analysis():
+    import pymrio
+
+    from chainatlas.readers.io_pymrio import table_from_pymrio
+
+    res = io_service.analyze(table_from_pymrio(pymrio.load_test()), extraction=False)
+    (label, values), = res["satellite_multipliers"].items()
+    assert label == "Value Added" and len(values) == 48

@@ -60,13 +60,13 @@ def test_okapi_matches_rank_bm25(docs: list[list[str]], query: list[str]) -> Non
 def test_top_k_agrees_with_full_scores(docs: list[list[str]], queries: list[list[str]]) -> None:
     idx = BM25Index().fit(docs)
     k = 3
-    I, V = idx.top_k(queries, k, chunk=2)
+    top_idx, top_val = idx.top_k(queries, k, chunk=2)
     for q, query in enumerate(queries):
         s = idx.scores(query)
         order = sorted((d for d in range(len(docs)) if s[d] > 0), key=lambda d: (-s[d], d))[:k]
-        got = [d for d in I[q] if d >= 0]
+        got = [d for d in top_idx[q] if d >= 0]
         np.testing.assert_allclose(sorted(s[got], reverse=True), s[order], rtol=1e-5)
-        np.testing.assert_allclose(V[q, : len(got)], s[got], rtol=1e-5)
+        np.testing.assert_allclose(top_val[q, : len(got)], s[got], rtol=1e-5)
         assert len(got) == len(order)
 
 

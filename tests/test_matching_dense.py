@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from _matching_embed import hashed_ngrams
 from _matching_tiny import tiny_dataset
-
 from chainatlas.exceptions import ModelError
 from chainatlas.matching import (
     Analyzer,

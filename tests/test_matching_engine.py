@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from _matching_tiny import tiny_dataset
 
+from _matching_tiny import tiny_dataset
 from chainatlas.exceptions import DataNotFound, InputError
 from chainatlas.matching import (
     OTHER,

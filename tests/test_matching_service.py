@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _matching_tiny import tiny_dataset
 from typer.testing import CliRunner
 
+from _matching_tiny import tiny_dataset
 from chainatlas.exceptions import DataNotFound, InputError
 from chainatlas.matching import MatchingEngine
 from chainatlas.services import match as svc

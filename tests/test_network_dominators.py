@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chainatlas.exceptions import InputError
 from chainatlas.model.dataset import Dataset
 from chainatlas.network.dominators import dominator_tree, supplier_dominators
 from chainatlas.network.graph import FirmGraph
@@ -59,18 +60,27 @@ def test_small_hand_case() -> None:
     assert tree.common_dominator([2, 3]) == 1 and tree.common_dominator([5, 4]) == 4
 
 
+@pytest.mark.parametrize("method", ["chk", "igraph"])
 @settings(max_examples=120, deadline=None)
-@given(dags)
-def test_network_wide_equals_networkx_on_dags(case: tuple[int, list[tuple[int, int]]]) -> None:
+@given(case=dags)
+def test_network_wide_equals_networkx_on_dags(method: str,
+                                              case: tuple[int, list[tuple[int, int]]]) -> None:
     n, edges = case
-    assert dominator_tree(_graph(n, edges)).idom.tolist() == _nx_network_idom(n, edges)
+    assert dominator_tree(_graph(n, edges), method).idom.tolist() == _nx_network_idom(n, edges)
 
 
-@settings(max_examples=120, deadline=None)
-@given(digraphs)
-def test_network_wide_equals_networkx_with_cycles(case: tuple[int, list[tuple[int, int]]]) -> None:
+@pytest.mark.parametrize("method", ["chk", "igraph"])
+@settings(max_examples=150, deadline=None)
+@given(case=digraphs)
+def test_network_wide_equals_networkx_with_cycles(method: str,
+                                                  case: tuple[int, list[tuple[int, int]]]) -> None:
     n, edges = case
-    assert dominator_tree(_graph(n, edges)).idom.tolist() == _nx_network_idom(n, edges)
+    assert dominator_tree(_graph(n, edges), method).idom.tolist() == _nx_network_idom(n, edges)
+
+
+def test_unknown_method() -> None:
+    with pytest.raises(InputError):
+        dominator_tree(_graph(2, [(0, 1)]), "magic")
 
 
 @settings(max_examples=80, deadline=None)
@@ -112,7 +122,9 @@ def test_every_willems_chain_equals_networkx(shared_data: Path) -> None:
     for f in files:
         g = FirmGraph.from_dataset(Dataset(f.stem, read_willems(f)))
         edges = list(zip(g.src.tolist(), g.dst.tolist(), strict=True))
-        assert dominator_tree(g).idom.tolist() == _nx_network_idom(g.n_firms, edges), f.name
+        expect = _nx_network_idom(g.n_firms, edges)
+        assert dominator_tree(g, "chk").idom.tolist() == expect, f.name
+        assert dominator_tree(g, "igraph").idom.tolist() == expect, f.name
         # and the focal-firm view for every demand stage
         rev = nx.DiGraph()
         rev.add_nodes_from(range(g.n_firms))

@@ -48,6 +48,15 @@ def _check_invariants(net: dict[str, pd.DataFrame], n_firms: int, n_links: int) 
         assert (links["value"] >= 0).all() and links["share"].between(0, 1).all()
         assert (links["lead_time_days"] > 0).all()
     assert (fs["capacity"] >= 0).all() and (fs["output_value"] > 0).all()
+    # tiers (io_sector "T<k>"): inputs come from lower tiers; every tier above 0 consumes,
+    # every tier below the top is consumed
+    tier = dict(zip(net["segments"]["id"], net["segments"]["io_sector"].str[1:].astype(int),
+                    strict=True))
+    si = net["segment_inputs"]
+    assert all(tier[a] < tier[b] for a, b in zip(si["input_segment"], si["segment"], strict=True))
+    top = max(tier.values())
+    assert {s for s, t in tier.items() if t > 0} == set(si["segment"])
+    assert {s for s, t in tier.items() if t < top} == set(si["input_segment"])
     # the BOM is acyclic (checked independently with networkx)
     g = nx.DiGraph()
     g.add_edges_from(zip(net["segment_inputs"]["input_segment"], net["segment_inputs"]["segment"],
@@ -55,9 +64,26 @@ def _check_invariants(net: dict[str, pd.DataFrame], n_firms: int, n_links: int) 
     assert nx.is_directed_acyclic_graph(g)
 
 
-def test_small_network_invariants() -> None:
-    net = generate_network(300, 1500, n_sectors=10, seed=3)
-    _check_invariants(net, 300, 1500)
+@pytest.mark.parametrize(("n_firms", "n_links", "n_sectors"), [
+    (300, 1500, 10),     # few allowed pairs: exact weighted sampling without replacement
+    (40, 200, 4),        # dense: most allowed pairs are links
+    (6000, 30000, 5),    # millions of allowed pairs: block Chung–Lu draws
+])
+def test_network_invariants(n_firms: int, n_links: int, n_sectors: int) -> None:
+    net = generate_network(n_firms, n_links, n_sectors=n_sectors, seed=3)
+    _check_invariants(net, n_firms, n_links)
+
+
+def test_a_network_with_every_allowed_link() -> None:
+    net = generate_network(30, 0, n_sectors=3, seed=1)
+    fs = net["firm_segments"]
+    size = fs["segment"].value_counts()
+    si = net["segment_inputs"]
+    possible = int(sum(size[r.segment] * size[r.input_segment] for r in si.itertuples()))
+    full = generate_network(30, possible, n_sectors=3, seed=1)
+    _check_invariants(full, 30, possible)
+    with pytest.raises(InputError, match="distinct supplier"):
+        generate_network(30, possible + 1, n_sectors=3, seed=1)
 
 
 @settings(max_examples=25, deadline=None)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from chainatlas.cluster.panel import table_of
 from chainatlas.model.dataset import Dataset
+from chainatlas.network.graph import FirmGraph
 
 __all__ = ["STRONG_TAGS", "candidate_firms"]
 
@@ -36,8 +37,12 @@ def _tags(v: object) -> list[str]:
 
 
 def candidate_firms(ds: Dataset, segments: list[str], local: set[str], hours: pd.Series, *,
-                    per_segment: int = 5) -> dict[str, list[dict[str, object]]]:
+                    per_segment: int = 5,
+                    graph: FirmGraph | None = None) -> dict[str, list[dict[str, object]]]:
     """Up to ``per_segment`` ranked candidates for each of ``segments``.
+
+    ``local`` holds the region codes that count as local, ``hours`` the travel hours from the
+    region by code; ``graph`` (the dataset's :class:`FirmGraph`) speeds up the existing-ties look-up.
 
     Returns
     -------
@@ -64,13 +69,21 @@ def candidate_firms(ds: Dataset, segments: list[str], local: set[str], hours: pd
     if df.empty:
         return {s: [] for s in segments}
     # existing ties: supply links from the candidate to firms in the region
-    lk = table_of(ds, "supply_links")
-    reg_of = pd.Series(f["region"].to_numpy(), index=f["firm"].to_numpy())
-    cus_local = reg_of.reindex(lk["customer"].astype(str).to_numpy()).isin(local).to_numpy()
-    ties = (pd.DataFrame({"firm": lk["supplier"].astype(str).to_numpy()[cus_local],
-                          "segment": lk["segment"].astype(str).to_numpy()[cus_local],
-                          "v": lk["value"].astype(float).fillna(0.0).to_numpy()[cus_local]})
-            .groupby(["firm", "segment"])["v"].sum())
+    if graph is not None:
+        into = np.isin(graph.firm_region.astype(str), list(local))[graph.dst]
+        into &= graph.edge_segment >= 0
+        ties = (pd.DataFrame({"firm": graph.firm_ids[graph.src[into]].astype(str),
+                              "segment": graph.segment_ids[graph.edge_segment[into]].astype(str),
+                              "v": np.nan_to_num(graph.value[into])})
+                .groupby(["firm", "segment"])["v"].sum())
+    else:
+        lk = table_of(ds, "supply_links")
+        reg_of = pd.Series(f["region"].to_numpy(), index=f["firm"].to_numpy())
+        cus_local = reg_of.reindex(lk["customer"].astype(str).to_numpy()).isin(local).to_numpy()
+        ties = (pd.DataFrame({"firm": lk["supplier"].astype(str).to_numpy()[cus_local],
+                              "segment": lk["segment"].astype(str).to_numpy()[cus_local],
+                              "v": lk["value"].astype(float).fillna(0.0).to_numpy()[cus_local]})
+                .groupby(["firm", "segment"])["v"].sum())
     df = df.merge(ties.rename("supplies_region").reset_index(), on=["firm", "segment"],
                   how="left")
     df["supplies_region"] = df["supplies_region"].fillna(0.0)

@@ -81,6 +81,19 @@ def local_regions(regions: pd.DataFrame, region: str) -> set[str]:
     return out
 
 
+def anchor_mask(ds: Dataset, g: FirmGraph) -> np.ndarray:
+    """Which of the graph's firms carry the anchor tag (链主), aligned with ``g.firm_ids``."""
+    firms = table_of(ds, "firms")
+    tagged = firms["tags"].map(lambda t: isinstance(t, (list, tuple, np.ndarray))
+                               and ANCHOR_TAG in list(t)).to_numpy(dtype=bool)
+    out = np.zeros(g.n_firms, dtype=bool)
+    if tagged.any():
+        pos = pd.Index(g.firm_ids.astype(str)).get_indexer(
+            firms["id"].astype(str).to_numpy()[tagged])
+        out[pos[pos >= 0]] = True
+    return out
+
+
 def _pct(v: pd.Series) -> pd.Series:
     """Percentile rank in [0, 1] (ties share the average rank); 0 for a constant or empty series."""
     v = v.astype(float)
@@ -111,28 +124,22 @@ def segment_parts(ds: Dataset, region: str, *, mode: str | TravelMode = "road",
     segs = table_of(ds, "segments").astype({"id": str}).drop_duplicates("id").set_index("id")
     segs = segs.reindex(st.index)
 
-    # --- local purchases (demand) and self-sufficiency
-    firms = table_of(ds, "firms")
-    fid = firms["id"].astype(str).to_numpy()
-    freg = firms["region"].astype(str).to_numpy()
-    anchor = firms["tags"].map(lambda t: isinstance(t, (list, tuple, np.ndarray))
-                               and ANCHOR_TAG in list(t)).to_numpy(dtype=bool)
-    reg_of = pd.Series(freg, index=fid)
-    anc_of = pd.Series(anchor, index=fid)
-    lk = table_of(ds, "supply_links")
-    sup = lk["supplier"].astype(str).to_numpy()
-    cus = lk["customer"].astype(str).to_numpy()
-    val = lk["value"].astype(float).fillna(0.0).to_numpy()
-    cus_local = reg_of.reindex(cus).isin(local).to_numpy()
-    sup_local = reg_of.reindex(sup).isin(local).to_numpy()
-    cus_anchor = anc_of.reindex(cus).fillna(False).to_numpy(dtype=bool)
-    seg_l = lk["segment"].astype(str).to_numpy()
-    d = pd.DataFrame({"segment": seg_l, "v": val * cus_local,
-                      "v_out": val * (cus_local & ~sup_local),
-                      "v_anchor_out": val * (cus_local & ~sup_local & cus_anchor),
-                      "v_anchor": val * (cus_local & cus_anchor)})
-    dem = d.groupby("segment")[["v", "v_out", "v_anchor_out", "v_anchor"]].sum().reindex(
-        st.index).fillna(0.0)
+    # --- local purchases (demand) and self-sufficiency, on the graph's edge arrays
+    anchor = anchor_mask(ds, g)
+    val = np.nan_to_num(g.value)
+    seg_e = g.edge_segment.astype(np.int64)
+    ok = seg_e >= 0
+    cus_local, sup_local = is_local[g.dst], is_local[g.src]
+    cus_anchor = anchor[g.dst]
+    m = g.n_segments
+
+    def by_segment(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(seg_e[ok], weights=(val * mask)[ok], minlength=m)
+
+    dem = pd.DataFrame({"v": by_segment(cus_local),
+                        "v_out": by_segment(cus_local & ~sup_local),
+                        "v_anchor_out": by_segment(cus_local & ~sup_local & cus_anchor),
+                        "v_anchor": by_segment(cus_local & cus_anchor)}, index=st.index)
     bought, bought_out = dem["v"], dem["v_out"]
     with np.errstate(invalid="ignore", divide="ignore"):
         self_suff = (1.0 - bought_out / bought.where(bought > 0)).astype(float)

@@ -183,7 +183,8 @@ def advise_region(ds: Dataset, region: str, *, strategy: str = "near", top: int 
     t["score"] = sum(w[k] * t[k] for k in PARTS)
     t = t.sort_values(["score", "gap"], ascending=False, kind="stable").head(top)
     t.insert(0, "rank", np.arange(1, len(t) + 1))
-    cands = candidate_firms(ds, list(t.index), rp.local, rp.hours, per_segment=candidates) \
+    cands = candidate_firms(ds, list(t.index), rp.local, rp.hours, per_segment=candidates,
+                            graph=rp.graph) \
         if candidates else {s: [] for s in t.index}
     recs: list[dict[str, Any]] = []
     for seg, r in t.iterrows():

@@ -43,6 +43,19 @@ class Weighting(StrEnum):
     critic = "critic"
     std = "std"
     equal = "equal"
+    user = "user"
+
+
+class Combine(StrEnum):
+    game = "game"
+    multiplicative = "multiplicative"
+    linear = "linear"
+
+
+class AHPMethod(StrEnum):
+    eigen = "eigen"
+    geometric = "geometric"
+    arithmetic = "arithmetic"
 
 
 class Scoring(StrEnum):
@@ -142,7 +155,12 @@ def panel(
     template: Annotated[str | None, typer.Option("--template", help="nqpf, four-chain or a "
                                                  "CSV/YAML indicator file (default: the "
                                                  "dataset's indicator_defs).")] = None,
-    weighting: Annotated[Weighting, typer.Option("--weighting")] = Weighting.entropy,
+    weighting: Annotated[Weighting, typer.Option(
+        "--weighting", help="Objective method, or 'user' for the system's weight column.")]
+    = Weighting.entropy,
+    combine: Annotated[Combine | None, typer.Option(
+        "--combine", help="Combine the objective weights with the system's weight column "
+        "(e.g. AHP): game-theory, multiplicative or linear.")] = None,
     scoring: Annotated[Scoring, typer.Option("--scoring")] = Scoring.linear,
     pooling: Annotated[Pooling, typer.Option("--pooling", help="Standardise over all years "
                                              "(pooled) or per year.")] = Pooling.pooled,
@@ -171,6 +189,7 @@ def panel(
                     weighting=weighting.value, scoring=scoring.value, pooling=pooling.value,
                     variant=variant.value, alpha=_floats(alpha, "--alpha"), group_by=by.value,
                     top_k=top_k, shift=shift, interval=_interval(interval),
+                    combine=None if combine is None else combine.value,
                     incomplete="drop-indicators" if drop_indicators else "drop-rows")
     if xlsx is not None:
         write_xlsx(res, xlsx)
@@ -183,3 +202,22 @@ def panel(
         table = table[[c for c in keep if c in table]]
     emit(res, fmt, out, title=f"{res.options['system']}: {weighting.value}-{scoring.value}, "
          f"{variant.value} coupling", table=table)
+
+
+@app.command("ahp")
+def ahp(
+    matrix: Annotated[Path, typer.Option("--matrix", help="Square pairwise-comparison CSV: first "
+                                         "column and header name the criteria; 1/3 allowed.")],
+    method: Annotated[AHPMethod, typer.Option("--method")] = AHPMethod.eigen,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """AHP weights (层次分析法) with λmax, CI and the consistency ratio CR (< 0.1 acceptable)."""
+    from chainatlas.services.evaluate import ahp_table
+
+    res = ahp_table(matrix, method.value)
+    table = pd.DataFrame({"criterion": list(res["weights"]),
+                          "weight": list(res["weights"].values())})
+    verdict = "consistent" if res["consistent"] else "NOT consistent (CR ≥ 0.1)"
+    emit(res, fmt, out, title=f"AHP ({method.value}): λmax={res['lambda_max']:.4f}, "
+         f"CI={res['CI']:.4f}, CR={res['CR']:.4f}, {verdict}", table=table)

@@ -81,11 +81,16 @@ def analyze_cmd(table: TableOpt = None, layout: LayoutOpt = Layout.simple, year:
                 = Forward.ghosh,
                 hem: Annotated[bool, typer.Option("--hem/--no-hem",
                                                   help="Hypothetical extraction.")] = True,
+                concordance: Annotated[Path | None, typer.Option(
+                    "--aggregate", help="Concordance CSV (sector,group) to aggregate first.")]
+                = None,
                 fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
     """Multipliers, Rasmussen linkages, key sectors and hypothetical extraction."""
-    from chainatlas.services.io import analyze
+    from chainatlas.services.io import aggregate_by_csv, analyze
 
     tab = _table(table, layout, year, db, dataset, table_name)
+    if concordance is not None:
+        tab = aggregate_by_csv(tab, concordance)
     result = analyze(tab, forward=forward.value, extraction=hem)
     frame = pd.DataFrame({"sector": result["sectors"],
                           "output_multiplier": result["output_multipliers"],

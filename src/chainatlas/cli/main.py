@@ -54,12 +54,13 @@ def _register() -> None:
         evaluate,
         io,
         match,
+        serve,
         stress,
     )
-
-    data.register(app)
     from chainatlas.cli import demo as demo_cli
+
     demo_cli.register(app)
+    data.register(app)
     app.add_typer(chain.app, name="chain", help="Chain map, throughput and chokepoints (产业链图谱·卡脖子).")
     app.add_typer(stress.app, name="stress", help="Stress tests over time, TTS/TTR, sweeps (韧性).")
     app.add_typer(io.app, name="io", help="Input-output economics.")
@@ -67,6 +68,7 @@ def _register() -> None:
     app.add_typer(evaluate.app, name="evaluate", help="New-quality productive forces, coupling (四链融合).")
     app.add_typer(match.app, name="match", help="Technology matching (成果转化).")
     advise.register(app)
+    serve.register(app)
 
 
 _register()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +15,7 @@ from chainatlas.cli._output import Format, emit
 app = typer.Typer(no_args_is_help=True)
 
 
-class BackendChoice(str, Enum):
+class BackendChoice(StrEnum):
     bm25 = "bm25"
     dense = "dense"
     hybrid = "hybrid"

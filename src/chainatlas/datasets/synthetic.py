@@ -22,7 +22,9 @@ probability :math:`w^{in}_j / W^{in}_b`. So the expected number of links between
 proportional to :math:`w^{out}_i w^{in}_j` (Chung–Lu within each block pair) and degrees inherit
 the Pareto tail. Duplicate (supplier, customer) pairs are dropped and more links are drawn until
 ``n_links`` distinct ones exist; since a firm has one segment and a segment never consumes
-itself, there are no self-loops and the link's segment is the supplier's segment.
+itself, there are no self-loops and the link's segment is the supplier's segment. Small or dense
+networks (few allowed pairs per link) instead draw exactly, without replacement, from every
+allowed pair with weight :math:`w^{out}_i w^{in}_j` (Efraimidis and Spirakis 2006).
 
 References
 ----------
@@ -30,6 +32,8 @@ F. Chung and L. Lu, "Connected components in random graphs with given expected d
 sequences", *Annals of Combinatorics* 6 (2002) 125–145.
 B. Karrer and M. E. J. Newman, "Stochastic blockmodels and community structure in networks",
 *Physical Review E* 83 (2011) 016107.
+P. S. Efraimidis and P. G. Spirakis, "Weighted random sampling with a reservoir", *Information
+Processing Letters* 97 (2006) 181–185.
 """
 
 from __future__ import annotations
@@ -62,6 +66,8 @@ _PROVINCE_PREFIXES = (
 _FOREIGN = ("JPN", "KOR", "DEU", "USA", "NLD", "FRA", "GBR", "ITA", "SGP", "CHE")
 _GAMMA = 2.3          # Pareto tail exponent of firm sizes (degree exponent of the network)
 _DAYS_PER_YEAR = 300  # working days used to turn capacity (units/day) into output (per year)
+_ENUMERATE_SMALL = 2_000_000  # enumerate every allowed pair when there are at most this many …
+_ENUMERATE_MAX = 40_000_000   # … or when links fill a third of them (dense), up to this many
 
 
 def _pa_strings(values: np.ndarray | Sequence[str | None]) -> pd.Series:
@@ -158,6 +164,29 @@ def _regions(n_regions: int, rng: np.random.Generator) -> pd.DataFrame:
     })
 
 
+def _enumerated_links(n_links: int, order: np.ndarray, start: np.ndarray, counts: np.ndarray,
+                      a: np.ndarray, b: np.ndarray, w_out: np.ndarray, w_in: np.ndarray,
+                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Exact weighted sampling without replacement over every allowed (supplier, customer) pair.
+
+    Used for small or dense networks, where drawing with replacement and dropping duplicates
+    would stall. Pair *(i, j)* has weight :math:`w^{out}_i w^{in}_j` — the Chung–Lu expected
+    count — and the ``n_links`` pairs with the smallest exponential race keys
+    :math:`E_{ij} / (w^{out}_i w^{in}_j)` are kept (Efraimidis and Spirakis 2006).
+    """
+    sizes = counts[a].astype(np.int64) * counts[b]
+    pair = np.repeat(np.arange(len(a)), sizes)
+    offset = np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes,
+                                                                     sizes)
+    width = counts[b][pair]
+    i = order[start[a][pair] + offset // width].astype(np.int64)
+    j = order[start[b][pair] + offset % width].astype(np.int64)
+    key = rng.exponential(size=len(i)) / (w_out[i] * w_in[j])
+    pick = np.argpartition(key, n_links - 1)[:n_links] if n_links < len(i) else np.arange(len(i))
+    pick = pick[np.argsort(key[pick], kind="stable")]
+    return i[pick], j[pick]
+
+
 def _sample_links(n_links: int, firm_seg: np.ndarray, w_out: np.ndarray, w_in: np.ndarray,
                   bom: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Distinct (supplier, customer) index pairs drawn by block Chung–Lu; see module docstring."""
@@ -178,6 +207,10 @@ def _sample_links(n_links: int, firm_seg: np.ndarray, w_out: np.ndarray, w_in: n
         raise InputError(
             f"n_links={n_links} exceeds the {possible} distinct supplier→customer pairs the "
             "sector structure allows; use more firms or fewer links")
+    if n_links == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    if possible <= _ENUMERATE_MAX and (possible <= 3 * n_links or possible <= _ENUMERATE_SMALL):
+        return _enumerated_links(n_links, order, start, counts, a, b, w_out, w_in, rng)
     p_pair = tot_out[a] * tot_in[b]
     p_pair = p_pair / p_pair.sum()
     keys = np.empty(0, dtype=np.int64)

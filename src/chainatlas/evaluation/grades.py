@@ -80,8 +80,8 @@ class GradeTable:
         """Interval index (0-based) of each value; values outside the table are clipped to it."""
         v = np.asarray(values, dtype=float)
         e = np.asarray(self.edges)
-        side = "right" if self.closed == "left" else "left"
-        return np.clip(np.searchsorted(e, v, side=side) - 1, 0, len(self.labels) - 1)
+        idx = np.searchsorted(e, v, side="right" if self.closed == "left" else "left")
+        return np.clip(np.asarray(idx) - 1, 0, len(self.labels) - 1)
 
 
 @cache

@@ -28,6 +28,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from chainatlas.evaluation._checks import as_weights
 from chainatlas.evaluation.coupling import VARIANTS, coupling_coordination
 from chainatlas.evaluation.grades import GradeTable, classify, development_type, grade_table
 from chainatlas.evaluation.obstacle import obstacle_degree, subsystem_obstacles
@@ -35,6 +36,7 @@ from chainatlas.evaluation.scores import linear_scores, rank_descending, topsis
 from chainatlas.evaluation.standardise import minmax_standardise
 from chainatlas.evaluation.templates import IndicatorSystem
 from chainatlas.evaluation.weights import (
+    combine_weights,
     critic_weights,
     entropy_values,
     entropy_weights,
@@ -43,9 +45,10 @@ from chainatlas.evaluation.weights import (
 )
 from chainatlas.exceptions import InputError, ModelError
 
-__all__ = ["SCORINGS", "WEIGHTINGS", "PanelResult", "evaluate_panel", "panel_weights"]
+__all__ = ["COMBINATIONS", "SCORINGS", "WEIGHTINGS", "PanelResult", "evaluate_panel", "panel_weights"]
 
-WEIGHTINGS: tuple[str, ...] = ("entropy", "critic", "std", "equal")
+WEIGHTINGS: tuple[str, ...] = ("entropy", "critic", "std", "equal", "user")
+COMBINATIONS: tuple[str, ...] = ("game", "multiplicative", "linear")
 SCORINGS: tuple[str, ...] = ("linear", "topsis")
 
 
@@ -66,6 +69,8 @@ def panel_weights(Z: np.ndarray, method: str, *, shift: float = 0.0) -> np.ndarr
         return equal_weights(n)
     if method == "equal":
         return equal_weights(n)
+    if method == "user":
+        raise InputError("user weights come from the indicator system's 'weight' column")
     raise InputError(f"unknown weighting {method!r}; use one of {', '.join(WEIGHTINGS)}")
 
 
@@ -168,6 +173,7 @@ def evaluate_panel(panel: pd.DataFrame, system: IndicatorSystem, *,
                    alpha: Sequence[float] | None = None, group_by: str = "subsystem",
                    top_k: int = 5, shift: float = 0.0,
                    interval: tuple[float, float] | None = None,
+                   combine: str | None = None,
                    d_table: GradeTable | str = "D10", c_table: GradeTable | str = "C4",
                    incomplete: Literal["drop-rows", "drop-indicators"] = "drop-rows",
                    region_names: Mapping[str, str] | None = None) -> PanelResult:
@@ -194,6 +200,9 @@ def evaluate_panel(panel: pd.DataFrame, system: IndicatorSystem, *,
         Obstacle factors listed per region-year.
     shift : float
         Shift added to Z before the entropy step only (平移, e.g. 1e-4).
+    combine : {'game', 'multiplicative', 'linear'}, optional
+        Combine the objective weights with the system's subjective ``weight`` column (e.g. AHP)
+        by :func:`~.weights.combine_weights`. ``weighting="user"`` uses that column alone.
     interval : (a, b), optional
         Standardise to ``[a, b]`` instead of ``[0, 1]`` in every step (数据区间化, e.g.
         ``(0.01, 0.99)``), so that the weakest region-year does not get U = 0 and hence C = 0.
@@ -213,6 +222,10 @@ def evaluate_panel(panel: pd.DataFrame, system: IndicatorSystem, *,
         raise InputError(f"pooling must be 'pooled' or 'yearly'; got {pooling!r}")
     if variant not in VARIANTS:
         raise InputError(f"unknown coupling variant {variant!r}; use one of {', '.join(VARIANTS)}")
+    if combine is not None and combine not in COMBINATIONS:
+        raise InputError(f"unknown combination {combine!r}; use one of {', '.join(COMBINATIONS)}")
+    if combine is not None and weighting == "user":
+        raise InputError("combine needs an objective weighting (entropy, critic, std or equal)")
     dt = grade_table(d_table) if not isinstance(d_table, GradeTable) else d_table
     ct = grade_table(c_table) if not isinstance(c_table, GradeTable) else c_table
     notes: list[str] = []
@@ -246,6 +259,19 @@ def evaluate_panel(panel: pd.DataFrame, system: IndicatorSystem, *,
     names = list(dict.fromkeys(groups))
     gidx = [np.flatnonzero(np.asarray(groups) == g) for g in names]
     types = np.where(np.asarray(sys_used.directions()) == "+", 1, -1)
+    subjective = sys_used.user_weights()
+    if (weighting == "user" or combine is not None) and subjective is None:
+        raise InputError(f"indicator system {system.name!r} needs a 'weight' for every indicator "
+                         f"for weighting='user' or combine")
+
+    def weigh(Zc: np.ndarray, cols: Any) -> np.ndarray:
+        if weighting == "user":
+            return as_weights(subjective[cols], Zc.shape[1], name="user weights")  # type: ignore[index]
+        w_obj = panel_weights(Zc, weighting, shift=shift)
+        if combine is None:
+            return w_obj
+        return combine_weights([w_obj, subjective[cols]], combine)  # type: ignore[arg-type,index]
+
     if len(names) < 2:
         notes.append(f"only one {group_by} ({names[0]}) has data: no coupling computed")
     a = None if alpha is None else np.asarray(alpha, dtype=float)
@@ -261,13 +287,13 @@ def evaluate_panel(panel: pd.DataFrame, system: IndicatorSystem, *,
         if len(X) < 2:
             raise ModelError(f"year {year} has fewer than 2 regions; use pooled standardisation")
         Z = minmax_standardise(X, types, interval=interval)
-        w = panel_weights(Z, weighting, shift=shift)
+        w = weigh(Z, slice(None))
         U = np.empty((len(X), len(names)))
         F = np.empty(len(used))
         within = np.empty(len(used))
         layer = np.array([w[c].sum() for c in gidx])
         for k, cols in enumerate(gidx):
-            wk = panel_weights(Z[:, cols], weighting, shift=shift)
+            wk = weigh(Z[:, cols], cols)
             within[cols] = wk
             F[cols] = layer[k] * wk
             U[:, k] = _score(Z[:, cols], wk, scoring)
@@ -279,6 +305,8 @@ def evaluate_panel(panel: pd.DataFrame, system: IndicatorSystem, *,
         wf.insert(0, "year", year)
         if weighting == "entropy":
             wf["entropy"] = entropy_values(Z + shift)
+        if subjective is not None:
+            wf["subjective"] = subjective / subjective.sum()
         wf["weight"] = w
         wf["weight_within"] = within
         wf["factor_contribution"] = F
@@ -323,7 +351,7 @@ def evaluate_panel(panel: pd.DataFrame, system: IndicatorSystem, *,
                 frame.insert(1, "region_name", frame["region"].map(region_names))
     system_frame = system.frame.assign(used=system.frame["indicator"].isin(used))
     options = {"system": system.name, "weighting": weighting, "scoring": scoring,
-               "pooling": pooling, "variant": variant, "group_by": group_by,
+               "pooling": pooling, "variant": variant, "group_by": group_by, "combine": combine,
                "alpha": "equal" if a is None else a.tolist(), "shift": shift, "top_k": top_k,
                "interval": "[0, 1]" if interval is None else list(interval),
                "incomplete": incomplete,

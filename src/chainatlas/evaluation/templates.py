@@ -5,8 +5,9 @@ An indicator system is a table with one row per indicator and the columns
 ``indicator`` (id), ``name`` (Chinese), ``name_en``, ``subsystem`` (the group scored and coupled:
 e.g. 创新链/产业链/资金链/人才链), ``dimension`` (sub-dimension), ``factor`` (a second grouping,
 e.g. 新技术/数据/绿色), ``direction`` (``+`` benefit, ``-`` cost), ``unit``, ``source`` (the
-yearbook), ``level`` (prov/city) and ``province_stats`` (how the indicator is derived from the
-science-and-technology / high-tech yearbook tables, when it can be).
+yearbook), ``level`` (prov/city), ``province_stats`` (how the indicator is derived from the
+science-and-technology / high-tech yearbook tables, when it can be) and, optionally, ``weight``
+(a subjective weight, e.g. from AHP, used by ``weighting="user"`` or a combination).
 
 Built-in templates:
 
@@ -26,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from chainatlas.exceptions import InputError, Problem, ValidationError
@@ -34,7 +36,7 @@ __all__ = ["COLUMNS", "TEMPLATES", "IndicatorSystem", "load_template"]
 
 TEMPLATES: tuple[str, ...] = ("nqpf", "four-chain")
 COLUMNS: tuple[str, ...] = ("indicator", "name", "name_en", "subsystem", "dimension", "factor",
-                            "direction", "unit", "source", "level", "province_stats")
+                            "direction", "unit", "source", "level", "province_stats", "weight")
 _DIRECTIONS = {"+": "+", "-": "-", "1": "+", "-1": "-", "正": "+", "负": "-", "正向": "+",
                "负向": "-", "逆向": "-", "max": "+", "min": "-", "benefit": "+", "cost": "-"}
 
@@ -70,6 +72,11 @@ class IndicatorSystem:
                 problems.append(Problem("bad direction", name, i + 2, "direction", d, "'+' or '-'"))
             else:
                 f.loc[f.index[i], "direction"] = _DIRECTIONS[key]
+        weight = pd.to_numeric(f["weight"], errors="coerce")
+        for i in np.flatnonzero((weight.isna() & f["weight"].notna()).to_numpy() | (weight < 0)):
+            problems.append(Problem("bad weight", name, int(i) + 2, "weight", f["weight"].iloc[i],
+                                    "a non-negative number"))
+        f["weight"] = weight
         dup = f["indicator"].duplicated(keep=False) & f["indicator"].notna()
         for i in [k for k, flag in enumerate(dup) if flag]:
             problems.append(Problem("duplicate indicator id", name, i + 2, "indicator",
@@ -94,6 +101,11 @@ class IndicatorSystem:
         if col.isna().any():
             raise InputError(f"indicator system {self.name!r} has indicators without a {by}")
         return col.astype(str).tolist()
+
+    def user_weights(self) -> np.ndarray | None:
+        """The ``weight`` column as floats, or None when any indicator lacks one."""
+        w = self.frame["weight"].to_numpy(dtype=float)
+        return None if np.isnan(w).any() else w
 
     def directions(self) -> list[str]:
         return self.frame["direction"].astype(str).tolist()

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from chainatlas.ioa.extraction import Extraction, hypothetical_extraction
 from chainatlas.ioa.leontief import LeontiefSolver
 from chainatlas.ioa.linkages import Linkages, rasmussen_linkages
-from chainatlas.ioa.multipliers import value_added_multipliers
+from chainatlas.ioa.multipliers import satellite_multipliers, value_added_multipliers
 from chainatlas.model.iotable import IOTable
 
 __all__ = ["TableAnalysis", "analyze_table"]
@@ -27,6 +28,7 @@ class TableAnalysis:
     linkages: Linkages
     extraction: Extraction | None
     va_multipliers_: Any
+    satellite_multipliers_: dict[str, list[float]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``chainatlas io analyze``."""
@@ -42,6 +44,8 @@ class TableAnalysis:
             "key_class": lk.key_class_,
             "key_sectors": lk.key_sectors,
         }
+        if self.satellite_multipliers_:
+            out["satellite_multipliers"] = self.satellite_multipliers_
         if self.extraction is not None:
             ex = self.extraction
             out["hem"] = {"backward": ex.backward_.tolist(), "forward": ex.forward_.tolist(),
@@ -65,11 +69,17 @@ def analyze_table(table: IOTable, *, forward: Literal["ghosh", "leontief"] = "gh
     """Multipliers, linkages (backward = power of dispersion, forward = sensitivity of dispersion
     from ``G`` by default), key-sector classes and hypothetical extraction for every industry.
 
-    Cost: one LU factorisation of ``I − A``, a few solves, and (for HEM) the diagonal of ``L``.
+    Satellite rows ``F`` (employment, emissions …) get multipliers :math:`S L` (satellite units
+    per table unit of final demand). Cost: one LU factorisation of ``I − A``, a few solves, and
+    (for HEM) the diagonal of ``L``.
     """
     solver = LeontiefSolver.from_table(table)
     labels = table.labels
     lk = rasmussen_linkages(solver, labels, forward=forward)
     ex = hypothetical_extraction(solver, table.f, labels) if extraction else None
     vam = value_added_multipliers(solver, table.value_added)
-    return TableAnalysis(table.name, table.unit, labels, float(table.x.sum()), lk, ex, vam)
+    sat = None
+    if table.F is not None:
+        M = np.atleast_2d(satellite_multipliers(solver, table.F))
+        sat = {lab: M[i].tolist() for i, lab in enumerate(table.f_labels)}
+    return TableAnalysis(table.name, table.unit, labels, float(table.x.sum()), lk, ex, vam, sat)

@@ -53,4 +53,5 @@ __all__ = [
     "ranking_metrics",
     "recall_at_k",
     "reciprocal_rank",
+    "reciprocal_rank_fusion",
 ]

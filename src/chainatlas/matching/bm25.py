@@ -170,14 +170,18 @@ class BM25Index:
         return np.asarray((Q @ self.WT_).toarray()[0], dtype=np.float64)
 
     def top_k(self, queries: Sequence[Sequence[str]], k: int = 10, *,
-              chunk: int = 256) -> tuple[np.ndarray, np.ndarray]:
+              chunk: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` best documents for each query: ``(indices, scores)``, each ``(n_q, k)``.
 
         Documents with score 0 (no shared term) are never returned; missing places hold -1.
+        Queries go ``chunk`` at a time (default: enough to keep each score block near 5 million
+        entries).
         """
         self._check_fitted()
         if k < 1:
             raise InputError(f"k must be at least 1, got {k}")
+        if chunk is None:
+            chunk = int(min(256, max(1, 5_000_000 // max(self.n_docs, 1))))
         idx_parts, val_parts = [], []
         for lo in range(0, max(len(queries), 1), chunk):
             part = queries[lo: lo + chunk]

@@ -118,7 +118,7 @@ class MatchingEngine:
         best = hits.indices[:, 0]
         score = hits.bm25[:, 0]
         ok = (best >= 0) & (score >= self.threshold)
-        ids = np.array(self.segments.ids_ + [""], dtype=object)
+        ids = np.array([*self.segments.ids_, ""], dtype=object)
         self.asset_segment_ = np.where(ok, ids[best], "")
         self.asset_segment_score_ = np.where(ok, score, 0.0)
 

@@ -201,7 +201,7 @@ def match_firms(engine: MatchingEngine, ds: Dataset, asset_id: str, *, k: int = 
         if root is None:
             continue
         cand = (seg_score[root], sid, float(ov))
-        if fid not in best_seg or cand[:1] + (cand[2],) > best_seg[fid][:1] + (best_seg[fid][2],):
+        if fid not in best_seg or (cand[0], cand[2]) > (best_seg[fid][0], best_seg[fid][2]):
             best_seg[fid] = cand
     # firms by need
     need_part: dict[str, tuple[float, str, list[str]]] = {}

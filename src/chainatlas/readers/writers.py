@@ -103,3 +103,28 @@ def write_template(spec: TableSpec, lang: str, path: Path, kind: str) -> Path:
         frame.to_excel(writer, sheet_name=sheet, index=False)
         notes.to_excel(writer, sheet_name="说明" if zh else "notes", index=False)
     return path
+
+
+def tables_markdown() -> str:
+    """The reference of every table (columns, Chinese headers, aliases, content) as Markdown.
+
+    ``docs/data.md`` embeds this text; a test checks that it is current.
+    """
+    from chainatlas.model.tables import TABLE_ORDER
+
+    lines: list[str] = []
+    for table in TABLE_ORDER:
+        spec = get_spec(table)
+        refs = "; ".join(f"`{fk.columns[0]}` → `{fk.ref_table}.{fk.ref_columns[0]}`"
+                         for fk in spec.foreign_keys)
+        lines += [f"### `{table}` — {spec.zh}", ""]
+        if spec.doc:
+            lines += [spec.doc, ""]
+        lines.append(f"Key: `{', '.join(spec.key)}`." + (f" References: {refs}." if refs else ""))
+        lines += ["", "| column | 中文表头 | also accepted | content | required |",
+                  "|---|---|---|---|---|"]
+        for c in spec.columns:
+            lines.append(f"| `{c.name}` | {c.zh} | {', '.join(c.aliases)} | {c.expected()} | "
+                         f"{'yes' if c.required else ''} |")
+        lines.append("")
+    return "\n".join(lines)

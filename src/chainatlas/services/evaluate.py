@@ -16,6 +16,7 @@ import pandas as pd
 from chainatlas.evaluation import (
     IndicatorSystem,
     PanelResult,
+    ahp_weights,
     classify,
     coupling_coordination,
     critic_weights,
@@ -38,6 +39,7 @@ from chainatlas.model.dataset import Dataset
 
 __all__ = [
     "SCORE_METHODS",
+    "ahp_table",
     "coupling_table",
     "demo_panel",
     "demo_section",
@@ -131,6 +133,34 @@ def coupling_table(values: Path, variant: str = "standard", *, alpha: list[float
             "grade": by_id(grade), "stage": by_id(stage), "type": by_id(kinds)}
 
 
+def ahp_table(matrix: Path, method: str = "eigen") -> dict[str, Any]:
+    """AHP weights and consistency ratio of a pairwise-comparison CSV.
+
+    The CSV is square: the first column names the criteria (rows), the header names them again
+    (columns); cells may be numbers or fractions such as ``1/3``.
+    """
+    frame = _read_csv(matrix, "pairwise matrix")
+    names = frame.iloc[:, 0].astype(str).tolist()
+    cells = frame.iloc[:, 1:].astype(str).to_numpy()
+
+    def number(text: str, i: int, j: int) -> float:
+        try:
+            if "/" in text:
+                num, den = text.split("/", 1)
+                return float(num) / float(den)
+            return float(text)
+        except (ValueError, ZeroDivisionError):
+            raise InputError(f"{matrix}: row {i + 2}, column {j + 2} is not a number or a "
+                             f"fraction (value: {text!r})") from None
+
+    A = [[number(c.strip(), i, j) for j, c in enumerate(row)] for i, row in enumerate(cells)]
+    res = ahp_weights(A, method)  # type: ignore[arg-type]
+    out = res.to_dict()
+    out["weights"] = dict(zip(names, res.weights.tolist(), strict=True))
+    out["method"] = method
+    return out
+
+
 def read_panel(path: Path) -> pd.DataFrame:
     """A panel CSV as a long frame ``region, year, indicator, value``.
 
@@ -159,11 +189,12 @@ def read_panel(path: Path) -> pd.DataFrame:
 def _region_names(ds: Dataset | None, panel: pd.DataFrame) -> dict[str, str]:
     names: dict[str, str] = {}
     if "region_name" in panel.columns:
-        names.update(panel.drop_duplicates("region").set_index("region")["region_name"]
-                     .astype(str).to_dict())
+        first = panel.drop_duplicates("region")
+        names.update(zip(first["region"].astype(str), first["region_name"].astype(str),
+                         strict=True))
     if ds is not None and len(ds.regions):
-        names.update(ds.regions.dropna(subset=["name"]).set_index("code")["name"]
-                     .astype(str).to_dict())
+        reg = ds.regions.dropna(subset=["name"])
+        names.update(zip(reg["code"].astype(str), reg["name"].astype(str), strict=True))
     return names
 
 

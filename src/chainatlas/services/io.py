@@ -39,6 +39,7 @@ __all__ = [
     "DEMO_TABLE",
     "LAYOUTS",
     "SHOCK_MODELS",
+    "aggregate_by_csv",
     "analyze",
     "demo_section",
     "demo_table",
@@ -149,6 +150,28 @@ def resolve_table(*, path: PathArg | None = None, layout: str = "simple",
 
 
 # ---------------------------------------------------------------------------- analysis
+def aggregate_by_csv(table: IOTable, path: PathArg) -> IOTable:
+    """Aggregate ``table`` by a concordance CSV with columns ``sector`` and ``group``."""
+    from chainatlas.ioa import aggregate
+
+    p = Path(path)
+    if not p.is_file():
+        raise DataNotFound(f"concordance file not found: {p}")
+    try:
+        frame = pd.read_csv(p, dtype=str)
+    except (ValueError, OSError) as err:
+        raise InputError(f"{p}: cannot read concordance CSV: {err}") from err
+    if not {"sector", "group"} <= set(frame.columns):
+        raise InputError(f"{p}: a concordance needs columns 'sector' and 'group'")
+    dup = frame["sector"][frame["sector"].duplicated()].tolist()
+    if dup:
+        raise InputError(f"{p}: sector(s) listed twice: {dup[:5]}")
+    out = aggregate(table, dict(zip(frame["sector"].str.strip(), frame["group"].str.strip(),
+                                    strict=True)))
+    out.check(allow_zero_output=True, allow_negative=True, source=f"{p} (aggregated)")
+    return out
+
+
 def analyze(table: IOTable, *, forward: Literal["ghosh", "leontief"] = "ghosh",
             extraction: bool = True) -> dict[str, Any]:
     """Multipliers, linkages, key sectors and HEM for ``table`` (the ``io analyze`` JSON)."""

@@ -14,17 +14,20 @@ absolute stocks (stable when stocks are nearly empty: :math:`c_e \le S_e`).
 
 from __future__ import annotations
 
+import types
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["customer_pass", "demand_deviation", "production_and_levels"]
+__all__ = ["day_kernels", "demand_deviation"]
 
 PROPORTIONAL = 0
 PRIORITY = 1
 
 
-@njit(parallel=True, cache=True, fastmath=False)
-def customer_pass(cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s, O, x, b, level, rule,
+def _customer_pass(cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s, O, x, b, level, rule,
                   inv_tau, inv_ratio):  # pragma: no cover - compiled
     """Inventory renewal, orders and inventory-feasible output of every customer (in place).
 
@@ -104,7 +107,7 @@ def customer_pass(cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s, O, x, b
         inv_ratio[i] = inv
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def demand_deviation(sup, O, A, out):  # pragma: no cover - compiled
     """``out[j] = Σ_{e: sup(e)=j} (O_e − A_e)`` (one sequential pass, scatter-add; zeroes ``out``).
 
@@ -116,7 +119,7 @@ def demand_deviation(sup, O, A, out):  # pragma: no cover - compiled
         out[sup[e]] += O[e] - A[e]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _water_level(rho, w, total, available):  # pragma: no cover - compiled
     """Level λ with Σ_k min(ρ_k, λ) w_k = available (0 ≤ available < Σ ρ_k w_k)."""
     order = np.argsort(rho)
@@ -135,8 +138,7 @@ def _water_level(rho, w, total, available):  # pragma: no cover - compiled
     return np.inf
 
 
-@njit(parallel=True, cache=True)
-def production_and_levels(P_ini, C, C_t, dd, cap, inv_ratio, A, O, sup_ptr, sup_order, rule,
+def _production_and_levels(P_ini, C, C_t, dd, cap, inv_ratio, A, O, sup_ptr, sup_order, rule,
                           x, dem_ratio, level, fd_served):  # pragma: no cover - compiled
     """Production ratio ``x``, the rationing level per supplier and final demand served.
 
@@ -197,3 +199,24 @@ def production_and_levels(P_ini, C, C_t, dd, cap, inv_ratio, A, O, sup_ptr, sup_
                 fd_served[j] = C_t[j] if C_t[j] <= cap_fd else cap_fd
             else:
                 fd_served[j] = C_t[j]
+
+
+def _clone(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """A copy of ``fn`` under another name (numba caches per qualified name)."""
+    code = fn.__code__.replace(co_name=name, co_qualname=name)
+    g = types.FunctionType(code, fn.__globals__, name)
+    g.__qualname__ = name
+    g.__doc__ = fn.__doc__
+    return g
+
+
+_PAR = (njit(parallel=True, cache=True)(_customer_pass),
+        njit(parallel=True, cache=True)(_production_and_levels))
+_SER = (njit(nogil=True, cache=True)(_clone(_customer_pass, "_customer_pass_serial")),
+        njit(nogil=True, cache=True)(_clone(_production_and_levels, "_production_serial")))
+
+
+def day_kernels(parallel: bool = True) -> tuple[Any, Any]:
+    """``(customer_pass, production_and_levels)``: multi-threaded, or single-threaded and
+    GIL-free for running many scenarios side by side in threads."""
+    return _PAR if parallel else _SER

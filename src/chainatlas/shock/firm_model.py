@@ -36,13 +36,7 @@ import pandas as pd
 from numba import njit
 
 from chainatlas.exceptions import InputError
-from chainatlas.shock._kernels import (
-    PRIORITY,
-    PROPORTIONAL,
-    customer_pass,
-    demand_deviation,
-    production_and_levels,
-)
+from chainatlas.shock._kernels import PRIORITY, PROPORTIONAL, day_kernels, demand_deviation
 from chainatlas.shock.network import ShockNetwork
 from chainatlas.shock.results import SimulationResult
 from chainatlas.shock.scenario import Policy, Scenario, parse_scenario
@@ -51,7 +45,7 @@ from chainatlas.shock.targets import capacity_schedule, demand_schedule
 __all__ = ["FirmShockModel", "simulate", "step_inputs"]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _aggregate(x, P_ini, va, fseg, freg, seg_out, reg_out, firm_loss, firm_min):  # pragma: no cover
     seg_out[:] = 0.0
     reg_out[:] = 0.0
@@ -104,16 +98,18 @@ class FirmShockModel:
         Keep the daily output ratio of every firm (days × firms floats).
     """
 
-    def __init__(self, record_firms: bool = False) -> None:
+    def __init__(self, record_firms: bool = False, parallel: bool = True) -> None:
         self.record_firms = record_firms
+        self.parallel = parallel
 
     def run(self, network: ShockNetwork, scenario: Scenario | dict[str, Any]) -> SimulationResult:
         """Simulate ``scenario`` on ``network``; see :func:`simulate`."""
-        return simulate(network, scenario, record_firms=self.record_firms)
+        return simulate(network, scenario, record_firms=self.record_firms,
+                        parallel=self.parallel)
 
 
 def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
-             record_firms: bool = False) -> SimulationResult:
+             record_firms: bool = False, parallel: bool = True) -> SimulationResult:
     """Run the Inoue–Todo model for ``scenario.horizon_days`` days (module docstring).
 
     Parameters
@@ -124,6 +120,9 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
         Shocks, demand shocks, policy and horizon.
     record_firms : bool
         Also return the daily output ratio of every firm.
+    parallel : bool
+        Use the multi-threaded kernels (one big network); ``False`` runs single-threaded and
+        releases the GIL (many scenarios side by side). Results are identical.
 
     Returns
     -------
@@ -140,6 +139,7 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
     inp = step_inputs(net, pol)
     lay = inp["layout"]
     rule = inp["rule"]
+    customer_pass, production_and_levels = day_kernels(parallel)
 
     s = np.zeros(len(lay.A))
     O = lay.A.copy()

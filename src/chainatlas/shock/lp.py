@@ -169,7 +169,7 @@ def _quiet_stdout() -> Iterator[None]:
 
 
 class TtsTtrSolver:
-    """The TTR and TTS LPs of one network, each built once and re-solved per scenario.
+    r"""The TTR and TTS LPs of one network, each built once and re-solved per scenario.
 
     Both are solved in *rate form*: dividing every flow by the horizon *t* turns capacity and
     demand into column bounds (:math:`u'_j \le c_j`, :math:`z'_j \le d_j` or

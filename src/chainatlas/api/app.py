@@ -1,0 +1,67 @@
+"""The REST API application (FastAPI), versioned under ``/api/v1``.
+
+One :class:`~chainatlas.store.Store` is opened when the app starts and shared by every request
+(the store serialises writers and hands each reader its own cursor); every analysis goes through
+the same service functions the CLI calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+
+from chainatlas import __version__
+from chainatlas.api.errors import install_error_handlers
+from chainatlas.api.jobs import JobManager
+from chainatlas.config import Settings, get_settings
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None, *, db: str | Path | None = None) -> FastAPI:
+    """Build the API app. Nothing is opened until the app starts (lifespan)."""
+    settings = settings or get_settings(db)
+    if db is not None:
+        settings = replace(settings, db_path=Path(db))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from chainatlas.services.datasets import open_store
+
+        app.state.store = open_store(settings.db_path)
+        app.state.jobs = JobManager()
+        try:
+            yield
+        finally:
+            app.state.jobs.shutdown()
+            app.state.store.close()
+
+    app = FastAPI(
+        title="chainatlas API",
+        version=__version__,
+        description="Map, stress-test and strengthen industrial chains (产业链). "
+                    "Errors use one envelope: {\"error\": {\"code\", \"message\", \"details\"}}. "
+                    "Write endpoints need `Authorization: Bearer <CHAINATLAS_TOKEN>`.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+
+    from chainatlas.api.routes_analyses import router as analyses
+    from chainatlas.api.routes_datasets import router as datasets
+    from chainatlas.api.routes_jobs import router as jobs
+
+    app.include_router(datasets, prefix="/api/v1")
+    app.include_router(analyses, prefix="/api/v1")
+    app.include_router(jobs, prefix="/api/v1")
+
+    @app.get("/api/v1/health", tags=["meta"])
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "version": __version__}
+
+    return app

@@ -1,0 +1,134 @@
+"""Background jobs for long analyses: submit, poll progress, cancel.
+
+A job runs a function ``fn(ctx)`` in a worker thread; the function reports progress through
+``ctx.progress(fraction, message)`` and should call ``ctx.check()`` between steps, which raises
+:class:`JobCancelled` once the job was cancelled.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from chainatlas.exceptions import ChainAtlasError, DataNotFound
+
+__all__ = ["Job", "JobCancelled", "JobContext", "JobManager"]
+
+
+class JobCancelled(Exception):
+    """Raised inside a job after it was cancelled."""
+
+
+@dataclass
+class Job:
+    id: str
+    kind: str
+    status: str = "queued"  # queued | running | done | failed | cancelled
+    progress: float = 0.0
+    message: str = ""
+    result: Any = None
+    error: dict[str, Any] | None = None
+    created_at: float = field(default_factory=time.time)
+    started_at: float | None = None
+    finished_at: float | None = None
+    cancel_event: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    def to_dict(self, with_result: bool = True) -> dict[str, Any]:
+        out = {"id": self.id, "kind": self.kind, "status": self.status,
+               "progress": round(self.progress, 4), "message": self.message,
+               "error": self.error, "created_at": self.created_at,
+               "started_at": self.started_at, "finished_at": self.finished_at}
+        if with_result:
+            out["result"] = self.result
+        return out
+
+
+class JobContext:
+    """What a running job sees: progress reporting and cancellation."""
+
+    def __init__(self, job: Job) -> None:
+        self._job = job
+
+    def progress(self, fraction: float, message: str = "") -> None:
+        self.check()
+        self._job.progress = max(0.0, min(1.0, float(fraction)))
+        if message:
+            self._job.message = message
+
+    def check(self) -> None:
+        if self._job.cancel_event.is_set():
+            raise JobCancelled()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._job.cancel_event.is_set()
+
+
+class JobManager:
+    """Runs jobs on a small thread pool and keeps the last ``keep`` of them."""
+
+    def __init__(self, workers: int = 2, keep: int = 200) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="chainatlas-job")
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+        self._keep = keep
+
+    def submit(self, kind: str, fn: Callable[[JobContext], Any]) -> Job:
+        job = Job(id=uuid.uuid4().hex[:16], kind=kind)
+        with self._lock:
+            self._jobs[job.id] = job
+            if len(self._jobs) > self._keep:
+                finished = [j for j in self._jobs.values() if j.finished_at is not None]
+                for old in sorted(finished, key=lambda j: j.created_at)[: len(self._jobs) - self._keep]:
+                    self._jobs.pop(old.id, None)
+        self._pool.submit(self._run, job, fn)
+        return job
+
+    def _run(self, job: Job, fn: Callable[[JobContext], Any]) -> None:
+        if job.cancel_event.is_set():
+            job.status, job.finished_at = "cancelled", time.time()
+            return
+        job.status, job.started_at = "running", time.time()
+        try:
+            job.result = fn(JobContext(job))
+            job.status, job.progress = "done", 1.0
+        except JobCancelled:
+            job.status = "cancelled"
+        except ChainAtlasError as err:
+            job.status, job.error = "failed", err.to_dict()
+        except Exception as err:  # a bug: keep the job record, never lose the server
+            job.status = "failed"
+            job.error = {"code": "internal_error", "message": f"{type(err).__name__}: {err}",
+                         "details": traceback.format_exc(limit=5)}
+        finally:
+            job.finished_at = time.time()
+
+    def get(self, job_id: str) -> Job:
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None:
+            raise DataNotFound(f"no job {job_id!r}")
+        return job
+
+    def list(self) -> list[Job]:
+        with self._lock:
+            return sorted(self._jobs.values(), key=lambda j: j.created_at, reverse=True)
+
+    def cancel(self, job_id: str) -> Job:
+        job = self.get(job_id)
+        if job.finished_at is None:
+            job.cancel_event.set()
+            if job.status == "queued":
+                job.status = "cancelled"
+        return job
+
+    def shutdown(self) -> None:
+        for job in self.list():
+            job.cancel_event.set()
+        self._pool.shutdown(wait=False, cancel_futures=True)

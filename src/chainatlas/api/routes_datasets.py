@@ -1,0 +1,114 @@
+"""Dataset endpoints: list, create, show, delete, import (multipart upload), export, templates."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
+
+from chainatlas.api.auth import require_read, require_write
+from chainatlas._json import to_jsonable as jsonable
+from chainatlas.exceptions import InputError, LimitExceeded
+
+router = APIRouter(tags=["datasets"])
+
+_UPLOAD_SUFFIXES = {".csv", ".xlsx", ".parquet", ".json", ".jsonl"}
+
+
+class DatasetCreate(BaseModel):
+    name: str = Field(..., description="1-64 letters, digits, '-', '_' or '.'")
+
+
+def _store(request: Request) -> Any:
+    return request.app.state.store
+
+
+@router.get("/datasets", dependencies=[Depends(require_read)])
+def list_datasets(request: Request) -> list[dict[str, Any]]:
+    from chainatlas.services import datasets
+
+    return jsonable(datasets.list_datasets(_store(request)))
+
+
+@router.post("/datasets", status_code=201, dependencies=[Depends(require_write)])
+def create_dataset(request: Request, body: DatasetCreate) -> dict[str, Any]:
+    from chainatlas.store import validate_dataset_name
+
+    store = _store(request)
+    store.create_dataset(validate_dataset_name(body.name))
+    return {"name": body.name, "created": True}
+
+
+@router.get("/datasets/{name}", dependencies=[Depends(require_read)])
+def show_dataset(request: Request, name: str) -> dict[str, Any]:
+    from chainatlas.services import datasets
+
+    return jsonable(datasets.dataset_summary(_store(request), name))
+
+
+@router.delete("/datasets/{name}", dependencies=[Depends(require_write)])
+def delete_dataset(request: Request, name: str) -> dict[str, Any]:
+    from chainatlas.services import datasets
+
+    datasets.delete_dataset(_store(request), name)
+    return {"name": name, "deleted": True}
+
+
+@router.post("/datasets/{name}/imports/{table}", dependencies=[Depends(require_write)])
+def import_table(request: Request, name: str, table: str,
+                 file: UploadFile = File(...),  # noqa: B008
+                 mode: str = Form("append"), sheet: str | None = Form(None)) -> dict[str, Any]:
+    """Upload one table file; validated whole, then written in one transaction."""
+    from chainatlas.services import datasets
+
+    if mode not in ("append", "replace"):
+        raise InputError(f"mode must be append or replace, not {mode!r}")
+    suffix = Path(file.filename or "").suffix.lower()
+    if suffix not in _UPLOAD_SUFFIXES:
+        raise InputError(f"upload must be one of {sorted(_UPLOAD_SUFFIXES)}, not {suffix or 'no suffix'!r}",
+                         details={"file": file.filename})
+    limit = request.app.state.settings.max_upload_mb * 1024 * 1024
+    with tempfile.TemporaryDirectory(prefix="chainatlas-upload-") as tmp:
+        target = Path(tmp) / f"{table}{suffix}"
+        size = 0
+        with target.open("wb") as fh:
+            while chunk := file.file.read(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    raise LimitExceeded(f"upload larger than {limit // (1024 * 1024)} MB",
+                                        details={"file": file.filename})
+                fh.write(chunk)
+        report = datasets.import_file(_store(request), name, table, target, sheet=sheet,
+                                      mode=mode)  # type: ignore[arg-type]
+    out = jsonable(report.to_dict())
+    if isinstance(out, dict):
+        out["file"] = file.filename
+    return out
+
+
+@router.get("/datasets/{name}/export", dependencies=[Depends(require_read)])
+def export_dataset(request: Request, name: str, format: str = "xlsx") -> FileResponse:
+    """All tables of the dataset as one zip of ``<table>.<format>`` files."""
+    from chainatlas.services import datasets
+
+    tmp = Path(tempfile.mkdtemp(prefix="chainatlas-export-"))
+    datasets.export_dataset(_store(request), name, tmp / "tables", format)
+    archive = shutil.make_archive(str(tmp / name), "zip", tmp / "tables")
+    return FileResponse(archive, filename=f"{name}-{format}.zip", media_type="application/zip",
+                        background=BackgroundTask(shutil.rmtree, tmp, True))
+
+
+@router.get("/templates/{table}", dependencies=[Depends(require_read)])
+def template(table: str, lang: str = "zh", format: str = "csv") -> FileResponse:
+    from chainatlas.services import datasets
+
+    tmp = Path(tempfile.mkdtemp(prefix="chainatlas-template-"))
+    path = datasets.template(table, lang, tmp / f"{table}.{format}", format)
+    return FileResponse(path, filename=path.name,
+                        background=BackgroundTask(shutil.rmtree, tmp, True))

@@ -1,0 +1,5 @@
+"""``python -m chainatlas.cli``."""
+
+from chainatlas.cli.main import main
+
+main()
