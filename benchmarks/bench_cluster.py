@@ -26,11 +26,18 @@ def _matrix(C: int, P: int, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(X, index=[f"r{i}" for i in range(C)], columns=[f"p{j}" for j in range(P)])
 
 
+_CPU: list[float] = []  # CPU seconds (all threads) of each timed run, in order
+
+
 def _measure(fn):  # type: ignore[no-untyped-def]
-    tracemalloc.start()
-    t0 = time.perf_counter()
+    """(result, seconds, peak MiB): timed untraced, then run again under tracemalloc for memory
+    (tracing slows Python-level allocations, so the two are kept apart)."""
+    t0, c0 = time.perf_counter(), time.process_time()
     out = fn()
     dt = time.perf_counter() - t0
+    _CPU.append(time.process_time() - c0)
+    tracemalloc.start()
+    fn()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return out, dt, peak / 2**20
@@ -57,20 +64,25 @@ def bench_complexity(C: int, P: int, ref_size: tuple[int, int]) -> list[dict[str
     for precision in ("single", "double"):
         res, dt, mem = _measure(lambda p=precision: economic_complexity(X, precision=p))
         rows.append({"task": f"complexity {C}×{P} ({precision})", "seconds": round(dt, 2),
+                     "cpu_s": round(_CPU[-1], 2),
                      "peak_MiB": round(mem), "reference_s": None, "ratio": None,
                      "check": f"λ2={res.eigenvalue:.5f}"})
     c, p = ref_size
     Xs = _matrix(c, p, seed=1)
     ours, dt, mem = _measure(lambda: economic_complexity(Xs))
+    cpu = _CPU[-1]
     ref, rdt, rmem = _measure(lambda: _ecomplexity(Xs))
+    rcpu = _CPU[-1]
     eci_ref = ref.groupby("loc")["eci"].first().reindex(Xs.index).to_numpy()
     cog_ref = ref.pivot(index="loc", columns="prod", values="cog").reindex(
         index=Xs.index, columns=Xs.columns).to_numpy()
     err = max(np.abs(ours.eci - eci_ref).max(), np.abs(ours.cog - cog_ref).max())
     rows.append({"task": f"complexity {c}×{p} (double)", "seconds": round(dt, 3),
+                 "cpu_s": round(cpu, 3),
                  "peak_MiB": round(mem), "reference_s": round(rdt, 3),
                  "ratio": round(rdt / dt, 1), "check": f"max |Δ| vs ecomplexity {err:.1e}"})
     rows.append({"task": f"  ecomplexity 0.5.3 {c}×{p}", "seconds": round(rdt, 3),
+                 "cpu_s": round(rcpu, 3),
                  "peak_MiB": round(rmem), "reference_s": None, "ratio": None, "check": ""})
     return rows
 
@@ -86,8 +98,8 @@ def bench_advice(n_firms: int, n_links: int, n_sectors: int) -> list[dict[str, o
     res, dt, mem = _measure(lambda: advise_region(ds, region, top=10, candidates=5))
     n_cand = sum(len(r["candidates"]) for r in res.recommendations)
     return [{"task": f"advise {n_firms:,} firms / {n_links:,} links / {n_sectors} segments",
-             "seconds": round(dt, 2), "peak_MiB": round(mem), "reference_s": None,
-             "ratio": None,
+             "seconds": round(dt, 2), "cpu_s": round(_CPU[-1], 2), "peak_MiB": round(mem),
+             "reference_s": None, "ratio": None,
              "check": f"region {region}: {len(res.recommendations)} recs, {n_cand} candidates"}]
 
 
@@ -99,7 +111,12 @@ def main() -> None:
         rows = bench_complexity(300, 500, (100, 150)) + bench_advice(10_000, 50_000, 30)
     else:
         rows = bench_complexity(3000, 5000, (600, 1000)) + bench_advice(100_000, 500_000, 50)
+    import os
+
     table = pd.DataFrame(rows)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"cores: {os.cpu_count()}, load average (1 min) at the end: {load:.1f}; "
+          "seconds = wall clock, cpu_s = CPU seconds over all threads")
     with pd.option_context("display.width", 160, "display.max_colwidth", 60):
         print(table.to_string(index=False))
     print("targets: complexity 3,000 × 5,000 ≤ 5 s; advice on 100k firms ≤ 10 s")

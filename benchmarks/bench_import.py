@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from queue import Empty
 
 
 def _peak_rss_mb() -> float:
@@ -58,10 +59,14 @@ def _run(target: object, folder: Path, db: Path) -> dict[str, object]:
     queue = ctx.Queue()
     proc = ctx.Process(target=target, args=(str(folder), str(db), queue))
     proc.start()
-    result = queue.get()
+    while True:  # poll, so that a child that dies does not leave us waiting forever
+        try:
+            result = queue.get(timeout=1.0)
+            break
+        except Empty:
+            if not proc.is_alive():
+                raise SystemExit(f"child failed with exit code {proc.exitcode}") from None
     proc.join()
-    if proc.exitcode != 0:
-        raise SystemExit(f"child failed with exit code {proc.exitcode}")
     return result  # type: ignore[no-any-return]
 
 

@@ -13,7 +13,8 @@ Usage::
     python scripts/build_province_panel.py ../shared/data/province_stats --demo
 
 ``--demo`` writes the five-province demo panel shipped with the package
-(``src/chainatlas/evaluation/templates/demo_panel.csv``).
+(``src/chainatlas/evaluation/templates/demo_panel.csv``): real figures for the four-chain template
+and the real part of the NQPF template, illustrative ones (column ``source``) for the rest.
 """
 
 from __future__ import annotations
@@ -54,6 +55,33 @@ DIRECT: dict[str, tuple[str, str]] = {
     "hitech_rd_institutions": ("IndustryRD", "v4_cy_RDhd_yfjgs"),
 }
 DEMO_REGIONS = ("310000", "320000", "330000", "340000", "440000")
+
+#: Resident population 2020 (七普, 10,000 persons) of the demo provinces: the denominator of the
+#: per-10k-people invention grants.
+POPULATION_2020 = {"310000": 2487.09, "320000": 8474.80, "330000": 6456.76, "340000": 6102.72,
+                   "440000": 12601.25}
+
+#: Illustrative NQPF values for the demo provinces (310000, 320000, 330000, 340000, 440000):
+#: a 2020 level sized to the magnitudes of public reports and a yearly growth rate. These are NOT
+#: official statistics; the demo panel marks them ``illustrative``.
+ILLUSTRATIVE: dict[str, tuple[tuple[float, float, float, float, float], float]] = {
+    "edu_years": ((11.8, 10.2, 9.8, 9.35, 10.4), 0.01),
+    "college_students_10k": ((217, 228, 177, 207, 190), 0.03),
+    "rd_fte_10k_emp": ((154, 133, 138, 40, 124), 0.06),
+    "labour_productivity": ((282000, 210000, 166000, 92000, 158000), 0.06),
+    "ict_employment_share": ((6.5, 2.5, 4.0, 1.8, 4.5), 0.05),
+    "fibre_density": ((18.0, 6.5, 5.5, 3.2, 5.0), 0.06),
+    "broadband_ports_100": ((75, 80, 85, 60, 70), 0.05),
+    "robot_density": ((300, 280, 250, 120, 310), 0.12),
+    "energy_per_gdp": ((0.31, 0.32, 0.37, 0.38, 0.28), -0.03),
+    "digital_finance_index": ((431.9, 381.6, 406.9, 350.2, 379.5), 0.04),
+    "sei_value_added_share": ((17.5, 15.0, 14.0, 12.0, 15.0), 0.04),
+    "tech_market_gdp": ((4.8, 2.3, 2.0, 1.7, 3.1), 0.08),
+    "ecommerce_gdp": ((80, 25, 50, 20, 45), 0.05),
+    "renewable_power_share": ((5.0, 12.0, 20.0, 12.0, 30.0), 0.05),
+    "so2_per_gdp": ((0.2, 1.0, 0.6, 2.0, 0.5), -0.08),
+    "forest_cover": ((18.5, 15.2, 61.2, 30.2, 53.5), 0.003),
+}
 
 
 def clean_province(name: object) -> str:
@@ -105,6 +133,34 @@ def build_province_panel(folder: Path, years: range = range(2018, 2023)) -> pd.D
     return panel.sort_values(["region", "year", "indicator"]).reset_index(drop=True)
 
 
+def demo_panel(panel: pd.DataFrame) -> pd.DataFrame:
+    """The five demo provinces: real indicators, plus illustrative ones for the NQPF template.
+
+    ``source`` says which is which: ``real`` rows come from the yearbook tables (invention grants
+    per 10k people divide real grants by the 2020 census population); ``illustrative`` rows follow
+    :data:`ILLUSTRATIVE`.
+    """
+    demo = panel[panel["region"].isin(DEMO_REGIONS)].copy()
+    demo["source"] = "real: province_stats (中国科技统计年鉴, 中国高技术产业统计年鉴)"
+    grants = demo[demo["indicator"] == "inv_patent_grants"].copy()
+    grants["value"] = grants["value"] / grants["region"].map(POPULATION_2020)
+    grants["indicator"] = "invention_grants_10k"
+    grants["source"] = "real: invention grants (中国科技统计年鉴) / 2020 census population"
+    names = demo.drop_duplicates("region").set_index("region")["region_name"]
+    rows = []
+    for ind, (levels, growth) in ILLUSTRATIVE.items():
+        for region, level in zip(DEMO_REGIONS, levels, strict=True):
+            for year in sorted(demo["year"].unique()):
+                rows.append((region, names[region], int(year), ind,
+                             float(f"{level * (1 + growth) ** (year - 2020):.4g}"),
+                             "illustrative: sized to public reports, not an official statistic"))
+    fake = pd.DataFrame(rows, columns=["region", "region_name", "year", "indicator", "value",
+                                       "source"])
+    out = pd.concat([demo, grants, fake], ignore_index=True)
+    out["value"] = out["value"].round(6)
+    return out.sort_values(["region", "year", "indicator"]).reset_index(drop=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folder", type=Path, help="the province_stats folder")
@@ -118,9 +174,7 @@ def main() -> None:
     if args.demo:
         target = (Path(__file__).resolve().parents[1]
                   / "src/chainatlas/evaluation/templates/demo_panel.csv")
-        demo = panel[panel["region"].isin(DEMO_REGIONS)].copy()
-        demo["value"] = demo["value"].round(6)
-        demo["source"] = "province_stats (中国科技统计年鉴, 中国高技术产业统计年鉴; real)"
+        demo = demo_panel(panel)
         demo.to_csv(target, index=False)
         print(f"{target}: {len(demo)} rows")
 

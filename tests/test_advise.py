@@ -186,3 +186,13 @@ def test_demo_advice_for_nanjing():
     assert near.recommendations[0]["score"] >= near.recommendations[-1]["score"]
     assert near.weights != jump.weights
     assert np.isclose(sum(jump.weights.values()), 1.0)
+
+
+def test_candidates_with_and_without_the_graph_agree(tiny, parts):
+    from chainatlas.advise import candidate_firms
+
+    segs = ["cell", "pack", "software", "drone"]
+    fast = candidate_firms(tiny, segs, parts.local, parts.hours, graph=parts.graph)
+    slow = candidate_firms(tiny, segs, parts.local, parts.hours)
+    assert fast == slow
+    assert fast["drone"][0]["firm"] == "s5"

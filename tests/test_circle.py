@@ -41,8 +41,14 @@ def test_shanghai_great_circle_distances():
     t = YRD.set_index("code")
     km = great_circle_km(t.loc["310000", "lon"], t.loc["310000", "lat"],
                          t["lon"].to_numpy(), t["lat"].to_numpy())
-    # Shanghai–Nanjing ≈ 268 km, –Tongcheng ≈ 429 km, –Yongkang ≈ 295 km (straight line)
-    np.testing.assert_allclose(km[1:4], [268, 429, 295], atol=3)
+    # an independent formula: the spherical law of cosines
+    p1, p2 = np.radians(31.23), np.radians(t["lat"].to_numpy())
+    dl = np.radians(121.47 - t["lon"].to_numpy())
+    cos_law = 6371.0088 * np.arccos(np.clip(np.sin(p1) * np.sin(p2)
+                                            + np.cos(p1) * np.cos(p2) * np.cos(dl), -1, 1))
+    np.testing.assert_allclose(km, cos_law, atol=1e-6)
+    # Shanghai–Nanjing ≈ 269 km, –Tongcheng ≈ 429 km, –Yongkang ≈ 295 km (straight line)
+    np.testing.assert_allclose(km[1:4], [269, 429, 295], atol=3)
 
 
 def test_seed_cities_by_road_and_rail():

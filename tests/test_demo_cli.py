@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -65,24 +66,36 @@ def test_sections_are_printed_written_and_failures_reported(tmp_path: Path,
     from chainatlas.exceptions import ModelError
 
     good = types.ModuleType("chainatlas.services._probe_good")
-    good.demo_section = lambda ds: [("企业数 firms", pd.DataFrame({"n": [len(ds.firms)]}))]  # type: ignore[attr-defined]
+    good.demo_section = lambda ds: [("企业数 firms", pd.DataFrame({  # type: ignore[attr-defined]
+        "n": [len(ds.firms)], "min_value": [ds.supply_links["value"].min()]}))]
     bad = types.ModuleType("chainatlas.services._probe_bad")
 
     def boom(ds: object) -> list[tuple[str, pd.DataFrame]]:
         raise ModelError("no solution")
 
     bad.demo_section = boom  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, good.__name__, good)
-    monkeypatch.setitem(sys.modules, bad.__name__, bad)
+    buggy = types.ModuleType("chainatlas.services._probe_buggy")
+
+    def mutate_then_crash(ds: Any) -> list[tuple[str, pd.DataFrame]]:
+        ds.tables["firms"] = ds.tables["firms"].iloc[0:0]
+        ds.tables["supply_links"].loc[:, "value"] = -1.0  # mutate a shared frame in place
+        return [("x", pd.DataFrame({"per_firm": [1 / len(ds.tables["firms"])]}))]
+
+    buggy.demo_section = mutate_then_crash  # type: ignore[attr-defined]
+    for module in (good, bad, buggy):
+        monkeypatch.setitem(sys.modules, module.__name__, module)
     console = Console(record=True, width=120)
-    with pytest.raises(ModelError, match="_probe_bad") as info:
+    with pytest.raises(ModelError, match="_probe_bad, _probe_buggy") as info:
         run_demo(tmp_path / "d.duckdb", tmp_path / "o", console,
-                 topics=("_probe_bad", "_probe_good"))
+                 topics=("_probe_bad", "_probe_buggy", "_probe_good"))
     sections = info.value.details["sections"]
-    assert sections == {"_probe_bad": "failed: no solution", "_probe_good": "ok"}
+    assert sections == {"_probe_bad": "failed: no solution",
+                        "_probe_buggy": "failed: ZeroDivisionError: division by zero",
+                        "_probe_good": "ok"}
     written = pd.read_csv(tmp_path / "o" / "_probe_good" / "01_企业数_firms.csv",
                           encoding="utf-8-sig")
     assert written["n"].tolist() == [len(load_demo("yrd-nev").firms)]
+    assert written["min_value"].iloc[0] >= 0  # the buggy section's changes did not leak
     text = console.export_text()
     assert "企业数 firms" in text and "_probe_bad: failed: no solution" in text
 
@@ -127,5 +140,9 @@ def test_readme_names_only_commands_that_exist() -> None:
     named = set(re.findall(r"chainatlas ([a-z][a-z-]+)", readme))
     assert {"demo", "generate", "template", "import", "export", "datasets"} <= named
     assert named <= set(group.commands), named - set(group.commands)
+    # sub-commands listed as `chainatlas chain map\|throughput` exist too
+    for cmd, subs in re.findall(r"`chainatlas ([a-z-]+) ([a-z-]+(?:\\\|[a-z-]+)+)`", readme):
+        listed = set(subs.split("\\|"))
+        assert listed <= set(group.commands[cmd].commands), (cmd, listed)
     assert "python3 -m pip install -e . && chainatlas demo" in readme
     assert 'python3 -m pip install -e ".[all]" && python3 -m pytest -n 2 -q' in readme

@@ -143,6 +143,10 @@ def test_development_type() -> None:
     assert development_type([0.62, 0.48, 0.35, 0.55], four) == ["资金链滞后型"]
     assert development_type([0.5, 0.5, 0.5, 0.7], four) == ["人才链超前型"]
     assert development_type([0.5, 0.5, 0.5], ["a", "b", "c"]) == ["同步型"]
+    assert development_type([[0.0, 0.5], [0.5, 0.0], [0.0, 0.0]]) == [
+        "U1滞后型", "U2滞后型", "同步型"]
+    with pytest.raises(InputError):
+        development_type([0.5, 0.5], lower=1.1)
 
 
 # ---------------------------------------------------------------- obstacle degree

@@ -340,7 +340,10 @@ def test_cli_panel_on_stored_dataset(tmp_path: Path) -> None:
     lines = [ln for ln in r.stdout.splitlines() if ln and not ln.startswith("note:")]
     header = lines[0].split(",")
     assert {"region", "year", "index", "rank", "C", "D", "D_grade"} <= set(header)
-    assert len(lines) - 1 == 25  # 5 provinces × 2018–2022
+    from chainatlas.datasets import load_demo
+
+    ind = load_demo("yrd-nev").indicators
+    assert len(lines) - 1 == ind["region"].nunique() * ind["year"].nunique()
     r = runner.invoke(app, ["evaluate", "panel", "--dataset", "nope", "--db", str(db)])
     assert r.exit_code == 1
 
@@ -375,3 +378,41 @@ def test_cli_ahp(tmp_path: Path) -> None:
     assert out["CR"] == pytest.approx(0.0332, abs=5e-5) and out["consistent"] is True
     path.write_text("criterion,a,b\na,1,x\nb,1,1\n", encoding="utf-8")
     assert runner.invoke(app, ["evaluate", "ahp", "--matrix", str(path)]).exit_code == 1
+
+
+def test_shipped_demo_panel_covers_both_templates_and_marks_illustrative_rows() -> None:
+    from chainatlas.services.evaluate import demo_panel
+
+    panel = demo_panel()
+    assert set(panel["region"]) == {"310000", "320000", "330000", "340000", "440000"}
+    kind = panel.groupby("indicator")["source"].agg(lambda s: set(s.str.split(":").str[0]))
+    assert all(len(k) == 1 for k in kind)  # each indicator is either real or illustrative
+    for name in ("nqpf", "four-chain"):
+        system = load_template(name)
+        res = evaluate_panel(panel, system)
+        mapped = system.frame.set_index("indicator")["province_stats"].notna()
+        if name == "nqpf":  # every indicator, real or illustrative
+            assert res.system["used"].all()
+        else:  # the real, derivable ones
+            assert res.system.set_index("indicator")["used"].equals(mapped)
+        assert len(res.coupling) == 25
+        for ind, is_mapped in mapped.items():
+            if is_mapped:  # derivable from the yearbook tables -> must be real
+                assert kind[ind] == {"real"}, ind
+    four = load_template("four-chain").indicators
+    assert all(kind[i] == {"real"} for i in four if i in kind)
+
+
+def test_services_accept_frames(tmp_path: Path) -> None:
+    from chainatlas.services.evaluate import coupling_table, run_panel, score_matrix
+
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"]).assign(id=list("ABCDE"))
+    res = score_matrix(frame[["id", "a", "b", "c", "d"]], "+,+,+,-", "entropy-linear")
+    np.testing.assert_allclose(list(res["scores"].values()),
+                               [.531062, .449061, .630185, .352616, .401110], atol=5e-7)
+    out = coupling_table(pd.DataFrame({"id": ["r"], "U1": [0.3], "U2": [0.6]}), "wang")
+    assert out["C"]["r"] == pytest.approx(0.5916, abs=5e-5)
+    tmpl = tmp_path / "t.csv"
+    SYSTEM.frame.to_csv(tmpl, index=False)
+    res_panel = run_panel(panel=_long(), template=tmpl)
+    np.testing.assert_allclose(res_panel.weights["weight"], entropy_weights(_matrix(), "+,-,+"))

@@ -465,3 +465,13 @@ def test_random_valid_frames_round_trip_exactly(tmp_path_factory: pytest.TempPat
         again = store.load_dataset("q")
         for table in TABLE_ORDER:
             pd.testing.assert_frame_equal(store.load_dataset("p").table(table), again.table(table))
+
+
+def test_import_frames_names_table_and_row(db: Path) -> None:
+    links = pd.DataFrame({"supplier": ["F1", "F1"], "customer": ["F4", "F404"],
+                          "segment": ["cells", "cells"]})
+    with pytest.raises(ValidationError) as err:
+        svc.import_frames(db, "d", {"supply_links": links}, source="willems_01.csv")
+    problem = err.value.problems[0]
+    assert (problem.file, problem.row, problem.column) == (
+        "willems_01.csv:supply_links", 2, "customer")

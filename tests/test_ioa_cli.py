@@ -110,7 +110,7 @@ def test_unknown_layout():
 def test_analyze_after_aggregation(tmp_path):
     table = tmp_path / "three.csv"
     table.write_text("sector,a,b,c,fd\na,10,20,5,65\nb,20,5,40,135\nc,30,25,5,90\n"
-                     "va,40,150,50,\n", encoding="utf-8")
+                     "va,40,150,100,\n", encoding="utf-8")
     conc = tmp_path / "conc.csv"
     conc.write_text("sector,group\na,ab\nb,ab\nc,c\n", encoding="utf-8")
     out = _json(["io", "analyze", "--table", str(table), "--aggregate", str(conc),

@@ -177,5 +177,9 @@ def test_aggregation_keeps_identities():
 
 
 def test_singular_system_raises():
+    import scipy.sparse as sp
+
     with pytest.raises(ModelError, match="singular"):
         LeontiefSolver([[1.0, 0.0], [0.0, 0.5]])
+    with pytest.raises(ModelError, match="singular"):
+        LeontiefSolver(sp.csr_matrix([[1.0, 0.0], [0.0, 0.5]]))

@@ -109,3 +109,23 @@ def test_aggregation_and_long_form_roundtrip(data, groups):
     # Leontief on the aggregate still reproduces its own output
     s = LeontiefSolver(technical_coefficients(agg.Z, agg.x), agg.x)
     np.testing.assert_allclose(s.solve(agg.f), agg.x, rtol=1e-9)
+
+
+@settings(max_examples=20, deadline=None)
+@given(tables(max_n=40))
+def test_sparse_factorisation_matches_dense(data):
+    import scipy.sparse as sp
+
+    A, f, x = data
+    dense = LeontiefSolver(A, x)
+    sparse = LeontiefSolver(sp.csr_matrix(A), x)
+    assert sparse.sparse and not dense.sparse
+    np.testing.assert_allclose(sparse.solve(f), dense.solve(f), rtol=1e-10)
+    np.testing.assert_allclose(sparse.column_sums(), dense.column_sums(), rtol=1e-10)
+    np.testing.assert_allclose(sparse.ghosh_row_sums(), dense.ghosh_row_sums(), rtol=1e-10)
+    np.testing.assert_allclose(sparse.diagonal(block=16), dense.diagonal(), rtol=1e-10)
+    a, b = rasmussen_linkages(sparse), rasmussen_linkages(dense)
+    np.testing.assert_allclose(a.direct_forward_, b.direct_forward_, rtol=1e-12)
+    np.testing.assert_allclose(a.direct_backward_, b.direct_backward_, rtol=1e-12)
+    ea, eb = hypothetical_extraction(sparse, f), hypothetical_extraction(dense, f)
+    np.testing.assert_allclose(ea.total_, eb.total_, rtol=1e-9)

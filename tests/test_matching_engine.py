@@ -133,3 +133,16 @@ def test_duplicate_segment_ids_rejected(ds: Dataset) -> None:
     seg = pd.concat([ds.segments, ds.segments.iloc[:1]])
     with pytest.raises(InputError, match="duplicate segment"):
         MatchingEngine.build(Dataset("d", {**ds.tables, "segments": seg}))
+
+
+def test_public_surface_is_pinned() -> None:
+    import chainatlas.matching as m
+
+    assert sorted(m.__all__) == sorted([
+        "BACKENDS", "DEFAULT_THRESHOLD", "OTHER", "Analyzer", "BM25Index", "Classification",
+        "DenseIndex", "FirmMatches", "Hits", "MatchingEngine", "ModelFallbackWarning",
+        "ModelUnavailable", "NeedMatches", "Ranker", "StaticEmbedder", "TextTruncatedWarning",
+        "classify_texts", "load_embedder", "match_firms", "match_needs", "normalize_text",
+        "precision_at_k", "ranking_metrics", "recall_at_k", "reciprocal_rank",
+        "reciprocal_rank_fusion"])
+    assert all(hasattr(m, name) for name in m.__all__)

@@ -22,7 +22,7 @@ from chainatlas.model.dataset import Dataset
 LABELS = Path(__file__).parent / "data" / "matching_labels.csv"
 
 # Held-out values measured with BM25 (see docs/matching.md) and the allowed margin.
-MEASURED = {("need", "mrr"): 1.0, ("need", "p@1"): 1.0, ("need", "r@10"): 0.968,
+MEASURED = {("need", "mrr"): 0.924, ("need", "p@1"): 0.875, ("need", "r@10"): 0.969,
             ("classify", "mrr"): 0.970, ("classify", "p@1"): 0.955,
             ("classify", "accuracy"): 0.959}
 MARGIN = 0.03
@@ -52,7 +52,9 @@ def test_label_set_is_large_and_split(labels: pd.DataFrame, demo: Dataset) -> No
     assets = set(demo.innovation_assets["id"])
     segs = set(demo.segments["id"]) | {"other"}
     needs = labels[labels["task"] == "need"]
-    assert set(needs["query"]) <= set(demo.tech_needs["id"])
+    by_id = needs[needs["text"] == ""]
+    assert set(by_id["query"]) <= set(demo.tech_needs["id"])
+    assert len(by_id) == len(demo.tech_needs)  # every need of the demo is labelled
     assert all(set(r.split(";")) <= assets for r in needs["relevant"])
     cl = labels[labels["task"] == "classify"]
     assert all(set(r.split(";")) <= segs for r in cl["relevant"])

@@ -57,10 +57,18 @@ def test_index_is_stored_reused_and_invalidated(db: Path, monkeypatch: pytest.Mo
 
 
 def test_hours_come_from_region_coordinates(db: Path) -> None:
+    import math
+
     res = svc.results_for_needs(db, "tiny", need="N1", top=1)
     hours = res.frame["hours"].iloc[0]
-    # 桐城 (116.95E, 31.04N) → 合肥 (117.23E, 31.82N): ≈ 90 km great circle × 1.3 / 80 km/h
-    assert hours == pytest.approx(1.47, abs=0.05)
+    # 桐城 (116.95E, 31.04N) → 合肥 (117.23E, 31.82N), haversine on R = 6371 km,
+    # road mode: × 1.2 detour ÷ 90 km/h
+    p1, p2 = math.radians(31.04), math.radians(31.82)
+    dl = math.radians(117.23 - 116.95)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    km = 2 * 6371.0 * math.asin(math.sqrt(h))
+    assert 85 < km < 95
+    assert hours == pytest.approx(km * 1.2 / 90, abs=0.01)
     f = svc.travel_hours(tiny_dataset())
     assert f("310000", "310000") == 0.0 and f("310000", "XXX") is None
 
@@ -74,6 +82,12 @@ def test_classify_bad_input(db: Path) -> None:
         svc.classify(db, "tiny")
     with pytest.raises(DataNotFound):
         svc.classify(db, "nope", text="隔膜")
+
+
+def test_very_long_text_is_truncated_with_a_note(db: Path) -> None:
+    res = svc.classify(db, "tiny", text="陶瓷涂覆隔膜" + "无关" * 12_000, threshold=1.0)
+    assert any("truncated to 20,000" in n for n in res.notes)
+    assert res.best().iloc[0] == "separator"
 
 
 def test_dense_without_model_notes_and_uses_bm25(db: Path) -> None:

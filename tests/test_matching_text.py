@@ -120,3 +120,21 @@ def test_tokens_are_deterministic_and_clean(analyzer: Analyzer, text: str) -> No
     t1 = a.tokens(text)
     assert t1 == a.tokens(text)
     assert all(t and t == t.strip() and t not in stop_words() for t in t1)
+
+
+def _full_width(s: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else ("\u3000" if c == " " else c)
+                   for c in s)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abcXYZ019 ,.-隔膜电池芯")), max_size=30))
+def test_full_width_forms_are_folded(analyzer: Analyzer, text: str) -> None:
+    assert analyzer.tokens(_full_width(text)) == analyzer.tokens(text)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("隔膜电池芯片软件测试abc ")), max_size=30),
+       st.sampled_from(["的", "，", " the ", "。本发明"]))
+def test_stop_words_and_punctuation_add_nothing(analyzer: Analyzer, text: str, noise: str) -> None:
+    assert analyzer.tokens(text + " " + noise) == analyzer.tokens(text)

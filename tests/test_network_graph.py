@@ -94,7 +94,7 @@ def test_subgraph_keeps_links_between_kept_firms() -> None:
     keep = np.isin(g.firm_ids, ["C1", "P1", "A1"])
     sub = g.subgraph(keep)
     assert sub.firm_ids.tolist() == ["C1", "P1", "A1"]
-    assert sorted(zip(sub.src.tolist(), sub.dst.tolist())) == [(0, 1), (1, 2)]
+    assert sorted(zip(sub.src.tolist(), sub.dst.tolist(), strict=True)) == [(0, 1), (1, 2)]
 
 
 @settings(max_examples=60, deadline=None)

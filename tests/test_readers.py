@@ -197,3 +197,25 @@ def test_excel_numbers_as_codes(tmp_path: Path) -> None:
     frame = read_file(path).frame
     values, bad = coerce_column(frame["region"], get_spec("firms").column("region"))
     assert values.tolist() == ["320100"] and not bad.any()
+
+
+def test_parquet_tags_in_several_row_groups(tmp_path: Path) -> None:
+    tags = [["链主", "高新"], [], None, [" 上市 ", ""], ["a"]]
+    pq.write_table(pa.table({"tags": pa.array(tags, pa.list_(pa.string()))}),
+                   tmp_path / "t.parquet", row_group_size=2)
+    raw = read_file(tmp_path / "t.parquet")
+    col = get_spec("firms").column("tags")
+    values, bad = coerce_column(raw.frame["tags"], col)
+    assert values.tolist() == [["链主", "高新"], [], [], ["上市"], ["a"]] and not bad.any()
+    clean = pa.table({"tags": pa.array([["x"], ["y", "z"], []] * 3, pa.list_(pa.string()))})
+    pq.write_table(clean, tmp_path / "c.parquet", row_group_size=2)
+    values, _ = coerce_column(read_file(tmp_path / "c.parquet").frame["tags"], col)
+    assert values.tolist() == [["x"], ["y", "z"], []] * 3
+
+
+def test_docs_table_reference_is_current() -> None:
+    from chainatlas.readers.writers import tables_markdown
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "data.md").read_text(encoding="utf-8")
+    embedded = docs.split("<!-- tables:begin -->\n")[1].split("<!-- tables:end -->")[0]
+    assert embedded == tables_markdown(), "regenerate the table reference in docs/data.md"

@@ -268,3 +268,16 @@ def test_memory_store_and_closed_store(tmp_path: Path) -> None:
     store.close()
     with pytest.raises(StoreError, match="closed"):
         store.list_datasets()
+
+
+def test_read_only_open_while_this_process_writes(db_path: Path) -> None:
+    with Store.open(db_path) as writer:
+        writer.write_tables("d", {"firms": _firms()}, create=True)
+        with Store.open(db_path, read_only=True) as reader:
+            assert len(reader.read_table("d", "firms")) == 3
+            with pytest.raises(StoreError, match="read-only"):
+                reader.create_dataset("x")
+        writer.create_dataset("x")  # the writer is unaffected
+    with Store.open(db_path, read_only=True) as reader, \
+            pytest.raises(StoreError, match="already open in this process"):
+        Store.open(db_path)

@@ -145,6 +145,8 @@ def test_foreign_share_is_respected() -> None:
     {"n_firms": 10, "n_links": 10, "n_sectors": 1},
     {"n_firms": 10, "n_links": 10, "n_sectors": 3, "foreign_share": 1.5},
     {"n_firms": 6, "n_links": 1000, "n_sectors": 3},
+    {"n_firms": 10, "n_links": 0, "n_sectors": 2, "n_regions": 5000},
+    {"n_firms": 10.5, "n_links": 0, "n_sectors": 2},
 ])
 def test_bad_arguments_raise_input_error(kwargs: dict[str, float]) -> None:
     with pytest.raises(InputError):
@@ -187,3 +189,14 @@ def test_segments_cluster_in_home_cities() -> None:
     # most segments have a city where they are > 3 times as concentrated as firms overall
     # (with regions shuffled at random, no segment reaches 2.5 here)
     assert (lq.max(axis=1) > 3).mean() >= 0.7
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import chainatlas.datasets
+    import chainatlas.datasets.synthetic
+
+    for module in (chainatlas.datasets, chainatlas.datasets.synthetic):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

@@ -9,6 +9,9 @@ purpose:
 2. ``lidar`` (激光雷达) is made in one city only (Shanghai);
 3. Nanjing's anchor vehicle makers consume ``pack``, ``domain_ctrl`` and ``thermal``, none of
    which is made in Nanjing.
+
+Firm ids ``F001…`` are numbered in the order below, and hand-made evaluation sets refer to them:
+add firms only at the very end (after the last segment) so existing ids do not move.
 """
 
 from __future__ import annotations

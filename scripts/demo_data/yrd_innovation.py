@@ -4,6 +4,9 @@ All titles and abstracts are invented for illustration: they are not records of 
 institutions. Each topic groups assets that genuinely answer the topic's need, so that a matching
 method can be scored against hand labels; topics share vocabulary on purpose (e.g. 热失控 in
 cells and in thermal management) so that matching is not trivial.
+
+Asset ids ``A001…`` and need ids ``N001…`` follow the order below and hand-labelled evaluation
+sets refer to them: add topics and assets only at the end so existing ids do not move.
 """
 
 from __future__ import annotations

@@ -39,6 +39,8 @@ from chainatlas.cluster.panel import region_activity_matrix, table_of
 from chainatlas.cluster.travel import TravelMode
 from chainatlas.exceptions import ChainAtlasError, DataNotFound
 from chainatlas.model.dataset import Dataset
+from chainatlas.network.area import region_mask
+from chainatlas.network.chain_map import chain_map
 from chainatlas.network.chokepoints import find_chokepoints
 from chainatlas.network.concentration import segment_stats
 from chainatlas.network.graph import FirmGraph
@@ -116,9 +118,11 @@ def segment_parts(ds: Dataset, region: str, *, mode: str | TravelMode = "road",
     if region not in set(regions["code"].astype(str)):
         raise DataNotFound(f"region {region!r} is not in dataset {ds.name!r}")
     notes: list[str] = []
-    local = local_regions(regions, region)
     g = graph if graph is not None else FirmGraph.from_dataset(ds)
-    is_local = np.isin(g.firm_region.astype(str), list(local))
+    # local: the region's parent tree and its adcode prefix (as ``chain map --region`` reads it)
+    tree = local_regions(regions, region)
+    is_local = np.isin(g.firm_region.astype(str), list(tree)) | region_mask(g.firm_region, region)
+    local = tree | set(g.firm_region[is_local].astype(str))
     st = segment_stats(g, is_local)
     st.index = pd.Index(g.segment_ids.astype(str), name="segment")
     segs = table_of(ds, "segments").astype({"id": str}).drop_duplicates("id").set_index("id")
@@ -143,6 +147,15 @@ def segment_parts(ds: Dataset, region: str, *, mode: str | TravelMode = "road",
     bought, bought_out = dem["v"], dem["v_out"]
     with np.errstate(invalid="ignore", divide="ignore"):
         self_suff = (1.0 - bought_out / bought.where(bought > 0)).astype(float)
+
+    # --- the chain map's status of each segment for this area
+    try:
+        cmap = chain_map(ds, graph=g, area=is_local, area_label=region).segments
+        status = pd.Series(cmap["status"].to_numpy(), index=cmap["segment"].astype(str))
+        status = status.reindex(st.index).fillna("")
+    except ChainAtlasError as err:
+        notes.append(f"chain map not available ({err.message}); weak means LQ < 1")
+        status = pd.Series("", index=st.index)
 
     # --- BOM adjacency: inputs of local segments, consumers of local segments
     present = st["firms_local"] > 0
@@ -213,6 +226,7 @@ def segment_parts(ds: Dataset, region: str, *, mode: str | TravelMode = "road",
         "key_technology": segs["key_technology"].astype("boolean").fillna(False).to_numpy(bool)
         if "key_technology" in segs else False,
         "present": present.to_numpy(),
+        "map_status": status,
         "firms_local": st["firms_local"], "size_local": st["size_local"],
         "local_share": st["local_share"].fillna(0.0), "lq": lq,
         "bought_local": bought, "bought_outside": bought_out,

@@ -4,8 +4,9 @@ Actions (from the region's local status and the chain's bill of materials):
 
 ========  =======================================================================================
 补链      the segment is absent locally but local firms buy it or local segments need it (BOM)
-强链      the segment is present but weak (LQ < 1 or local firms buy most of it outside) or a
-          chokepoint of the chain
+强链      the segment is present but weak (``weak`` in the chain map of
+          :func:`chainatlas.network.chain_map.chain_map`, or local firms buy most of it outside)
+          or a chokepoint of the chain (≥ 20 % of final output depends on it)
 延链      absent, not yet needed, but adjacent to local segments in the BOM (consumes or is an
           input of their inputs) or in a chain the region already works in
 建链      absent and in a chain in which the region has no segment at all
@@ -80,7 +81,8 @@ class AdviceResult:
 def _classify(t: pd.DataFrame) -> pd.Series:
     chains_present = set(t.loc[t["present"], "chain"].astype(str))
     in_local_chain = t["chain"].astype(str).isin(chains_present)
-    weak = (t["lq"] < 1) | (t["self_sufficiency"].fillna(1.0) < 0.5)
+    weak_map = t["map_status"] == "weak" if (t["map_status"] != "").any() else t["lq"] < 1
+    weak = weak_map | (t["self_sufficiency"].fillna(1.0) < 0.5)
     critical = t["chokepoint_share"] >= 0.2
     needed = (t["bought_local"] > 0) | t["needed_by_local"]
     action = np.select(
@@ -101,7 +103,8 @@ def _reasons(action: str, r: pd.Series, region_name: str) -> list[str]:
     if not r["present"]:
         out.append(f"{region_name}尚无该环节企业（缺失）" + ("，且为必需投入" if r["essential"] else ""))
     else:
-        out.append(f"{region_name}有{int(r['firms_local'])}家该环节企业，区位熵{r['lq']:.2f}，"
+        grade = {"strong": "（强）", "weak": "（弱）"}.get(str(r["map_status"]), "")
+        out.append(f"{region_name}有{int(r['firms_local'])}家该环节企业{grade}，区位熵{r['lq']:.2f}，"
                    f"占全链该环节规模{r['local_share']:.0%}")
     if r["bought_local"] > 0:
         ss = r["self_sufficiency"]
@@ -190,7 +193,8 @@ def advise_region(ds: Dataset, region: str, *, strategy: str = "near", top: int 
     for seg, r in t.iterrows():
         recs.append({
             "rank": int(r["rank"]), "segment": seg, "name": r["name"], "stage": r["stage"],
-            "action": r["action"], "score": round(float(r["score"]), 4),
+            "action": r["action"], "status": r["map_status"] or None,
+            "score": round(float(r["score"]), 4),
             "parts": {k: round(float(r[k]), 4) for k in PARTS},
             "values": {k: (None if pd.isna(r[k]) else (float(r[k]) if not isinstance(r[k], bool)
                                                          else bool(r[k])))
@@ -201,7 +205,7 @@ def advise_region(ds: Dataset, region: str, *, strategy: str = "near", top: int 
             "reasons": _reasons(r["action"], r, rp.region_name),
             "candidates": cands.get(seg, []),
         })
-    cols = ["rank", "name", "stage", "action", "score", *PARTS, "lq", "firms_local",
+    cols = ["rank", "name", "stage", "action", "map_status", "score", *PARTS, "lq", "firms_local",
             "bought_local", "anchor_bought_outside", "chokepoint_share", "pci", "nearest_hours"]
     table = t[cols].reset_index(names="segment")
     return AdviceResult(rp.region, rp.region_name, strategy, w, table, recs, list(rp.notes))

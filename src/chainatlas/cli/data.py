@@ -39,7 +39,7 @@ def _exits_cleanly(func: _F) -> _F:
 
 class ImportMode(StrEnum):
     append = "append"
-    replace = "replace"
+    replace = "replace"  # type: ignore[assignment]
 
 
 class FileFormat(StrEnum):

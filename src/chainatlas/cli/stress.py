@@ -1,7 +1,144 @@
-"""`chainatlas stress` commands."""
+"""`chainatlas stress` commands: run a scenario, TTS/TTR per firm, sweeps."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
 import typer
 
+from chainatlas.cli._common import DatasetOpt, DbOpt, FormatOpt, OutOpt
+from chainatlas.cli._output import Format, emit
+
 app = typer.Typer(no_args_is_help=True)
+
+
+class Each(StrEnum):
+    firm = "firm"
+    region = "region"
+    segment = "segment"
+
+
+class ExecutorKind(StrEnum):
+    serial = "serial"
+    processes = "processes"
+    dask = "dask"
+
+
+class SeriesFormat(StrEnum):
+    parquet = "parquet"
+    csv = "csv"
+
+
+TopOpt = Annotated[int | None, typer.Option("--top", min=1, help="Show only the top K rows.")]
+
+
+def _progress(label: str) -> Any:
+    """A rich progress bar on stderr; returns (context manager, callback(done, total))."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                   TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+    task = bar.add_task(label, total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, update
+
+
+@app.command("run")
+def run_cmd(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).")],
+    dataset: DatasetOpt,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Folder for the time series (daily, segments, regions, firms).")] = None,
+    series_format: Annotated[SeriesFormat, typer.Option(
+        "--series-format", help="File format of the time series in --out.")] = SeriesFormat.parquet,
+    firms: Annotated[bool, typer.Option(
+        "--firms/--no-firms", help="Also write every firm's daily output ratio to --out.")] = False,
+    top: Annotated[int, typer.Option("--top", min=1, help="Worst segments/regions/firms listed.")] = 5,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Simulate a scenario (Inoue–Todo model): summary and daily output ratio."""
+    from chainatlas.services.stress import run_scenario
+
+    res = run_scenario(db, dataset, scenario, record_firms=firms and out is not None)
+    data = res.to_dict(top=top)
+    if out is not None:
+        paths = res.write(out, series_format.value)
+        data["files"] = [str(p) for p in paths]
+    if fmt is Format.table:
+        s = res.summary(top=top)
+        head = {k: v for k, v in s.items() if not isinstance(v, list)}
+        emit(head, fmt, title=f"stress test: {res.scenario}")
+        for key, title in (("worst_segments", "worst segments"), ("worst_regions", "worst regions"),
+                           ("worst_firms", "worst firms")):
+            if s[key]:
+                emit(pd.DataFrame(s[key]), fmt, title=title)
+        if out is not None:
+            typer.echo(f"time series written to {out}", err=True)
+        return
+    emit(data, fmt, None, table=res.daily)
+
+
+@app.command("tts")
+def tts_cmd(
+    dataset: DatasetOpt,
+    ttr: Annotated[Path | None, typer.Option(
+        "--ttr", help="Times to recover per firm: CSV firm,ttr_days or a JSON/YAML mapping.")] = None,
+    ttr_days: Annotated[float | None, typer.Option(
+        "--ttr-days", min=0.0, help="Time to recover of every firm, days (default 14).")] = None,
+    inventory_days: Annotated[float, typer.Option(
+        "--inventory-days", min=0.0, help="Stock of each firm's output, days of output.")] = 15.0,
+    spare_capacity: Annotated[float, typer.Option(
+        "--spare-capacity", min=0.0, help="Capacity above baseline output, as a share.")] = 0.1,
+    top: TopOpt = None,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Time to survive vs time to recover per firm, performance impact and risk exposure index."""
+    from chainatlas.services.stress import tts_ttr
+
+    bar, update = _progress("TTS/TTR LPs")
+    with bar:
+        res = tts_ttr(db, dataset, ttr_file=ttr, ttr_days=ttr_days, inventory_days=inventory_days,
+                      spare_capacity=spare_capacity, progress=update)
+    if top is not None:
+        res = res.head(top)
+    emit(res, fmt, out, title="time to survive / time to recover (Simchi-Levi et al. 2015)")
+
+
+@app.command("sweep")
+def sweep_cmd(
+    dataset: DatasetOpt,
+    each: Annotated[Each, typer.Option("--each", help="One scenario per firm, region or segment.")]
+    = Each.firm,
+    top: TopOpt = None,
+    executor: Annotated[ExecutorKind, typer.Option(
+        "--executor", help="Where scenarios run.")] = ExecutorKind.serial,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask scheduler address (with --executor dask).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Worker processes.")] = None,
+    scenario: Annotated[Path | None, typer.Option(
+        "--scenario", help="Template scenario; its shocks are re-targeted at each unit.")] = None,
+    screen: Annotated[int | None, typer.Option(
+        "--screen", min=1, help="Simulate only the N structurally most critical firms.")] = None,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Rank firms, regions or segments by the output loss their outage causes."""
+    from chainatlas.services.stress import sweep
+
+    bar, update = _progress(f"sweep by {each.value}")
+    with bar:
+        res = sweep(db, dataset, each.value, top=top, executor=executor.value,
+                    scheduler=scheduler, workers=workers, scenario=scenario, screen=screen,
+                    progress=update)
+    emit(res, fmt, out, title=f"sweep by {each.value}: loss if it stops")

@@ -164,7 +164,7 @@ def economic_complexity(
     ...                   [0, 10, 0, 0, 5, 60], [20, 0, 0, 5, 0, 30]], index=list("ABCDE"),
     ...                  columns=["p1", "p2", "p3", "p4", "p5", "p6"])
     >>> res = economic_complexity(X)
-    >>> [round(v, 4) for v in res.eci]
+    >>> res.eci.round(4).tolist()
     [-0.6408, 0.9661, 1.3296, -1.3369, -0.318]
     """
     if precision not in ("double", "single"):
@@ -197,8 +197,8 @@ def economic_complexity(
                   "include_self": include_self, "proximity": "given" if proximity_matrix
                   is not None else proximity_method, "precision": precision},
         notes=list(sol.notes),
-        dropped_locations=[x for x in locs_in if x not in set(lm.rows)],
-        dropped_activities=[x for x in acts_in if x not in set(lm.cols)],
+        dropped_locations=locs_in[~locs_in.isin(lm.rows)].tolist(),
+        dropped_activities=acts_in[~acts_in.isin(lm.cols)].tolist(),
     )
 
 

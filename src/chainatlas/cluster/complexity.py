@@ -58,7 +58,7 @@ Presence = Literal["binary", "continuous"]
 PciScale = Literal["eci_moments", "own"]
 
 #: Up to this many rows on the solved side the symmetric matrix is formed and solved densely.
-DENSE_EIGEN_LIMIT = 800
+DENSE_EIGEN_LIMIT = 400
 
 
 def rca(X: FloatArray) -> FloatArray:
@@ -165,8 +165,8 @@ def _second_eigenpair(M: FloatArray, kc0: FloatArray, kp0: FloatArray,
     if n <= DENSE_EIGEN_LIMIT:
         S = (A / inner[None, :]) @ A.T
         S = 0.5 * (S + S.T)
-        w, V = sla.eigh(S)
-        lam, u = float(w[-2]), V[:, -2]
+        w, V = sla.eigh(S, subset_by_index=[n - 2, n - 1])
+        lam, u = float(w[0]), V[:, 0]
     else:
         Ainv = A / inner[None, :]
 

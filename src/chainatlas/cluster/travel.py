@@ -88,8 +88,8 @@ def great_circle_km(lon1: FloatArray | float, lat1: FloatArray | float,
 
     Examples
     --------
-    >>> round(float(great_circle_km(121.4737, 31.2304, 118.7969, 32.0603)), 0)  # Shanghai–Nanjing
-    268.0
+    >>> round(float(great_circle_km(121.47, 31.23, 118.80, 32.06)))  # Shanghai–Nanjing
+    269
     """
     lam1, phi1, lam2, phi2 = (np.radians(np.asarray(v, dtype=np.float64))
                               for v in (lon1, lat1, lon2, lat2))

@@ -26,6 +26,14 @@ itself, there are no self-loops and the link's segment is the supplier's segment
 networks (few allowed pairs per link) instead draw exactly, without replacement, from every
 allowed pair with weight :math:`w^{out}_i w^{in}_j` (Efraimidis and Spirakis 2006).
 
+Attributes follow the size: output value (万元/yr) ∝ :math:`s_i`, capacity = output value / (unit
+price × 300 days) with unit prices rising by tier, revenue, employees and tags (链主 = largest
+firm of its segment, 规上, 高新, 上市). Firms sit in Zipf-sized cities, half of each segment's
+firms in three "home" cities (so location quotients vary); ``foreign_share`` of them abroad.
+Each supplier sells 80 % of its output over its links, split by log-normal weights; a link's
+``share`` is its value over the customer's purchases of that segment. Lead times grow with
+distance: same city 0.5–2 days, same province 1–4, elsewhere in China 2–8, abroad 20–45.
+
 References
 ----------
 F. Chung and L. Lu, "Connected components in random graphs with given expected degree
@@ -213,7 +221,8 @@ def _sample_links(n_links: int, firm_seg: np.ndarray, w_out: np.ndarray, w_in: n
         return _enumerated_links(n_links, order, start, counts, a, b, w_out, w_in, rng)
     p_pair = tot_out[a] * tot_in[b]
     p_pair = p_pair / p_pair.sum()
-    keys = np.empty(0, dtype=np.int64)
+    kept: list[np.ndarray] = []            # distinct keys i·n + j, in order of first draw
+    seen = np.empty(0, dtype=np.int64)      # the same keys, sorted, for membership tests
     need = n_links
     for _ in range(60):
         draw = int(need * 1.15) + 64
@@ -224,15 +233,20 @@ def _sample_links(n_links: int, firm_seg: np.ndarray, w_out: np.ndarray, w_in: n
         i = np.minimum(np.searchsorted(cum_out, u, side="right"), start[sa] + counts[sa] - 1)
         j = np.minimum(np.searchsorted(cum_in, v, side="right"), start[sb] + counts[sb] - 1)
         new = order[i].astype(np.int64) * n + order[j]
-        keys = np.concatenate([keys, new])
-        _, first = np.unique(keys, return_index=True)
-        keys = keys[np.sort(first)]  # distinct, in order of first draw
-        if len(keys) >= n_links:
-            keys = keys[:n_links]
+        uniq, first = np.unique(new, return_index=True)
+        if len(seen):
+            pos = np.minimum(np.searchsorted(seen, uniq), len(seen) - 1)
+            fresh = seen[pos] != uniq
+            uniq, first = uniq[fresh], first[fresh]
+        add = new[np.sort(first)][:need]
+        kept.append(add)
+        seen = np.sort(np.concatenate([seen, np.sort(add)]), kind="stable")  # merge two runs
+        need -= len(add)
+        if need == 0:
+            keys = np.concatenate(kept)
             return keys // n, keys % n
-        need = n_links - len(keys)
     raise ModelError(
-        f"could not draw {n_links} distinct links (got {len(keys)}); the network is too dense "
+        f"could not draw {n_links} distinct links (got {n_links - need}); the network is too dense "
         "for its heavy-tailed weights — use more firms or fewer links")
 
 
@@ -275,7 +289,7 @@ def generate_network(n_firms: int, n_links: int, n_sectors: int = 50, seed: int 
             raise InputError(f"{name} must be a whole number ≥ {low}, got {value!r}")
     if n_firms < n_sectors:
         raise InputError(f"n_firms={n_firms} must be at least n_sectors={n_sectors}")
-    if not 0.0 <= foreign_share <= 1.0:
+    if not isinstance(foreign_share, (int, float)) or not 0.0 <= foreign_share <= 1.0:
         raise InputError(f"foreign_share must be between 0 and 1, got {foreign_share!r}")
     rng = np.random.default_rng(seed)
 

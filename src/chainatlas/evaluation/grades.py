@@ -134,22 +134,17 @@ def development_type(U: Any, names: Sequence[str] | None = None, *, lower: float
         raise InputError("development type needs ≥ 2 subsystems and one name per subsystem")
     if not 0 < lower <= 1 <= upper:
         raise InputError(f"thresholds must satisfy 0 < lower ≤ 1 ≤ upper; got {lower}, {upper}")
-    out = []
-    for row in U2:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if n == 2:
-                e = row[0] / row[1]
-                ratio = np.array([e, 1.0 / e])
-            else:
-                ratio = row / row.mean()
-        if not (row > 0).any():
-            out.append("同步型")
-            continue
-        ratio = np.nan_to_num(ratio, nan=1.0, posinf=np.inf)
-        if (ratio < lower).any():
-            out.append(f"{names[int(np.argmin(ratio))]}滞后型")
-        elif (ratio > upper).any():
-            out.append(f"{names[int(np.argmax(ratio))]}超前型")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if n == 2:
+            e = U2[:, 0] / U2[:, 1]
+            ratio = np.column_stack([e, 1.0 / e])
         else:
-            out.append("同步型")
-    return out
+            ratio = U2 / U2.mean(axis=1, keepdims=True)
+    ratio = np.nan_to_num(ratio, nan=1.0, posinf=np.inf)
+    lag = (ratio < lower).any(axis=1)
+    lead = (ratio > upper).any(axis=1)
+    sync = ~(U2 > 0).any(axis=1) | ~(lag | lead)
+    label = np.asarray(names, dtype=object)
+    lagging = label[np.argmin(ratio, axis=1)] + "滞后型"
+    leading = label[np.argmax(ratio, axis=1)] + "超前型"
+    return np.where(sync, "同步型", np.where(lag, lagging, leading)).tolist()

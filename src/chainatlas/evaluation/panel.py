@@ -185,7 +185,8 @@ def evaluate_panel(panel: pd.DataFrame, system: IndicatorSystem, *,
         Long format ``region, year, indicator, value``.
     system : IndicatorSystem
         Directions and subsystems of the indicators (others in the panel are ignored).
-    weighting : {'entropy', 'critic', 'std', 'equal'}
+    weighting : {'entropy', 'critic', 'std', 'equal', 'user'}
+        Objective weighting, or ``user`` for the system's ``weight`` column.
     scoring : {'linear', 'topsis'}
         How subsystem scores U and the composite index are formed.
     pooling : {'pooled', 'yearly'}
@@ -303,6 +304,8 @@ def evaluate_panel(panel: pd.DataFrame, system: IndicatorSystem, *,
         Zs.append(pd.concat([keys, pd.DataFrame(Z, columns=used)], axis=1))
         wf = sys_used.frame[["indicator", "name", "subsystem", "dimension", "direction"]].copy()
         wf.insert(0, "year", year)
+        if group_by != "subsystem":
+            wf.insert(4, group_by + "_group", groups)
         if weighting == "entropy":
             wf["entropy"] = entropy_values(Z + shift)
         if subjective is not None:

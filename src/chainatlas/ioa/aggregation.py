@@ -44,11 +44,11 @@ def concordance_matrix(labels: list[str], mapping: Mapping[str, str]
 
 def aggregate(table: IOTable, mapping: Mapping[str, str]) -> IOTable:
     """Aggregate ``table``'s sectors by ``mapping`` (sector label → group label), per region."""
-    keys = [f"{r}\x1f{mapping.get(s, chr(0))}" if s in mapping else s
-            for r, s in zip(table.regions, table.sectors, strict=True)]
     missing = sorted({s for s in table.sectors if s not in mapping})
     if missing:
         raise InputError(f"concordance does not map {len(missing)} sector(s): {missing[:10]}")
+    # group key per industry: (region, group), joined by a separator no label contains
+    keys = [f"{r}\x1f{mapping[s]}" for r, s in zip(table.regions, table.sectors, strict=True)]
     C, groups = concordance_matrix(keys, {k: k for k in keys})
     Cd = C.toarray()
 

@@ -47,7 +47,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from chainatlas.exceptions import InputError, ModelError
-from chainatlas.ioa._ario_kernels import distribute_intermediate, place_orders
+from chainatlas.ioa._ario_kernels import all_close, distribute_intermediate, place_orders
 from chainatlas.model.iotable import IOTable
 
 __all__ = ["ARIOEvent", "ARIOModel", "ARIOResult", "RECOVERY_FUNCTIONS"]
@@ -126,7 +126,8 @@ class ARIOResult:
     Attributes
     ----------
     production_, capacity_ : realised production and production capacity.
-    final_demand_unmet_ : final demand not served per producing industry.
+    final_demand_unmet_ : final demand not served per producing industry (net of categories,
+        so negative where net final demand is negative, e.g. inventory draw-downs).
     overproduction_ : overproduction factor α (dimensionless).
     rebuild_demand_ : reconstruction demand addressed to each industry.
     capital_lost_ : capital destroyed and not yet recovered (table units).
@@ -360,7 +361,7 @@ class ARIOModel:
         Zc = sp.csc_matrix(table.Z)
         Zc.sort_indices()
         col_ptr = Zc.indptr.astype(np.int64)
-        row_idx = Zc.indices.astype(np.int64)
+        row_idx = Zc.indices.astype(np.int32)
         z0 = Zc.data * sf
         col_of = np.repeat(np.arange(n), np.diff(col_ptr))
         inv_x = np.zeros(n)
@@ -381,8 +382,10 @@ class ARIOModel:
         alpha = np.full(n, self.alpha_base, dtype=np.float64)
         rate_alpha = 1.0 / self.alpha_tau
         reb_tot = np.zeros(n)
+        prod_k = prod_of[row_idx].astype(np.int32)
         scratch = np.zeros(S)
-        received = np.zeros((S, n))
+        received_t = np.zeros((n, S))
+        received = received_t.T
         weight = np.ones(n)
         rtol, atol = self.deadband_rtol, self.deadband_atol
         dec = self.damage_decimals
@@ -459,9 +462,9 @@ class ARIOModel:
             # 4. proportional rationing and inventory update
             served = np.zeros(n)
             np.divide(production, demand, out=served, where=demand != 0)
-            distribute_intermediate(col_ptr, row_idx, prod_of, orders, served, received)
+            distribute_intermediate(col_ptr, row_idx, prod_k, orders, served, received_t)
             use = production[None, :] * tech
-            if not np.allclose(received, use, rtol=rtol, atol=atol):
+            if not all_close(received, use, rtol, atol):
                 stocks = stocks - use + received
                 if (stocks < 0).any():
                     raise ModelError("inventories became negative")
@@ -509,7 +512,7 @@ class ARIOModel:
             opt = np.fmin(demand, cap)
             with np.errstate(invalid="ignore"):
                 goal = tech * opt[None, :] * inv_dur[:, None]
-            if np.allclose(stocks, goal, rtol=rtol, atol=atol):
+            if all_close(stocks, goal, rtol, atol):
                 gap = np.zeros((S, n))
             else:
                 fin = np.isfinite(goal)
@@ -519,8 +522,8 @@ class ARIOModel:
             if self.order_type == "alt":
                 weight = np.ones(n)
                 np.divide(cap, X0, out=weight, where=X0 != 0)
-            place_orders(col_ptr, row_idx, prod_of, z0, weight, need, orders, orders_tot,
-                         scratch)
+            place_orders(col_ptr, row_idx, prod_k, z0, weight, np.ascontiguousarray(need.T),
+                         orders, orders_tot, scratch)
             if rec_stocks is not None:
                 rec_stocks[t] = stocks
         return ARIOResult(table.labels, X0, rec_prod, rec_cap, rec_unmet, rec_alpha, rec_reb,

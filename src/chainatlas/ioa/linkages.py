@@ -120,10 +120,11 @@ def rasmussen_linkages(solver: LeontiefSolver, labels: list[str] | None = None, 
     else:
         raise InputError(f"forward must be 'ghosh' or 'leontief', got {forward!r}")
     fwd = n * rows / rows.sum()
-    direct_b = solver.A.sum(axis=0)
+    direct_b = np.asarray(solver.A.sum(axis=0), dtype=np.float64).ravel()
     if solver.x is not None:
         x = solver.x
-        direct_f = (solver.A * x[None, :]).sum(axis=1) * _inv_or_zero(x)
+        Z = solver.A.multiply(x[None, :]) if solver.sparse else solver.A * x[None, :]
+        direct_f = np.asarray(Z.sum(axis=1), dtype=np.float64).ravel() * _inv_or_zero(x)
     else:
         direct_f = np.full(n, np.nan)
     cv = None

@@ -17,7 +17,12 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from chainatlas.matching.text import Analyzer, default_synonyms, normalize_text
+from chainatlas.matching.text import (
+    DEFAULT_MAX_CHARS,
+    Analyzer,
+    default_synonyms,
+    normalize_text,
+)
 from chainatlas.model.dataset import Dataset
 
 __all__ = [
@@ -49,8 +54,8 @@ def analyzer_for(ds: Dataset, *, max_chars: int | None = None) -> Analyzer:
         zh, en = normalize_text(_s(name)), normalize_text(_s(name_en))
         if zh and en and en != zh and en not in default_synonyms():
             synonyms[en] = zh
-    kw = {} if max_chars is None else {"max_chars": max_chars}
-    return Analyzer([t for t in terms if t], synonyms, **kw)
+    return Analyzer([t for t in terms if t], synonyms,
+                    max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars)
 
 
 def segment_paths(ds: Dataset) -> dict[str, list[str]]:
@@ -62,7 +67,9 @@ def segment_paths(ds: Dataset) -> dict[str, list[str]]:
     chain_name = dict(zip(ds.chains["id"].astype(str), ds.chains["name"].map(_s), strict=True))
     out: dict[str, list[str]] = {}
     for sid in name:
-        path, seen, cur = [], set(), sid
+        path: list[str] = []
+        seen: set[str] = set()
+        cur: str | None = sid
         while cur is not None and cur in name and cur not in seen:
             seen.add(cur)
             path.append(name[cur])

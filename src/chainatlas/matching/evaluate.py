@@ -4,7 +4,8 @@ A label set is a frame with columns
 
 * ``task`` — ``need`` (rank assets for a need) or ``classify`` (attach a text to segments);
 * ``query`` — the need id, the asset id, or an id for a free text;
-* ``text`` — the free text for ``classify`` rows that are not assets (empty otherwise);
+* ``text`` — a free text (a need written by hand, or a text to attach) when the query is not a
+  need or asset of the dataset; empty otherwise;
 * ``relevant`` — ``;``-separated relevant asset ids or acceptable segment ids (``other`` for a
   text outside every segment);
 * ``split`` — ``tune`` or ``test`` (held out).
@@ -40,10 +41,15 @@ def _check(labels: pd.DataFrame) -> pd.DataFrame:
         raise InputError(f"label set lacks column(s) {', '.join(missing)}")
     out = labels.copy()
     out["text"] = out["text"].fillna("").astype(str)
-    out["relevant"] = out["relevant"].map(
-        lambda s: list(s) if isinstance(s, (list, tuple))
-        else [x for x in ("" if pd.isna(s) else str(s)).split(";") if x])
+    out["relevant"] = out["relevant"].map(_as_list)
     return out
+
+
+def _as_list(value: object) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [str(x) for x in value]
+    text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    return [x for x in text.split(";") if x]
 
 
 def _classify_inputs(ds: Dataset, rows: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -108,8 +114,18 @@ def evaluate_labels(engine: MatchingEngine, ds: Dataset, labels: pd.DataFrame, *
     out = []
     needs = rows[rows["task"] == "need"]
     if len(needs):
-        res = match_needs(engine, ds, needs["query"].astype(str).tolist(), k=10, backend=backend)
-        ranked = res.frame.groupby("need", sort=False)["asset"].agg(list).to_dict()
+        ranked: dict[str, list[str]] = {}
+        by_id = needs[needs["text"] == ""]
+        if len(by_id):
+            res = match_needs(engine, ds, by_id["query"].astype(str).tolist(), k=10,
+                              backend=backend)
+            for need, group in res.frame.groupby("need", sort=False):
+                ranked[str(need)] = group["asset"].astype(str).tolist()
+        free = needs[needs["text"] != ""]
+        if len(free):
+            hits = engine.assets.search(free["text"].tolist(), 10, backend)
+            for q, row in zip(free["query"].astype(str), hits.indices, strict=True):
+                ranked[q] = [engine.assets.ids_[d] for d in row if d >= 0]
         rel = dict(zip(needs["query"].astype(str), needs["relevant"], strict=True))
         out.append({"task": "need", **ranking_metrics(ranked, rel)})
     cl = rows[rows["task"] == "classify"]

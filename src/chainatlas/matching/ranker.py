@@ -102,7 +102,8 @@ class Ranker:
             warnings.warn(f"backend '{backend}' needs a local sentence-embedding model and none is "
                           "loaded; using BM25", ModelFallbackWarning, stacklevel=2)
             backend = "bm25"
-        toks = list(tokens) if tokens is not None else self.analyzer.tokens_many(queries)
+        toks = ([list(t) for t in tokens] if tokens is not None
+                else self.analyzer.tokens_many(queries))
         n = len(queries)
         if self.n_docs == 0 or n == 0:
             empty = np.full((n, k), -1, dtype=np.int64)
@@ -133,9 +134,15 @@ class Ranker:
         return out
 
     def matched_terms(self, query_tokens: Sequence[str], doc: int, top: int = 6) -> list[str]:
-        """Query terms found in document ``doc``, by their share of the BM25 score."""
+        """Query terms found in document ``doc``, by their share of the BM25 score.
+
+        A term inside a longer matched term (``碳化`` in ``碳化硅``) is left out: it says nothing
+        the longer term does not.
+        """
         assert self.bm25_ is not None
-        return [t for t, _ in self.bm25_.matched_terms(query_tokens, doc, top)]
+        terms = [t for t, _ in self.bm25_.matched_terms(query_tokens, doc, 4 * top)]
+        kept = [t for t in terms if not any(t != u and t in u for u in terms)]
+        return kept[:top]
 
     # -- persistence ---------------------------------------------------------------------------
     def to_frames(self) -> dict[str, pd.DataFrame]:

@@ -47,8 +47,10 @@ def _s(v: object) -> str:
 def _lookup(frame: pd.DataFrame, key: str) -> dict[str, dict[str, Any]]:
     if frame.empty:
         return {}
-    f = frame.drop_duplicates(key).set_index(frame.drop_duplicates(key)[key].astype(str))
-    return f.to_dict(orient="index")
+    f = frame.drop_duplicates(key)
+    f = f.set_index(f[key].astype(str))
+    return {str(k): {str(c): v for c, v in row.items()}
+            for k, row in f.to_dict(orient="index").items()}
 
 
 def _hours(hours: HoursFn | None, a: str, b: str) -> float:

@@ -155,3 +155,105 @@ def chk_idom(n: int, in_indptr: _I64, in_adj: _I64, is_source: npt.NDArray[np.bo
                 idom[v] = new
                 changed = True
     return idom
+
+
+@numba.njit(cache=True)
+def group_order(keys: npt.NDArray[np.int32], n: int) -> tuple[_I64, _I64]:  # pragma: no cover
+    """CSR ``indptr`` (n + 1) and a stable order of positions grouped by ``keys`` (counting
+    sort, linear time)."""
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    for k in keys:
+        indptr[k + 1] += 1
+    for i in range(n):
+        indptr[i + 1] += indptr[i]
+    fill = indptr[:-1].copy()
+    order = np.empty(len(keys), dtype=np.int64)
+    for j in range(len(keys)):
+        k = keys[j]
+        order[fill[k]] = j
+        fill[k] += 1
+    return indptr, order
+
+
+_FNV_OFFSET = np.uint64(14695981039346656037)
+_FNV_PRIME = np.uint64(1099511628211)
+
+
+@numba.njit(cache=True, inline="always")
+def _fnv1a(data: npt.NDArray[np.uint8], lo: int, hi: int) -> np.uint64:  # pragma: no cover
+    h = _FNV_OFFSET
+    for k in range(lo, hi):
+        h ^= np.uint64(data[k])
+        h *= _FNV_PRIME
+    return h
+
+
+@numba.njit(cache=True, inline="always")
+def _same(a: npt.NDArray[np.uint8], alo: int, ahi: int, b: npt.NDArray[np.uint8], blo: int,
+          bhi: int) -> bool:  # pragma: no cover
+    if ahi - alo != bhi - blo:
+        return False
+    for k in range(ahi - alo):  # noqa: SIM110 - a plain loop compiles in numba
+        if a[alo + k] != b[blo + k]:
+            return False
+    return True
+
+
+@numba.njit(cache=True)
+def string_table(data: npt.NDArray[np.uint8],
+                 offsets: _I64) -> tuple[_I64, npt.NDArray[np.uint64], int, bool]:  # pragma: no cover
+    """Open-addressing hash table (FNV-1a 64-bit, linear probing) of strings given as UTF-8
+    ``data`` and ``offsets``.
+
+    Returns the slot → string table, the slot hashes, the position of the first duplicate string
+    (-1 if none) and whether two distinct strings share a 64-bit hash (then probes compare bytes).
+    """
+    n = len(offsets) - 1
+    size = 1
+    while size < 2 * n + 2:
+        size *= 2
+    mask = size - 1
+    table = np.full(size, -1, dtype=np.int64)
+    hashes = np.zeros(size, dtype=np.uint64)
+    collide = False
+    for i in range(n):
+        h = _fnv1a(data, offsets[i], offsets[i + 1])
+        slot = np.int64(h & np.uint64(mask))
+        while table[slot] != -1:
+            if hashes[slot] == h:
+                j = table[slot]
+                if _same(data, offsets[i], offsets[i + 1], data, offsets[j], offsets[j + 1]):
+                    return table, hashes, i, collide
+                collide = True
+            slot = (slot + 1) & mask
+        table[slot] = i
+        hashes[slot] = h
+    return table, hashes, -1, collide
+
+
+@numba.njit(cache=True)
+def string_probe(table: _I64, hashes: npt.NDArray[np.uint64], verify: bool,
+                 data: npt.NDArray[np.uint8], offsets: _I64, qdata: npt.NDArray[np.uint8],
+                 qoffsets: _I64) -> _I64:  # pragma: no cover
+    """Position of every query string in the table's strings (-1 when absent).
+
+    A query matches the stored string with the same 64-bit hash; the bytes are compared too when
+    ``verify`` (stored strings that collide). Without it, a query that is *not* stored could
+    only be mistaken for a stored string by a 64-bit hash collision.
+    """
+    mask = len(table) - 1
+    m = len(qoffsets) - 1
+    out = np.full(m, -1, dtype=np.int64)
+    for q in range(m):
+        lo = qoffsets[q]
+        hi = qoffsets[q + 1]
+        h = _fnv1a(qdata, lo, hi)
+        slot = np.int64(h & np.uint64(mask))
+        while table[slot] != -1:
+            if hashes[slot] == h:
+                j = table[slot]
+                if not verify or _same(qdata, lo, hi, data, offsets[j], offsets[j + 1]):
+                    out[q] = j
+                    break
+            slot = (slot + 1) & mask
+    return out

@@ -68,6 +68,8 @@ def input_groups(graph: FirmGraph) -> InputGroups:
 
     Links of non-essential segments (``graph.segment_essential`` False) are left out.
     """
+    from chainatlas.network._kernels import group_order
+
     n = graph.n_firms
     seg = graph.edge_segment.astype(np.int64)
     keep = np.ones(graph.n_edges, dtype=bool)
@@ -78,16 +80,20 @@ def input_groups(graph: FirmGraph) -> InputGroups:
     dst = graph.dst[keep].astype(np.int64)
     seg = seg[keep]
     m1 = graph.n_segments + 1
-    gkey = dst * m1 + (seg + 1)
-    ukey, ginv = np.unique(gkey, return_inverse=True)
-    n_groups = len(ukey)
-    pair = np.unique(src * max(n_groups, 1) + ginv.astype(np.int64))
-    p_sup = pair // max(n_groups, 1)
-    p_grp = pair % max(n_groups, 1)
-    counts = np.bincount(p_grp, minlength=n_groups).astype(np.int64)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(p_sup, minlength=n), out=indptr[1:])
-    return InputGroups(n, ukey // m1, ukey % m1 - 1, counts, p_sup, p_grp, indptr)
+    nn = max(n, 1)
+    # one sort of the (customer, segment, supplier) keys gives distinct pairs grouped by group
+    pair = np.sort((dst * m1 + (seg + 1)) * nn + src)
+    if len(pair):
+        pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
+    gkey = pair // nn
+    p_sup = pair % nn
+    new_group = np.concatenate(([True], gkey[1:] != gkey[:-1])) if len(gkey) else gkey.astype(bool)
+    p_grp = np.cumsum(new_group) - 1
+    ukey = gkey[new_group]
+    counts = np.bincount(p_grp, minlength=len(ukey)).astype(np.int64)
+    indptr, order = group_order(p_sup.astype(np.int32), n)
+    return InputGroups(n, ukey // m1, ukey % m1 - 1, counts, p_sup[order],
+                       p_grp[order].astype(np.int64), indptr)
 
 
 @numba.njit(cache=True)

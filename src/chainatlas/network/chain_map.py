@@ -60,21 +60,21 @@ class ChainMap:
                 "segments": self.segments.to_dict(orient="records")}
 
 
+def _tag_lists(tags: pd.Series) -> pd.Series:
+    """Tags as lists: lists/arrays are kept, ``"a;b"`` text is split, missing values are empty."""
+    if isinstance(tags.dtype, pd.StringDtype) or tags.map(type).eq(str).all():
+        return tags.astype(object).where(tags.notna(), "").astype(str).str.split(";")
+    return tags
+
+
 def _tag_counts(tags: pd.Series, seg: npt.NDArray[np.int64], m: int) -> npt.NDArray[np.object_]:
     """Tags of the firms per segment as ``"链主×1;高新×3"`` (most frequent first)."""
     out = np.full(m, "", dtype=object)
     if len(tags) == 0:
         return out
-
-    def _as_list(v: Any) -> list[str]:
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            return []
-        if isinstance(v, str):
-            return [t.strip() for t in v.split(";") if t.strip()]
-        return [str(t) for t in v]
-
-    frame = pd.DataFrame({"seg": seg, "tag": [_as_list(v) for v in tags]}).explode("tag")
-    frame = frame.dropna(subset=["tag"])
+    frame = pd.DataFrame({"seg": seg, "tag": _tag_lists(tags).to_numpy()}).explode("tag")
+    frame = frame[frame["tag"].notna()]
+    frame = frame[frame["tag"].astype(str).str.strip() != ""]
     if len(frame) == 0:
         return out
     counts = frame.groupby(["seg", "tag"]).size().reset_index(name="k")
@@ -83,6 +83,15 @@ def _tag_counts(tags: pd.Series, seg: npt.NDArray[np.int64], m: int) -> npt.NDAr
     joined = counts.groupby("seg")["txt"].agg(";".join)
     out[joined.index.to_numpy()] = joined.to_numpy()
     return out
+
+
+def _distinct_customers(g: FirmGraph) -> npt.NDArray[np.int64]:
+    """Number of distinct customers of every firm."""
+    if g.n_edges == 0:
+        return np.zeros(g.n_firms, dtype=np.int64)
+    key = np.sort(g.src.astype(np.int64) * g.n_firms + g.dst)
+    first = np.concatenate(([True], key[1:] != key[:-1]))
+    return np.bincount(key[first] // g.n_firms, minlength=g.n_firms)
 
 
 def chain_map(
@@ -148,10 +157,9 @@ def chain_map(
         lq = np.where(area_share > 0, stats["local_share"].to_numpy() / area_share, np.nan)
 
     # anchors among local firms: by size and by distinct customers
-    pairs = np.unique(g.src.astype(np.int64) * max(g.n_firms, 1) + g.dst)
-    n_cust = np.bincount(pairs // max(g.n_firms, 1), minlength=g.n_firms)
-    firm_name = pd.Series(ds.firms["name"].astype(str).to_numpy(),
-                          index=ds.firms["id"].astype(str).to_numpy()) if len(ds.firms) else None
+    n_cust = _distinct_customers(g)
+    names = (ds.firms["name"].astype(object).to_numpy()
+             if "name" in ds.firms and len(ds.firms) == g.n_firms else g.firm_ids)
     anchor_out = np.full(m, "", dtype=object)
     anchor_cust = np.full(m, "", dtype=object)
     lr = np.flatnonzero(fs_local)
@@ -161,22 +169,20 @@ def chain_map(
         for col, out in (("q", anchor_out), ("c", anchor_cust)):
             best = fr.sort_values(["seg", col], ascending=[True, False],
                                   kind="stable").drop_duplicates("seg")
-            ids = g.firm_ids[best["firm"].to_numpy()].astype(str)
-            names = firm_name.reindex(ids).fillna(pd.Series(ids, index=ids)).to_numpy() \
-                if firm_name is not None else ids
+            picked = names[best["firm"].to_numpy()]
             if col == "c":
-                names = np.where(best["c"].to_numpy() > 0, names, "")
-            out[best["seg"].to_numpy()] = names
-    tags = ds.firms["tags"] if "tags" in ds.firms and len(ds.firms) else pd.Series([], dtype=object)
-    firm_tags = tags.reset_index(drop=True)
-    local_tags = _tag_counts(firm_tags.iloc[fs_firm[lr]] if len(firm_tags) else firm_tags,
-                             fs_seg[lr], m) if len(lr) else np.full(m, "", dtype=object)
+                picked = np.where(best["c"].to_numpy() > 0, picked, "")
+            out[best["seg"].to_numpy()] = picked
+    has_tags = "tags" in ds.firms and len(ds.firms) == g.n_firms
+    firm_tags = _tag_lists(ds.firms["tags"].reset_index(drop=True)) if has_tags else None
+    local_tags = (_tag_counts(firm_tags.iloc[fs_firm[lr]], fs_seg[lr], m)
+                  if firm_tags is not None and len(lr) else np.full(m, "", dtype=object))
     has_chain_lead = np.zeros(m, dtype=bool)
-    if len(lr) and len(firm_tags):
-        lead = np.array(["链主" in t.split(";") if isinstance(t, str) else
-                         ("链主" in list(t) if t is not None and not isinstance(t, float) else False)
-                         for t in firm_tags], dtype=bool)
-        has_chain_lead[np.unique(fs_seg[lr][lead[fs_firm[lr]]])] = True
+    if firm_tags is not None and len(lr):
+        ex = firm_tags.explode()
+        lead_firm = np.zeros(g.n_firms, dtype=bool)
+        lead_firm[ex.index[(ex == "链主").to_numpy(dtype=bool, na_value=False)].to_numpy()] = True
+        has_chain_lead[np.unique(fs_seg[lr][lead_firm[fs_firm[lr]]])] = True
 
     status = _status(g, ds, stats, lq, strong_share, strong_lq)
     table = pd.concat([meta, stats.reset_index(drop=True)], axis=1)

@@ -68,6 +68,19 @@ class ChokepointResult:
                 "chokepoints": self.table.to_dict(orient="records")}
 
 
+def _firm_namer(ds: Dataset, g: FirmGraph) -> Any:
+    """Name of firm node ``k`` (the graph's nodes are the rows of ``ds.firms`` in order)."""
+    names = ds.firms["name"] if "name" in ds.firms and len(ds.firms) == g.n_firms else None
+
+    def name(k: int) -> str:
+        if names is not None:
+            v = names.iloc[k]
+            if isinstance(v, str) and v:
+                return v
+        return str(g.firm_ids[k])
+    return name
+
+
 def _names(frame: pd.DataFrame, key: str, col: str) -> dict[str, str]:
     if len(frame) == 0 or col not in frame:
         return {}
@@ -149,9 +162,9 @@ def _drop_explained_regions(table: pd.DataFrame) -> pd.DataFrame:
     return table[~(is_region & (best >= table["share"] - 1e-12))].reset_index(drop=True)
 
 
-def _target_label(tgt: Target, firm_name: dict[str, str], seg_name: dict[str, str]) -> tuple[str, str]:
+def _target_label(tgt: Target, firm_name: Any, seg_name: dict[str, str]) -> tuple[str, str]:
     if tgt.kind == "firm":
-        label = firm_name.get(tgt.id, tgt.id)
+        label = firm_name(int(tgt.firms[0]))
         return f"企业「{label}」", f"firm '{label}'"
     if tgt.kind == "segment":
         label = seg_name.get(tgt.id, tgt.id)
@@ -182,7 +195,7 @@ def _firm_chokepoints(g: FirmGraph, tgt: Target, groups: Any, ds: Dataset,
     cand = cand[bound[cand] > 0] if len(cand) > max_exact else cand
     if len(cand) > max_exact:
         cand = cand[np.argsort(-bound[cand], kind="stable")[:max_exact]]
-    firm_name = _names(ds.firms, "id", "name")
+    firm_name = _firm_namer(ds, g)
     seg_name = _names(ds.segments, "id", "name")
     seg_name_en = _names(ds.segments, "id", "name_en")
     t_zh, t_en = _target_label(tgt, firm_name, seg_name)
@@ -215,7 +228,7 @@ def _firm_chokepoints(g: FirmGraph, tgt: Target, groups: Any, ds: Dataset,
                                                  seg_name.get(str(g.segment_ids[s]),
                                                               str(g.segment_ids[s])))
                                  if s >= 0 else "?" for s in segs[:3])
-            cname = firm_name.get(str(g.firm_ids[top]), str(g.firm_ids[top]))
+            cname = firm_name(int(top))
             ncust = len(np.unique(custs))
             zh.append(f"是{ncust}家客户（如「{cname}」）必需投入「{sname}」的唯一供应商")
             en.append(f"sole supplier of the essential input '{sname_en}' to {ncust} customer(s) "
@@ -225,7 +238,7 @@ def _firm_chokepoints(g: FirmGraph, tgt: Target, groups: Any, ds: Dataset,
         fseg = int(g.firm_segment[k])
         rows.append({
             "type": ";".join(types), "kind": "firm", "id": fid,
-            "name": firm_name.get(fid, fid),
+            "name": firm_name(k),
             "segment": str(g.segment_ids[fseg]) if fseg >= 0 else "",
             "region": str(g.firm_region[k]), "share": share, "firms_lost": lost,
             "dominated_share": below[k] / total_w if total_w > 0 else 0.0,
@@ -240,7 +253,7 @@ def _segment_chokepoints(g: FirmGraph, tgt: Target, groups: Any, ds: Dataset,
     seg_name = _names(ds.segments, "id", "name")
     seg_name_en = _names(ds.segments, "id", "name_en")
     region_name = _names(ds.regions, "code", "name")
-    t_zh, t_en = _target_label(tgt, _names(ds.firms, "id", "name"), seg_name)
+    t_zh, t_en = _target_label(tgt, _firm_namer(ds, g), seg_name)
     fs_seg, fs_firm = g.fs_segment, g.fs_firm.astype(np.int64)
     rows = []
     for s in np.flatnonzero(stats["firms"].to_numpy() > 0).tolist():
@@ -289,12 +302,12 @@ def _region_chokepoints(g: FirmGraph, tgt: Target, groups: Any, ds: Dataset,
                         threshold: float, max_regions: int) -> list[dict[str, Any]]:
     if g.n_firms == 0 or max_regions == 0:
         return []
-    codes, inv, counts = np.unique(g.firm_region.astype(str), return_inverse=True,
-                                   return_counts=True)
+    codes, inv = g.region_index()
+    counts = np.bincount(inv, minlength=len(codes))
     is_target = np.zeros(g.n_firms, dtype=bool)
     is_target[tgt.firms] = True
     region_name = _names(ds.regions, "code", "name")
-    t_zh, t_en = _target_label(tgt, _names(ds.firms, "id", "name"), _names(ds.segments, "id", "name"))
+    t_zh, t_en = _target_label(tgt, _firm_namer(ds, g), _names(ds.segments, "id", "name"))
     rows = []
     for r in np.argsort(-counts, kind="stable")[:max_regions].tolist():
         seeds = np.flatnonzero((inv == r) & ~is_target)

@@ -92,8 +92,8 @@ def segment_stats(graph: FirmGraph, local: _BOOL | None = None) -> pd.DataFrame:
         return np.bincount(seg, weights=ww, minlength=m)
 
     ones = np.ones(len(seg))
-    region_codes, region_idx = np.unique(graph.firm_region[firm].astype(str), return_inverse=True) \
-        if len(seg) else (np.zeros(0, dtype=object), np.zeros(0, dtype=np.int64))
+    region_codes, firm_region_idx = graph.region_index()
+    region_idx = firm_region_idx[firm]
     stats = pd.DataFrame({
         "firms": _sum(ones).astype(np.int64),
         "firms_local": _sum(ones, is_local).astype(np.int64),

@@ -16,7 +16,7 @@ per year, ``lead_time`` in days.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -86,11 +86,11 @@ def _positions(value_set: pa.Array, values: pa.Array) -> _I64:
 
 def _csr(keys: _I32, n: int) -> tuple[_I64, _I64]:
     """Indptr (n+1) and a stable order of edge indices grouped by ``keys``."""
-    order = np.argsort(keys, kind="stable").astype(np.int64)
-    counts = np.bincount(keys, minlength=n) if len(keys) else np.zeros(n, dtype=np.int64)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
-    return indptr, order
+    from chainatlas.network._kernels import group_order
+
+    if len(keys) == 0:
+        return np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return group_order(np.ascontiguousarray(keys, dtype=np.int32), n)
 
 
 def is_foreign_firm(firms: pd.DataFrame) -> _BOOL:
@@ -181,6 +181,7 @@ class FirmGraph:
     out_order: _I64 = field(init=False, repr=False)
     _firm_index: pd.Index | None = field(default=None, init=False, repr=False)
     _segment_index: pd.Index | None = field(default=None, init=False, repr=False)
+    _regions: tuple[_OBJ, _I64] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         n, m = len(self.firm_ids), len(self.segment_ids)
@@ -232,6 +233,18 @@ class FirmGraph:
             missing = [str(f) for f, p in zip(firm_ids, pos, strict=True) if p < 0][:5]
             raise DataNotFound(f"firm(s) not in the graph: {', '.join(missing)}")
         return pos.astype(np.int64)
+
+    def region_index(self) -> tuple[_OBJ, _I64]:
+        """Distinct region codes (sorted) and each firm's position among them."""
+        if self._regions is None:
+            enc = pc.dictionary_encode(_arrow_str(pd.Series(self.firm_region, dtype=object)))
+            codes = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+            idx = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+            order = np.argsort(codes.astype(str), kind="stable")
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            self._regions = (codes[order], rank[idx] if len(idx) else idx)
+        return self._regions
 
     def segment_index(self, segment_id: str) -> int:
         """Index of ``segment_id`` in :attr:`segment_ids`; raises :class:`DataNotFound`."""
@@ -364,15 +377,14 @@ class FirmGraph:
         :class:`InputError`.
         """
         firms = ds.firms
-        fid_arrow = _arrow_str(firms["id"])
-        n = len(fid_arrow)
-        if n and pc.count_distinct(fid_arrow).as_py() != n:
-            counts = pc.value_counts(fid_arrow)
-            dup = [str(v["values"]) for v in counts.to_pylist() if v["counts"] > 1][:5]
-            raise InputError(f"duplicate firm id(s): {', '.join(dup)}")
-        segs = ds.segments
         fs = ds.firm_segments
         links = ds.supply_links
+        fid_arrow = _arrow_str(firms["id"])
+        n = len(fid_arrow)
+        fs_f, src, dst = _encode_firms(fid_arrow, [("firm_segments", fs["firm"]),
+                                                   ("supply_links", links["supplier"]),
+                                                   ("supply_links", links["customer"])])
+        segs = ds.segments
 
         seg_table = _arrow_str(segs["id"])
         seg_first = pc.unique(seg_table)
@@ -393,17 +405,7 @@ class FirmGraph:
                 flag = segs["key_technology"].astype("boolean").fillna(False).to_numpy(bool)
                 keytech[:len(seg_first)] = flag[row]
 
-        def _lookup(value_set: pa.Array, col: pd.Series, what: str, table: str) -> _I64:
-            values = _arrow_str(col)
-            pos = _positions(value_set, values)
-            if (pos < 0).any():
-                bad = pd.unique(np.asarray(values.filter(pa.array(pos < 0))
-                                           .to_numpy(zero_copy_only=False)))[:5]
-                raise InputError(f"{table} refers to unknown {what}(s): {', '.join(map(str, bad))}")
-            return pos
-
         # firm segments: every row, then the main segment per firm
-        fs_f = _lookup(fid_arrow, fs["firm"], "firm", "firm_segments").astype(np.int32)
         fs_s = _positions(sid_arrow, _arrow_str(fs["segment"])).astype(np.int32)
         fs_cap = _floats(fs, "capacity")
         fs_out = _floats(fs, "output_value")
@@ -420,8 +422,6 @@ class FirmGraph:
             firm_segment[fs_f[pick]] = fs_s[pick]
             capacity[fs_f[pick]] = fs_cap[pick]
 
-        src = _lookup(fid_arrow, links["supplier"], "firm", "supply_links").astype(np.int32)
-        dst = _lookup(fid_arrow, links["customer"], "firm", "supply_links").astype(np.int32)
         eseg = _positions(sid_arrow, _arrow_str(links["segment"])).astype(np.int32)
         return cls(
             _as_str_array(fid_arrow), _as_str_array(sid_arrow), firm_segment,
@@ -430,6 +430,46 @@ class FirmGraph:
             _floats(links, "value"), _floats(links, "lead_time_days"), fs_f, fs_s, fs_cap, fs_out,
             essential, keytech,
         )
+
+
+def _utf8_buffers(arr: pa.Array) -> tuple[npt.NDArray[np.uint8], _I64]:
+    """Data bytes and int64 offsets of a (large) string array without nulls."""
+    if pa.types.is_string(arr.type):
+        arr = pc.cast(arr, pa.large_string())
+    _, off_buf, data_buf = arr.buffers()
+    offsets = np.frombuffer(off_buf, dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
+    data = (np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None
+            else np.zeros(0, dtype=np.uint8))
+    return data, offsets
+
+
+def _encode_firms(ids: pa.Array, refs: list[tuple[str, pd.Series]]) -> list[_I32]:
+    """Node index of every firm reference (hash join on the UTF-8 bytes, compiled; a reference
+    to a firm id matches exactly, an unknown reference is caught unless its 64-bit hash collides
+    with a firm id's).
+
+    Raises :class:`InputError` on duplicate firm ids or references to unknown firms.
+    """
+    from chainatlas.network._kernels import string_probe, string_table
+
+    data, offsets = _utf8_buffers(ids)
+    table, hashes, dup, collide = string_table(data, offsets)
+    if dup >= 0:
+        counts = pc.value_counts(ids)
+        names = [str(v["values"]) for v in counts.to_pylist() if v["counts"] > 1][:5]
+        raise InputError(f"duplicate firm id(s): {', '.join(names)}")
+    out: list[_I32] = []
+    for table_name, col in refs:
+        arr = _arrow_str(col)
+        qdata, qoff = _utf8_buffers(arr)
+        part = string_probe(table, hashes, collide, data, offsets, qdata, qoff)
+        bad = part < 0
+        if bad.any():
+            names = pd.unique(np.asarray(arr.filter(pa.array(bad)).to_numpy(zero_copy_only=False)))
+            raise InputError(f"{table_name} refers to unknown firm(s): "
+                             f"{', '.join(map(str, names[:5]))}")
+        out.append(part.astype(np.int32))
+    return out
 
 
 def _floats(frame: pd.DataFrame, name: str) -> _F64:

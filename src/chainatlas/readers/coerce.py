@@ -105,7 +105,9 @@ def _to_float(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
         idx = np.flatnonzero(failed)
         retry = [_loose_number(t) for t in text.iloc[idx].tolist()]
         fixed = np.array([np.nan if r is None else r for r in retry], dtype="float64")
-        values.iloc[idx] = fixed
+        arr = values.to_numpy(dtype="float64", copy=True)
+        arr[idx] = fixed
+        values = pd.Series(arr, index=values.index)
         failed[idx] = np.isnan(fixed)
     return values, failed
 
@@ -165,13 +167,20 @@ def split_tags(value: Any) -> list[str]:
 def _to_tags(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if isinstance(series.dtype, pd.ArrowDtype) and pa.types.is_list(series.dtype.pyarrow_dtype):
         arr = pa.array(series)
-        flat = pc.utf8_trim_whitespace(arr.flatten().cast(pa.string()))
-        if not pc.any(pc.equal(flat, "")).as_py():  # clean lists: take them as they are
-            lists = pa.ListArray.from_arrays(arr.offsets, flat).to_pylist()
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        flat = pc.list_flatten(arr).cast(pa.string())
+        trimmed = pc.utf8_trim_whitespace(flat)
+        clean = flat.null_count == 0 and (
+            len(flat) == 0
+            or (pc.all(pc.equal(flat, trimmed)).as_py() and not pc.any(pc.equal(flat, "")).as_py())
+        )
+        lists = arr.to_pylist()
+        if clean:  # already a clean list of tags per row: take it as it is
             out = pd.Series([v if v is not None else [] for v in lists], index=series.index,
                             dtype=object)
             return out, np.zeros(len(series), dtype=bool)
-        series = pd.Series(arr.to_pylist(), index=series.index, dtype=object)
+        series = pd.Series(lists, index=series.index, dtype=object)
     out = pd.Series([split_tags(v) for v in series.tolist()], index=series.index, dtype=object)
     return out, np.zeros(len(series), dtype=bool)
 

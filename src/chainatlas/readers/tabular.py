@@ -91,12 +91,12 @@ def detect_encoding(raw: bytes, file: str = "<bytes>") -> str:
         except UnicodeDecodeError as err:
             failures.append(err)
     # The encoding that got furthest is the file's encoding; its first bad byte is the problem.
-    err = max(failures, key=lambda e: e.start)
-    line = raw[: err.start].count(b"\n") + 1
-    bad = raw[err.start: err.start + 4]
+    worst = max(failures, key=lambda e: e.start)
+    line = raw[: worst.start].count(b"\n") + 1
+    bad = raw[worst.start: worst.start + 4]
     raise _fail(
         file,
-        f"undecodable bytes {bad!r} at byte {err.start} (line {line})",
+        f"undecodable bytes {bad!r} at byte {worst.start} (line {line})",
         row=line,
         expected="text in UTF-8 (with or without BOM), GBK or GB18030",
     )

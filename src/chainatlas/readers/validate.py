@@ -66,6 +66,8 @@ class ValidatedImport:
 
 def _as_arrow_text(values: pd.Series | pd.Index) -> pa.Array:
     arr = pa.array(pd.Series(values).astype("string"), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
     return arr.cast(pa.large_string())
 
 
@@ -104,8 +106,8 @@ def _check_table(table: str, raw: RawTable, out: ProblemCollector) -> _Table:
         col = spec.column(name)
         out.add(Problem(f"missing required column '{name}' ({col.zh})", file, None, name, None,
                         f"a column headed '{name}' or '{col.zh}'"))
-    for first, second, col in match.clashes:
-        out.add(Problem(f"columns '{first}' and '{second}' both mean '{col}'", file, None,
+    for first, second, target in match.clashes:
+        out.add(Problem(f"columns '{first}' and '{second}' both mean '{target}'", file, None,
                         second, None, "one column per field"))
     for header in match.unknown:
         out.add(Problem(f"unknown column '{header}' ignored", file, None, header,
@@ -191,7 +193,7 @@ def _fill_defaults(spec: TableSpec, frame: pd.DataFrame) -> pd.DataFrame:
                 frame[col.name] = pd.Series(pd.NA if col.dtype != "float" else np.nan,
                                             index=frame.index, dtype=template[col.name].dtype)
         elif col.default is not None and col.dtype != "tags":
-            frame[col.name] = frame[col.name].fillna(col.default)
+            frame[col.name] = frame[col.name].fillna(col.default)  # type: ignore[arg-type]
     ordered = frame[[c.name for c in spec.columns]]
     return ordered.astype({c: template[c].dtype for c in ordered.columns if c != "tags"})
 
@@ -202,7 +204,25 @@ def _key_text_array(frame: pd.DataFrame, key: tuple[str, ...]) -> pa.Array:
              else _as_arrow_text(frame[k]) for k in key]
     if len(parts) == 1:
         return parts[0]
-    return pc.binary_join_element_wise(*parts, pa.scalar("\x1f", pa.large_string()))
+    joined = pc.binary_join_element_wise(*parts, pa.scalar("\x1f", pa.large_string()))
+    return joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
+
+
+def _repeated(values: pa.Array) -> np.ndarray:
+    """True where a value already appeared earlier (``duplicated(keep="first")``), in O(n).
+
+    Dictionary codes are numbered in order of first appearance, so a row holds a value's first
+    occurrence exactly when its code exceeds every code before it.
+    """
+    codes = np.asarray(values.dictionary_encode().indices.fill_null(-1).to_numpy(),
+                       dtype=np.int64)
+    if codes.size == 0:
+        return np.zeros(0, dtype=bool)
+    seen = np.maximum.accumulate(codes)
+    first = np.empty(codes.size, dtype=bool)
+    first[0] = True
+    first[1:] = codes[1:] > seen[:-1]
+    return ~first
 
 
 def _key_text(frame: pd.DataFrame, key: tuple[str, ...], i: int) -> str:
@@ -215,7 +235,8 @@ def _check_keys(t: _Table, existing: ExistingRows, mode: str, out: ProblemCollec
         return
     frame = t.frame
     usable = frame[list(key)].notna().all(axis=1).to_numpy()
-    dup = frame.duplicated(list(key), keep="first").to_numpy() & usable
+    key_text = _key_text_array(frame, key)
+    dup = _repeated(key_text) & usable
     idx = np.flatnonzero(dup)
     if idx.size:
         keys = frame[list(key)]
@@ -232,7 +253,7 @@ def _check_keys(t: _Table, existing: ExistingRows, mode: str, out: ProblemCollec
     old = existing(t.spec.name, list(key))
     if old.empty:
         return
-    clash = pc.is_in(_key_text_array(frame, key), value_set=_key_text_array(old, key))
+    clash = pc.is_in(key_text, value_set=_key_text_array(old, key))
     clash = np.asarray(clash.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
     clash &= usable & ~dup
     out.add_cells(np.asarray(clash), rows=t.rows, values=frame[key[0]], file=t.file,

@@ -26,6 +26,7 @@ from chainatlas.readers.writers import EXPORT_FORMATS, write_table, write_templa
 from chainatlas.store import Store, validate_dataset_name
 
 __all__ = [
+    "DbArg",
     "ImportReport",
     "dataset_summary",
     "delete_dataset",
@@ -39,6 +40,7 @@ __all__ = [
     "template",
 ]
 
+#: Where the store is: a path, an open :class:`Store` (used and left open), or None (default).
 DbArg = PathArg | Store | None
 Mode = Literal["append", "replace"]
 
@@ -207,15 +209,15 @@ def import_frames(db: DbArg, dataset: str, frames: Mapping[str, pd.DataFrame],
     """Import several tables at once (validated together, one transaction).
 
     Frames may use canonical, Chinese or alias headers and raw or typed cells, like files.
-    Problems name rows by position, counting the first row as 1.
+    Problems name the table as ``<source>:<table>`` and rows by position, counting the first
+    row as 1.
     """
     started = time.perf_counter()
     inputs = {}
     for table, frame in frames.items():
         get_spec(table)
         f = frame.reset_index(drop=True)
-        inputs[table] = RawTable(f, f"{source}:{table}" if source == "<frame>" else source,
-                                 row_base=1, format="frame")
+        inputs[table] = RawTable(f, f"{source}:{table}", row_base=1, format="frame")
     with _store(db) as store:
         return _land(store, dataset, inputs, mode, create, started)
 

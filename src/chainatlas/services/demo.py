@@ -25,6 +25,7 @@ from chainatlas.config import get_settings
 from chainatlas.datasets import DEMOS, demo_meta, load_demo
 from chainatlas.datasets.synthetic import generate_network, write_network
 from chainatlas.exceptions import ChainAtlasError, InputError, ModelError
+from chainatlas.model.dataset import Dataset
 from chainatlas.model.tables import TABLE_ORDER
 from chainatlas.services.datasets import import_frames, load_dataset, open_store
 
@@ -77,7 +78,8 @@ def build_demo_store(db: PathArg | None = None,
                      names: Sequence[str] = DEMOS) -> dict[str, dict[str, int]]:
     """Write the built-in demo datasets into the store at ``db`` through the validated import.
 
-    An existing dataset of the same name is replaced. Returns rows written per table per dataset.
+    An existing dataset of the same name is deleted first (with its stored frames, so no cached
+    result of the old data survives). Returns rows written per table per dataset.
     """
     counts: dict[str, dict[str, int]] = {}
     store = open_store(db)
@@ -202,12 +204,20 @@ def run_demo(db: PathArg | None = None, out_dir: PathArg | None = None, console:
             continue
         console.rule(topic)
         t0 = time.perf_counter()
+        fresh = Dataset.from_frames(ds.name, {t: f.copy() for t, f in ds.tables.items()},
+                                    ds.meta)  # a section cannot disturb the next one
         try:
             with console.status(f"Running the {topic} analyses …"):
-                tables = func(ds)
+                tables = list(func(fresh))
         except ChainAtlasError as err:
             report.sections[topic] = f"failed: {err.message}"
             console.print(f"{topic}: failed: {err.message}", style="red", markup=False)
+            continue
+        except Exception as err:  # a bug in a section: show it, run the others, fail at the end
+            console.print_exception()
+            report.sections[topic] = f"failed: {type(err).__name__}: {err}"
+            console.print(f"{topic}: failed: {type(err).__name__}: {err}", style="red",
+                          markup=False)
             continue
         finally:
             report.seconds[topic] = time.perf_counter() - t0

@@ -55,12 +55,13 @@ SCORE_METHODS: tuple[str, ...] = tuple(f"{w}-{s}" for w in ("entropy", "critic",
                                        for s in ("topsis", "linear"))
 
 
-def _read_csv(path: Path, what: str) -> pd.DataFrame:
+def _read_csv(path: Path, what: str, text_columns: dict[Any, Any] | None = None) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{what} file not found: {path}")
     try:
-        return pd.read_csv(path, encoding="utf-8-sig", dtype={0: str})
+        return pd.read_csv(path, encoding="utf-8-sig",
+                           dtype=text_columns if text_columns is not None else {0: str})
     except (OSError, ValueError, pd.errors.ParserError) as err:
         raise InputError(f"cannot read {what} {path}: {err}") from None
 
@@ -82,16 +83,23 @@ def _numeric_block(frame: pd.DataFrame, path: Path, what: str) -> tuple[list[str
     return ids, cols, values.to_numpy(dtype=float)
 
 
-def score_matrix(matrix: Path, types: str | None = None, method: str = "entropy-topsis", *,
-                 normalisation: str = "minmax", shift: float = 0.0) -> dict[str, Any]:
-    """Weights, scores and ranks of a decision matrix CSV (first column = alternative ids).
+def _frame_or_csv(source: Path | pd.DataFrame, what: str) -> tuple[pd.DataFrame, str]:
+    if isinstance(source, pd.DataFrame):
+        return source, what
+    return _read_csv(Path(source), what), str(source)
+
+
+def score_matrix(matrix: Path | pd.DataFrame, types: str | None = None,
+                 method: str = "entropy-topsis", *, normalisation: str = "minmax",
+                 shift: float = 0.0) -> dict[str, Any]:
+    """Weights, scores and ranks of a decision matrix (CSV path or frame; first column = ids).
 
     ``method`` is ``<weighting>-<scoring>`` (see :data:`SCORE_METHODS`).
     """
     if method not in SCORE_METHODS:
         raise InputError(f"unknown method {method!r}; use one of {', '.join(SCORE_METHODS)}")
-    frame = _read_csv(matrix, "matrix")
-    ids, criteria, X = _numeric_block(frame, Path(matrix), "matrix")
+    frame, label = _frame_or_csv(matrix, "matrix")
+    ids, criteria, X = _numeric_block(frame, Path(label), "matrix")
     t = as_types(types, X.shape[1])
     weighting, scoring = method.split("-")
     if weighting == "entropy":
@@ -115,11 +123,12 @@ def score_matrix(matrix: Path, types: str | None = None, method: str = "entropy-
     }
 
 
-def coupling_table(values: Path, variant: str = "standard", *, alpha: list[float] | None = None,
-                   grades: str = "D10") -> dict[str, Any]:
-    """C, T, D, grade, stage and development type of each row of a subsystem-score CSV."""
-    frame = _read_csv(values, "values")
-    ids, subsystems, U = _numeric_block(frame, Path(values), "values table")
+def coupling_table(values: Path | pd.DataFrame, variant: str = "standard", *,
+                   alpha: list[float] | None = None, grades: str = "D10") -> dict[str, Any]:
+    """C, T, D, grade, stage and development type of each row of a subsystem-score table
+    (CSV path or frame; first column = ids, then one column of U in [0, 1] per subsystem)."""
+    frame, label = _frame_or_csv(values, "values")
+    ids, subsystems, U = _numeric_block(frame, Path(label), "values table")
     res = coupling_coordination(U, variant, alpha)  # type: ignore[arg-type]
     grade = classify(res.D, grade_table(grades))
     stage = classify(res.C, "C4")
@@ -167,7 +176,7 @@ def read_panel(path: Path) -> pd.DataFrame:
     Long files have the columns ``region, year, indicator, value`` (Chinese headers 地区, 年份, 指标,
     数值 also work); wide files have ``region, year`` then one column per indicator.
     """
-    frame = _read_csv(path, "panel")
+    frame = _read_csv(path, "panel", {c: str for c in ("region", "地区", "地区代码")})
     rename = {"地区": "region", "地区代码": "region", "年份": "year", "指标": "indicator",
               "指标代码": "indicator", "数值": "value", "值": "value"}
     frame = frame.rename(columns={c: rename.get(str(c).strip(), str(c).strip())
@@ -224,9 +233,10 @@ def demo_panel() -> pd.DataFrame:
         return pd.read_csv(path, dtype={"region": str})
 
 
-def run_panel(*, panel: Path | None = None, dataset: str | None = None, db: Path | None = None,
-              template: str | None = None, **options: Any) -> PanelResult:
-    """The whole pipeline on a panel CSV or on a stored dataset's indicator tables.
+def run_panel(*, panel: Path | pd.DataFrame | None = None, dataset: str | None = None,
+              db: Path | None = None, template: str | Path | None = None,
+              **options: Any) -> PanelResult:
+    """The whole pipeline on a panel (CSV path or long frame) or a stored dataset's indicators.
 
     ``options`` go to :func:`chainatlas.evaluation.evaluate_panel`.
     """
@@ -234,7 +244,7 @@ def run_panel(*, panel: Path | None = None, dataset: str | None = None, db: Path
         raise InputError("give exactly one of a panel CSV (--panel) or a dataset (--dataset)")
     ds: Dataset | None = None
     if panel is not None:
-        long = read_panel(panel)
+        long = panel if isinstance(panel, pd.DataFrame) else read_panel(panel)
         system = None
     else:
         from chainatlas.services.datasets import load_dataset

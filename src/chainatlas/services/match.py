@@ -48,31 +48,25 @@ __all__ = [
 
 _PREFIX = "matching/"
 
-#: Road detour factor over the great-circle distance and mean door-to-door speed (km/h) used for
-#: "hours away" when no better travel-time source is available.
-DETOUR = 1.3
-SPEED_KMH = 80.0
 
+def travel_hours(ds: Dataset, mode: str = "road") -> Callable[[str, str], float | None]:
+    """``hours(a, b)`` between two region codes by :func:`chainatlas.cluster.travel.travel_time_matrix`
+    (great-circle km × detour ÷ speed of ``mode``); ``None`` when unknown (no coordinates, another
+    country, or a region missing from the table)."""
+    from chainatlas.cluster.travel import travel_time_matrix
 
-def travel_hours(ds: Dataset) -> Callable[[str, str], float | None]:
-    """``hours(a, b)``: great-circle km between two regions × :data:`DETOUR` / :data:`SPEED_KMH`.
-
-    Regions without coordinates give ``None``. Haversine distance on a sphere of radius 6371 km.
-    """
     reg = ds.regions
-    pos = {str(c): (float(lo), float(la))
-           for c, lo, la in zip(reg["code"], reg["lon"], reg["lat"], strict=True)
-           if pd.notna(lo) and pd.notna(la)}
+    if reg.empty:
+        return lambda a, b: None
+    matrix = travel_time_matrix(reg, mode)
+    index = {str(c): i for i, c in enumerate(matrix.index)}
+    values = matrix.to_numpy(dtype=float)
 
     def hours(a: str, b: str) -> float | None:
-        pa, pb = pos.get(str(a)), pos.get(str(b))
-        if pa is None or pb is None:
+        i, j = index.get(str(a)), index.get(str(b))
+        if i is None or j is None or math.isnan(values[i, j]):
             return None
-        lon1, lat1, lon2, lat2 = map(math.radians, (*pa, *pb))
-        h = (math.sin((lat2 - lat1) / 2) ** 2
-             + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
-        km = 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
-        return round(km * DETOUR / SPEED_KMH, 2)
+        return round(float(values[i, j]), 2)
 
     return hours
 

@@ -7,7 +7,14 @@ result objects; nothing here touches the store.
 from chainatlas.shock.firm_model import FirmShockModel, simulate
 from chainatlas.shock.network import ShockNetwork
 from chainatlas.shock.results import SimulationResult
-from chainatlas.shock.scenario import DemandShock, Policy, Scenario, Shock, load_scenario, parse_scenario
+from chainatlas.shock.scenario import (
+    DemandShock,
+    Policy,
+    Scenario,
+    Shock,
+    load_scenario,
+    parse_scenario,
+)
 
 __all__ = [
     "DemandShock",

@@ -21,23 +21,27 @@ from typing import Any
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["day_kernels", "demand_deviation"]
+__all__ = ["activate", "day_kernels", "demand_deviation"]
 
 PROPORTIONAL = 0
 PRIORITY = 1
 
 
-def _customer_pass(cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s, O, x, b, level, rule,
-                  inv_tau, inv_ratio):  # pragma: no cover - compiled
+def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s, O, x, b,  # noqa: E741
+                   level, rule, inv_tau, inv_ratio, dd, fuse_demand):  # pragma: no cover
     """Inventory renewal, orders and inventory-feasible output of every customer (in place).
 
     Deliveries of the previous day are ``O[e] * level[sup]`` (proportional) or
     ``min(O[e], level[sup] * A[e])`` (priority water level). ``x`` is the previous day's
     production ratio (drives consumption), ``b`` the ratio orders are based on (previous
-    production or previous demand, :math:`D^*_i/P^{ini}_i`); ``inv_ratio[i]`` receives :math:`\\min_{g\\,essential} S_g / A_g`.
+    production or previous demand, :math:`D^*_i/P^{ini}_i`). With ``fuse_demand`` (serial use
+    only) the order deviations are also scattered into ``dd`` (zeroed by the caller), saving
+    the separate :func:`demand_deviation` pass; ``inv_ratio[i]`` receives
+    :math:`\\min_{g\\,essential} S_g / A_g`. Only the customers listed in ``active`` (ascending)
+    are updated: every other one is exactly at its baseline and would not change.
     """
-    n = len(cust_grp_ptr) - 1
-    for i in prange(n):
+    for q in prange(len(active)):
+        i = active[q]
         xi = x[i]
         bi = b[i]
         inv = np.inf
@@ -67,7 +71,10 @@ def _customer_pass(cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s, O, x, 
                 s[e] = new
                 sg_new = new
                 o = a * bi + (ng * a * (bi - 1.0) - new) * inv_tau
-                O[e] = o if o > 0.0 else 0.0
+                o = o if o > 0.0 else 0.0
+                O[e] = o
+                if fuse_demand:
+                    dd[sup[e]] += o - a
             else:
                 sg = 0.0
                 for e in range(e0, e1):
@@ -99,7 +106,10 @@ def _customer_pass(cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s, O, x, 
                     s[e] = new
                     sg_new += new
                     o = a * bi + (ng * a * (bi - 1.0) - new) * inv_tau
-                    O[e] = o if o > 0.0 else 0.0
+                    o = o if o > 0.0 else 0.0
+                    O[e] = o
+                    if fuse_demand:
+                        dd[sup[e]] += o - a
             if grp_ess[g]:
                 r = ng + sg_new / Ag
                 if r < inv:
@@ -108,15 +118,37 @@ def _customer_pass(cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s, O, x, 
 
 
 @njit(cache=True, nogil=True)
-def demand_deviation(sup, O, A, out):  # pragma: no cover - compiled
-    """``out[j] = Σ_{e: sup(e)=j} (O_e − A_e)`` (one sequential pass, scatter-add; zeroes ``out``).
+def demand_deviation(active, cust_grp_ptr, grp_ptr, sup, O, A, out):  # noqa: E741  # pragma: no cover
+    """``out[j] = Σ_{e: sup(e)=j} (O_e − A_e)`` over the links of the active customers
+    (the others contribute exactly 0), in link order; zeroes ``out`` first.
 
     Serial on purpose: a streaming read of the links with writes into an L3-resident node
     vector beats a parallel gather through the supplier index.
     """
     out[:] = 0.0
-    for e in range(len(sup)):
-        out[sup[e]] += O[e] - A[e]
+    for q in range(len(active)):
+        i = active[q]
+        for e in range(grp_ptr[cust_grp_ptr[i]], grp_ptr[cust_grp_ptr[i + 1]]):
+            out[sup[e]] += O[e] - A[e]
+
+
+@njit(cache=True, nogil=True)
+def activate(x, dem_ratio, level, rule, sup_ptr, sup_order, ecus, active):  # pragma: no cover
+    """Mark firms that leave the baseline: output or demand ratio ≠ 1 (the firm itself) or a
+    supplier that rations (its customers). Returns the number of newly marked firms."""
+    new = 0
+    for j in range(len(x)):
+        if (x[j] != 1.0 or dem_ratio[j] != 1.0) and not active[j]:
+            active[j] = True
+            new += 1
+        full = level[j] == 1.0 if rule == PROPORTIONAL else level[j] == np.inf
+        if not full:
+            for k in range(sup_ptr[j], sup_ptr[j + 1]):
+                c = ecus[sup_order[k]]
+                if not active[c]:
+                    active[c] = True
+                    new += 1
+    return new
 
 
 @njit(cache=True, nogil=True)
@@ -138,7 +170,7 @@ def _water_level(rho, w, total, available):  # pragma: no cover - compiled
     return np.inf
 
 
-def _production_and_levels(P_ini, C, C_t, dd, cap, inv_ratio, A, O, sup_ptr, sup_order, rule,
+def _production_and_levels(P_ini, C, C_t, dd, cap, inv_ratio, A, O, sup_ptr, sup_order, rule,  # noqa: E741
                           x, dem_ratio, level, fd_served):  # pragma: no cover - compiled
     """Production ratio ``x``, the rationing level per supplier and final demand served.
 

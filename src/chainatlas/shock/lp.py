@@ -93,9 +93,9 @@ class BomNetwork:
         """From a :class:`~chainatlas.shock.network.ShockNetwork`, in value units per day.
 
         A unit of node *j* is 10,000 CNY of its output; :math:`r_{ij} = A_{j,s}/P^{ini}_j` for
-        its input segment *s*; capacity :math:`(1+\\text{spare})P^{ini}_j`; inventory
-        ``inventory_days`` × the node's baseline sales to other firms; demand :math:`C_j`;
-        impact 1 (lost sales value).
+        its input segment *s*; capacity :math:`(1+\\text{spare})P^{ini}_j`; inventory of its
+        own output ``inventory_days`` × :math:`P^{ini}_j` (finished goods and the stock its
+        customers hold of it); demand :math:`C_j`; impact 1 (lost sales value).
         """
         lay = net.layout(substitution)
         E = len(lay.A)
@@ -105,9 +105,8 @@ class BomNetwork:
         P = net.P_ini
         with np.errstate(divide="ignore", invalid="ignore"):
             r = lay.A_g[grp_of_edge] / P[cus] if E else np.zeros(0)
-        sales = np.bincount(lay.sup, weights=lay.A, minlength=net.n_firms)
         return cls(node_ids=net.firm_ids.astype(object), capacity=(1.0 + spare_capacity) * P,
-                   inventory=inventory_days * sales, demand=net.C.copy(),
+                   inventory=inventory_days * P, demand=net.C.copy(),
                    impact=np.ones(net.n_firms), supplier=lay.sup.astype(np.int64),
                    customer=cus.astype(np.int64), material=grp_of_edge.astype(np.int64),
                    units=r)
@@ -152,13 +151,13 @@ def stage_throughput(n: int, supplier: _I, customer: _I, units: _F, demand: _F) 
 @contextmanager
 def _quiet_stdout() -> Iterator[None]:
     """Send the C-level standard output to /dev/null for the duration of the block."""
+    fd = 1
     try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):  # captured or replaced stream: nothing to do
+        sys.stdout.flush()
+        saved = os.dup(fd)
+    except (OSError, ValueError):  # no standard output to protect
         yield
         return
-    sys.stdout.flush()
-    saved = os.dup(fd)
     try:
         with open(os.devnull, "w") as null:
             os.dup2(null.fileno(), fd)

@@ -48,7 +48,7 @@ class ModelLayout:
 
     Attributes
     ----------
-    sup, A, seg : arrays over links in model order (supplier index, daily flow, segment index)
+    sup, cus, A, seg : arrays over links in model order (supplier, customer, daily flow, segment)
     cust_grp_ptr : int64 (n+1)
         Groups of customer *i* are ``cust_grp_ptr[i]:cust_grp_ptr[i+1]``.
     grp_ptr : int64 (G+1)
@@ -66,6 +66,7 @@ class ModelLayout:
     """
 
     sup: _I32
+    cus: _I32
     A: _F
     seg: _I32
     cust_grp_ptr: _I
@@ -281,7 +282,7 @@ class ShockNetwork:
         sup_order = np.argsort(sup, kind="stable").astype(np.int64)
         sup_ptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(sup, minlength=n), out=sup_ptr[1:])
-        lay = ModelLayout(sup=sup.astype(np.int32), A=A, seg=seg.astype(np.int32),
+        lay = ModelLayout(sup=sup.astype(np.int32), cus=cus.astype(np.int32), A=A, seg=seg.astype(np.int32),
                           cust_grp_ptr=cust_grp_ptr, grp_ptr=grp_ptr, grp_seg=grp_seg, A_g=A_g,
                           grp_ess=ess, sup_ptr=sup_ptr, sup_order=sup_order,
                           edge_of=order.astype(np.int64))

@@ -122,7 +122,8 @@ def frame_from_arrow(table: pa.Table, spec: TableSpec) -> pd.DataFrame:
     for c in tag_cols:
         frame[c] = pd.Series([v if v is not None else [] for v in table.column(c).to_pylist()],
                              dtype=object, index=frame.index)
-    return frame[cols]
+    out: pd.DataFrame = frame[cols]
+    return out
 
 
 def frame_to_parquet_bytes(frame: pd.DataFrame) -> bytes:
@@ -137,4 +138,5 @@ def frame_to_parquet_bytes(frame: pd.DataFrame) -> bytes:
 
 def frame_from_parquet_bytes(data: bytes) -> pd.DataFrame:
     """Inverse of :func:`frame_to_parquet_bytes`."""
-    return pq.read_table(io.BytesIO(data)).to_pandas()
+    frame: pd.DataFrame = pq.read_table(io.BytesIO(data)).to_pandas()
+    return frame
