@@ -11,7 +11,8 @@ own, import the folder through the same validated path as ``chainatlas import al
 with no validation at all (``CREATE TABLE … AS SELECT * FROM read_parquet``), measured in the
 same run, so the ratio is the price of validation and type conversion.
 
-Prints rows, seconds, rows/s and peak RSS; the target is ≤ 60 s and ≤ 4 GB for 1M firms and
+Prints rows, seconds, rows/s and peak RSS (also for loading the dataset back with
+``load_dataset``, in its own process); the target is ≤ 60 s and ≤ 4 GB for 1M firms and
 5M links on a 2-core machine.
 """
 
@@ -38,6 +39,15 @@ def _import_child(folder: str, db: str, queue: mp.Queue) -> None:  # type: ignor
     report = import_directory(db, "bench", folder, mode="replace")
     seconds = time.perf_counter() - t0
     queue.put({"seconds": seconds, "rows": report.rows, "tables": report.tables,
+               "peak_mb": _peak_rss_mb()})
+
+
+def _load_child(folder: str, db: str, queue: mp.Queue) -> None:  # type: ignore[type-arg]
+    from chainatlas.services.datasets import load_dataset
+
+    t0 = time.perf_counter()
+    ds = load_dataset(db, "bench")
+    queue.put({"seconds": time.perf_counter() - t0, "rows": sum(ds.counts().values()),
                "peak_mb": _peak_rss_mb()})
 
 
@@ -92,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         size_mb = sum(p.stat().st_size for p in (work / "net").glob("*.parquet")) / 2**20
 
         ours = _run(_import_child, work / "net", work / "ours.duckdb")
+        load = _run(_load_child, work / "net", work / "ours.duckdb")
         ref = _run(_reference_child, work / "net", work / "ref.duckdb")
 
     rows = int(ours["rows"])  # type: ignore[call-overload]
@@ -102,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'step':<34}{'rows':>12}{'seconds':>10}{'rows/s':>14}{'peak RSS MiB':>14}")
     print(f"{'chainatlas import (validated)':<34}{rows:>12,}{secs:>10.2f}"
           f"{rows / secs:>14,.0f}{float(ours['peak_mb']):>14,.0f}")  # type: ignore[arg-type]
+    print(f"{'load_dataset back into memory':<34}{int(load['rows']):>12,}"  # type: ignore[call-overload]
+          f"{float(load['seconds']):>10.2f}"  # type: ignore[arg-type]
+          f"{int(load['rows']) / float(load['seconds']):>14,.0f}"  # type: ignore[call-overload, arg-type]
+          f"{float(load['peak_mb']):>14,.0f}")  # type: ignore[arg-type]
     print(f"{'duckdb read_parquet (no checks)':<34}{int(ref['rows']):>12,}"  # type: ignore[call-overload]
           f"{ref_s:>10.2f}{int(ref['rows']) / ref_s:>14,.0f}"  # type: ignore[call-overload]
           f"{float(ref['peak_mb']):>14,.0f}")  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import resource
 import time
 
@@ -45,25 +46,32 @@ def bench_dynamic(n_firms: int, n_links: int, days: int) -> None:
     net.layout(True)
     t_build = time.perf_counter() - t0
     print(f"network: {net.n_firms:,} firms, {net.n_links:,} links; generate {t_gen:.1f} s, "
-          f"build + layout {t_build:.1f} s, peak RSS so far {peak_rss_gb():.2f} GB")
+          f"build + layout {t_build:.1f} s, peak RSS so far {peak_rss_gb():.2f} GB; "
+          f"load average {os.getloadavg()[0]:.1f}")
     rng = np.random.default_rng(7)
     hit = net.firm_ids[rng.choice(net.n_firms, max(1, net.n_firms // 100), replace=False)]
     ref = {"proportional": 1.16, "priority": 1.7}
     results = {}
-    for rule in ("proportional", "priority"):
-        sc = {"horizon_days": days, "policy": {"rationing": rule},
-              "shocks": [{"firm": hit.astype(str).tolist(), "capacity_loss": 0.5}]}
-        simulate(net, {**sc, "horizon_days": 2})  # compile / load the kernels
-        t0 = time.perf_counter()
-        res = simulate(net, sc)
-        dt = time.perf_counter() - t0
-        ms = 1e3 * dt / days
-        results[rule] = ms
-        print(f"  {rule:12s}: {days} days in {dt:6.2f} s = {ms:7.1f} ms/day; "
-              f"min output ratio {res.min_output_ratio:.4f}; "
-              f"reference C++ {ref[rule]:.2f} s/day → {1e3 * ref[rule] / ms:5.1f}× faster")
-    print(f"  priority / proportional = {results['priority'] / results['proportional']:.2f}; "
-          f"peak RSS {peak_rss_gb():.2f} GB")
+    for event_driven in (True, False):
+        mode = "event-driven" if event_driven else "every firm every day"
+        for rule in ("proportional", "priority"):
+            sc = {"horizon_days": days, "policy": {"rationing": rule},
+                  "shocks": [{"firm": hit.astype(str).tolist(), "capacity_loss": 0.5}]}
+            simulate(net, {**sc, "horizon_days": 2})  # compile / load the kernels
+            t0, c0 = time.perf_counter(), time.process_time()
+            res = simulate(net, sc, event_driven=event_driven)
+            dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+            ms = 1e3 * dt / days
+            results[event_driven, rule] = ms
+            print(f"  {mode:21s} {rule:12s}: {days} days in {dt:6.2f} s = {ms:7.1f} ms/day "
+                  f"(CPU {1e3 * cpu / days:7.1f} ms/day, load {os.getloadavg()[0]:.1f}); "
+                  f"firms updated at the end {res.meta['active_firms']:,}; "
+                  f"loss {res.total_output_loss:.6e}; reference C++ {ref[rule]:.2f} s/day → "
+                  f"{1e3 * ref[rule] / ms:5.1f}× faster")
+        print(f"  {mode}: priority / proportional = "
+              f"{results[event_driven, 'priority'] / results[event_driven, 'proportional']:.2f}")
+    print(f"  peak RSS {peak_rss_gb():.2f} GB; load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores")
 
 
 def three_tier(seed: int = 0, n1: int = 100, n2: int = 500, n3: int = 1100):

@@ -49,7 +49,7 @@ def test_chokepoints_and_tiers(db: Path) -> None:
     res = runner.invoke(app, ["chain", "tiers", "-d", "toy", "--db", str(db), "--firm", "A1",
                               "--depth", "2", "-f", "csv"])
     assert res.exit_code == 0
-    assert res.stdout.splitlines()[0] == "tier,firm,name,region,segment,supplies,customers"
+    assert res.stdout.splitlines()[0] == "tier,firm,name,region,region_name,segment,supplies,customers"
     assert len(res.stdout.splitlines()) == 5
 
 
@@ -58,3 +58,22 @@ def test_errors_exit_1(db: Path) -> None:
     assert res.exit_code == 1 and "ZZ" in res.output
     res = runner.invoke(app, ["chain", "map", "-d", "toy", "--db", str(db), "--within-hours", "3"])
     assert res.exit_code == 1 and "--of" in res.output
+
+
+def test_table_format_runs(db: Path) -> None:
+    for cmd in (["map"], ["throughput"], ["chokepoints", "-n", "3"]):
+        res = runner.invoke(app, ["chain", *cmd, "-d", "toy", "--db", str(db)])
+        assert res.exit_code == 0, res.output
+
+
+@pytest.mark.realdata
+def test_import_willems_command(shared_data: Path, db_path: Path) -> None:
+    f = shared_data / "supply_chains" / "willems_01.csv"
+    res = runner.invoke(app, ["chain", "import-willems", str(f), "-d", "w", "--db", str(db_path),
+                              "-f", "json"])
+    assert res.exit_code == 0, res.output
+    rows = {r["table"]: r["rows"] for r in json.loads(res.stdout)}
+    assert rows["firms"] == 8 and rows["supply_links"] == 10
+    out = _json(["chain", "tiers", "-d", "w", "--db", str(db_path), "--firm", "Retail_0001",
+                 "-f", "json"])
+    assert {r["firm"] for r in out if r["tier"] == 1} == {"Manuf_0001"}  # type: ignore[union-attr,index]

@@ -102,14 +102,21 @@ def test_circle_command(db: Path) -> None:
     rail = json.loads(_ok(["cluster", "circle", "-d", "yrd-nev", "--of", "310000", "--mode",
                            "rail", "--db", str(db), "-f", "json"]))
     assert "340881" in {r["code"] for r in rail["regions_within"]}
+    xlsx = Path(str(db)).with_name("circle.xlsx")
+    _ok(["cluster", "circle", "-d", "yrd-nev", "--of", "310000", "--db", str(db), "--xlsx",
+         str(xlsx), "-f", "csv"])
+    assert openpyxl.load_workbook(xlsx).sheetnames == ["segments", "regions"]
     res = runner.invoke(app, ["cluster", "circle", "-d", "yrd-nev", "--of", "000000",
                               "--db", str(db)])
     assert res.exit_code == 1 and "000000" in res.output
 
 
-def test_scorecard_command_reproduces_guangdong(db: Path) -> None:
+def test_scorecard_command_reproduces_guangdong(db: Path, tmp_path: Path) -> None:
+    xlsx = tmp_path / "gd.xlsx"
     out = json.loads(_ok(["cluster", "scorecard", "--dataset", "gd-clusters", "--db", str(db),
-                          "--format", "json"]))
+                          "--format", "json", "--xlsx", str(xlsx)]))
+    sheet = pd.read_excel(xlsx, sheet_name="clusters")
+    assert len(sheet) == 20 and int(sheet["above_threshold"].sum()) == 8
     s = out["summary"]
     assert s["clusters"] == 20 and s["above_threshold"] == 8
     assert s["share_of_gdp"] == pytest.approx(0.40, abs=0.005)

@@ -475,3 +475,57 @@ def test_import_frames_names_table_and_row(db: Path) -> None:
     problem = err.value.problems[0]
     assert (problem.file, problem.row, problem.column) == (
         "willems_01.csv:supply_links", 2, "customer")
+
+
+def test_parquet_and_json_rows_count_records_from_one(db: Path, tmp_path: Path) -> None:
+    fs = pd.DataFrame({"firm": ["F2", "F3", "F4"], "segment": ["pack", "pack", "pack"],
+                       "capacity": [1.0, 2.0, -3.0]})
+    fs.to_parquet(tmp_path / "fs.parquet", index=False)
+    with pytest.raises(ValidationError) as err:
+        svc.import_file(db, "d", "firm_segments", tmp_path / "fs.parquet")
+    assert problems_of(err) == [(3, "capacity")]
+    (tmp_path / "fs.json").write_text(
+        '[{"企业编号": "F2", "环节编号": "pack", "产能": 5}, {"企业编号": "F3", "环节编号": "pack"}]',
+        encoding="utf-8")
+    report = svc.import_file(db, "d", "firm_segments", tmp_path / "fs.json")
+    assert report.tables == {"firm_segments": 2}
+    got = svc.load_dataset(db, "d").firm_segments.set_index(["firm", "segment"])
+    assert got.loc[("F2", "pack"), "capacity"] == 5.0
+    assert np.isnan(got.loc[("F3", "pack"), "capacity"])
+
+
+@pytest.mark.parametrize("table", TABLE_ORDER)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_template_example_row_is_valid(tmp_path: Path, table: str, lang: str) -> None:
+    from chainatlas.model.dataset import empty_frame
+    from chainatlas.readers import read_file, validate_import
+
+    path = svc.template(table, lang, tmp_path / f"{table}.xlsx")
+    raw = read_file(path, sheet_hints=(table,) if lang == "en" else ())
+    try:
+        checked = validate_import({table: raw}, lambda t, cols: empty_frame(t)[cols])
+        assert len(checked.frames[table]) == 1 and not checked.warnings
+    except ValidationError as err:  # only references to rows an empty dataset lacks
+        assert all(p.message.startswith("unknown ") and "(not in " in p.message
+                   for p in err.problems), str(err)
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(firms=firm_frames(), data=st.data())
+def test_one_bad_cell_is_reported_at_its_row_and_nothing_lands(
+        tmp_path_factory: pytest.TempPathFactory, firms: pd.DataFrame, data: st.DataObject) -> None:
+    tmp = tmp_path_factory.mktemp("bad")
+    position = data.draw(st.integers(0, len(firms) - 1))
+    column = data.draw(st.sampled_from(["employees", "revenue", "rd_intensity"]))
+    bad = data.draw(st.sampled_from(["abc", "-1", "1e999x", "五"]))
+    text = firms.astype({column: object})
+    text.loc[position, column] = bad
+    text["tags"] = [";".join(t) for t in firms["tags"]]
+    text.to_csv(tmp / "firms.csv", index=False)
+    with Store.open(tmp / "s.duckdb") as store:
+        store.create_dataset("p")
+        with pytest.raises(ValidationError) as err:
+            svc.import_file(store, "p", "firms", tmp / "firms.csv")
+        assert problems_of(err) == [(position + 2, column)]
+        assert store.table_counts("p")["firms"] == 0 and store.dataset_version("p") == 0

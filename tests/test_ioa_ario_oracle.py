@@ -128,3 +128,17 @@ def test_sparse_random_mrio_matches_boario():
     _, sim = _run_boario(io, ev, 120, main_inv_dur=15)
     res = _ours(table, ev, "recovery", 120, inventory_days=15)
     _compare(table, sim, res)
+
+
+def test_infinite_inventories_match_boario(mrio, table):
+    va = table.x - table.Z.sum(axis=0)
+    hit = [table.labels.index("reg3/manufactoring"), table.labels.index("reg3/electricity")]
+    impact = pd.Series(0.4 * 4 * va[hit], index=table.index[hit])
+    ev = boario_event.from_series(impact, event_type="recovery", occurrence=4, duration=3,
+                                  recovery_tau=50, event_monetary_factor=10**6)
+    model, sim = _run_boario(mrio, ev, 120, main_inv_dur=20,
+                             infinite_inventories_sect=["trade", "other"])
+    res = _ours(table, ev, "recovery", 120, inventory_days=20,
+                infinite_inventory_sectors=["trade", "other"])
+    assert model.had_shortage == res.had_shortage_
+    _compare(table, sim, res)

@@ -153,3 +153,16 @@ def test_mrio_through_pymrio_parser(tmp_path):
         read_mrio(tmp_path / "exio", "icio-2099")
     with pytest.raises(DataNotFound):
         read_mrio(tmp_path / "missing", "oecd")
+
+
+def test_long_form_errors():
+    t = IOTable.from_flows([[1.0, 2.0], [3.0, 0.0]], [[6.0], [6.0]], ["s1", "s2"])
+    long = t.to_long()
+    with pytest.raises(InputError, match="lacks column"):
+        IOTable.from_long(long.drop(columns=["kind"]))
+    bad = long.copy()
+    bad.loc[(bad["kind"] == "Z").idxmax(), "col_sector"] = "s9"
+    with pytest.raises(InputError, match="unknown industries"):
+        IOTable.from_long(bad)
+    with pytest.raises(InputError, match="no gross-output rows"):
+        IOTable.from_long(long[long["kind"] != "x"])

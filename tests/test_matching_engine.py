@@ -97,10 +97,18 @@ def test_firms_for_a_result(engine: MatchingEngine, ds: Dataset) -> None:
     assert "F3" not in set(res.frame["firm"])  # chip firm: no segment, weak need match
 
 
-def test_firms_include_descendant_segments(ds: Dataset) -> None:
+def test_firms_of_input_segments_are_not_pulled_in(ds: Dataset) -> None:
     eng = MatchingEngine.build(ds, threshold=0.5)
-    res = match_firms(eng, ds, "A2")
-    assert res.frame["firm"].iloc[0] == "F2"
+    res = classify_texts(eng, ["动力电池"], k=1)
+    assert res.best().iloc[0] == "battery"
+    firms = match_firms(eng, ds, "A2").frame
+    assert firms["firm"].iloc[0] == "F2"
+    # a result about the battery as a whole does not list the separator maker F1 by segment
+    text_only = Dataset("t", {**ds.tables, "innovation_assets": ds.innovation_assets.assign(
+        title=["动力电池系统集成", "x", "y", "z"], text=["动力电池整包设计", "", "", ""])})
+    eng2 = MatchingEngine.build(text_only, threshold=0.5)
+    f2 = match_firms(eng2, text_only, "A1").frame
+    assert "separator" not in set(f2["segment"])
 
 
 def test_engine_round_trips_through_frames(engine: MatchingEngine, ds: Dataset) -> None:

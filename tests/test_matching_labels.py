@@ -70,4 +70,4 @@ def test_bm25_quality_on_held_out_labels(engine: MatchingEngine, demo: Dataset,
 def test_default_threshold_is_the_tuned_one(engine: MatchingEngine, demo: Dataset,
                                             labels: pd.DataFrame) -> None:
     cs = classification_scores(engine, demo, labels[labels["split"] == "tune"])
-    assert calibrate_threshold(cs) == pytest.approx(engine.threshold)
+    assert calibrate_threshold(cs) == pytest.approx(engine.threshold, abs=0.01)

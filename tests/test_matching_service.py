@@ -42,7 +42,11 @@ def test_index_is_stored_reused_and_invalidated(db: Path, monkeypatch: pytest.Mo
         raise AssertionError("index rebuilt although the stored one is valid")
 
     monkeypatch.setattr(MatchingEngine, "build", no_build)
+    monkeypatch.setattr(svc, "_recent", svc._RecentEngines())  # as in a new process
     again = svc.results_for_needs(db, "tiny", top=1)
+    assert svc._recent._items  # now kept in memory too
+    monkeypatch.setattr(MatchingEngine, "from_frames", no_build)
+    assert svc.results_for_needs(db, "tiny", top=1).frame.equals(again.frame)
     assert again.frame[["need", "asset"]].equals(first.frame[["need", "asset"]])
     with open_store(db) as store:
         assert store.dataset_version("tiny") == version  # caching does not bump the version
@@ -54,6 +58,15 @@ def test_index_is_stored_reused_and_invalidated(db: Path, monkeypatch: pytest.Mo
     import_frames(db, "tiny", {"innovation_assets": new}, mode="append")
     res = svc.results_for_needs(db, "tiny", need="N3", top=2)
     assert "A5" in set(res.frame["asset"])  # the stale index was rebuilt
+
+
+def test_services_accept_an_open_store(db: Path) -> None:
+    from chainatlas.services.datasets import open_store
+
+    with open_store(db) as store:
+        res = svc.firms_for_asset(store, "tiny", "A1", top=2)
+        assert res.frame["firm"].iloc[0] == "F1"
+        assert store.list_datasets()  # left open for the caller
 
 
 def test_hours_come_from_region_coordinates(db: Path) -> None:
@@ -104,6 +117,7 @@ def test_dense_with_npz_model(db: Path, tmp_path: Path) -> None:
     res = svc.results_for_needs(db, "tiny", top=1, backend="dense", model=tmp_path / "m.npz")
     assert res.backend == "dense" and not res.notes
     assert res.frame.set_index("need")["asset"].to_dict() == {"N1": "A1", "N2": "A2", "N3": "A3"}
+    assert not any(e.has_dense for e in svc._recent._items.values())  # shared engine untouched
 
 
 def test_demo_section_on_tiny(db: Path) -> None:

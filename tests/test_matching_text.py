@@ -138,3 +138,15 @@ def test_full_width_forms_are_folded(analyzer: Analyzer, text: str) -> None:
        st.sampled_from(["的", "，", " the ", "。本发明"]))
 def test_stop_words_and_punctuation_add_nothing(analyzer: Analyzer, text: str, noise: str) -> None:
     assert analyzer.tokens(text + " " + noise) == analyzer.tokens(text)
+
+
+def test_worker_processes_give_the_same_tokens(analyzer: Analyzer) -> None:
+    from chainatlas.matching import text as text_mod
+
+    texts = [f"第{i}号动力电池电芯隔膜涂覆 SiC模块 batteries" for i in range(4 * text_mod._CHUNK)]
+    texts[5] = "隔膜" * 30_000  # too long: the warning comes from the calling process
+    with pytest.warns(TextTruncatedWarning):
+        par = analyzer.tokens_many(texts, n_jobs=2)
+    with pytest.warns(TextTruncatedWarning):
+        ser = analyzer.tokens_many(texts)
+    assert par == ser

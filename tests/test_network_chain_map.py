@@ -109,3 +109,12 @@ def test_supplier_tiers() -> None:
     assert supplier_tiers(g, g.index_of("C1"), depth=2).empty
     with pytest.raises(InputError):
         supplier_tiers(g, 0, depth=0)
+
+
+def test_segment_health_golden_value() -> None:
+    # cells, domestic view: completeness 1, self-sufficiency 1, concentration 1 − 0.625,
+    # innovation undefined (no assets, no R&D intensity), anchors 0.5 (anchor firm, no 链主):
+    # 100 × (0.30 + 0.25 + 0.15 × 0.375 + 0.15 × 0.5) / 0.85 = 80.147…
+    cell = _seg(chain_map(toy_nev()), "cell")
+    assert np.isnan(cell["h_innovation"]) and cell["h_anchors"] == 0.5
+    assert cell["health"] == pytest.approx(100 * 0.68125 / 0.85)

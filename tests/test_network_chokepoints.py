@@ -108,3 +108,35 @@ def test_sole_suppliers_listing() -> None:
     got = sorted(zip(g.firm_ids[sup], g.firm_ids[cust], g.segment_ids[seg], strict=True))
     assert got == [("P1", "A1", "pack"), ("P1", "A2", "pack"),
                    ("X1", "A1", "chip"), ("X1", "A2", "chip")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(3, 12).flatmap(lambda n: st.tuples(
+    st.just(n),
+    st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.integers(0, 1))
+             .filter(lambda e: e[0] < e[1]), min_size=1, max_size=30))))
+def test_cascade_share_covers_dominated_share(case: tuple[int, list[tuple[int, int, int]]]) -> None:
+    # on an acyclic graph with essential inputs only, every firm a failed firm dominates fails
+    n, links = case
+    ids = [f"f{i}" for i in range(n)]
+    seg_of = {k: f"s{k}" for k in range(2)}
+    links = list({(a, b): (a, b, s) for a, b, s in links}.values())
+    ds = _dataset_from(ids, links, seg_of)
+    t = find_chokepoints(ds).table
+    firms = t[t["kind"] == "firm"]
+    assert (firms["share"] >= firms["dominated_share"] - 1e-12).all()
+
+
+def _dataset_from(ids: list[str], links: list[tuple[int, int, int]],
+                  seg_of: dict[int, str]):  # noqa: ANN202
+    from chainatlas.model.dataset import Dataset
+
+    return Dataset("h", {
+        "segments": pd.DataFrame({"id": list(seg_of.values()), "chain": "c",
+                                  "name": list(seg_of.values()), "stage": "midstream"}),
+        "firms": pd.DataFrame({"id": ids, "name": ids, "region": "310000"}),
+        "firm_segments": pd.DataFrame({"firm": ids, "segment": "s0", "output_value": 1.0}),
+        "supply_links": pd.DataFrame({"supplier": [ids[a] for a, _, _ in links],
+                                      "customer": [ids[b] for _, b, _ in links],
+                                      "segment": [seg_of[s] for _, _, s in links]}),
+    })

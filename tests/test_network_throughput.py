@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from _chain_fixtures import toy_nev
 from chainatlas.exceptions import DataNotFound, InputError, ModelError
@@ -81,9 +83,10 @@ def test_area_blocks_or_imports_outside_inputs() -> None:
     shanghai = np.char.startswith(g.firm_region.astype(str), "31")
     # in Shanghai: S2 → M1? no link; M1's parts come from S1 in Nanjing ⇒ blocked
     assert chain_throughput(ds, graph=g, area=shanghai).units_per_day == pytest.approx(0.0)
-    # importing M1's parts from outside: M1 runs at its capacity 100
+    # importing from the direct outside supplier S1 (100 parts/day, 2 per product): M1 makes 50
     res = chain_throughput(ds, graph=g, area=shanghai, import_outside=True)
-    assert res.units_per_day == pytest.approx(100.0)
+    assert res.units_per_day == pytest.approx(50.0)
+    assert res.bottleneck_firms["firm"].tolist() == ["S1"] and np.isnan(res.segment_bound)
     nanjing = ~shanghai
     # in Nanjing: M2 gets parts from S2 (outside) ⇒ blocked; S1 feeds M1 (outside) ⇒ no product
     assert chain_throughput(ds, graph=g, area=nanjing).units_per_day == pytest.approx(0.0)
@@ -113,3 +116,21 @@ def test_unknown_capacity_is_unbounded() -> None:
     ds.tables["firm_segments"] = ds.firm_segments.assign(capacity=np.nan)
     res = chain_throughput(ds, "car")
     assert res.units_per_day == float("inf") and any("unbounded" in n for n in res.notes)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(1.0, 500.0), min_size=6, max_size=6),
+       st.lists(st.booleans(), min_size=6, max_size=6))
+def test_lp_never_exceeds_segment_bound(caps: list[float], keep: list[bool]) -> None:
+    ds = toy_nev()
+    ds.tables["firm_segments"] = ds.firm_segments.assign(capacity=caps)
+    links = ds.supply_links
+    mask = np.array(keep) | (links["segment"] == "pack").to_numpy()  # keep P1's links
+    ds.tables["supply_links"] = links[mask]
+    res = chain_throughput(ds, "car", assume_unlinked=False)
+    assert 0.0 <= res.units_per_day <= res.segment_bound * (1 + 1e-9) + 1e-9
+    bigger = toy_nev()
+    bigger.tables["firm_segments"] = ds.firm_segments.assign(capacity=[2 * c for c in caps])
+    bigger.tables["supply_links"] = links[mask]
+    doubled = chain_throughput(bigger, "car", assume_unlinked=False).units_per_day
+    assert doubled == pytest.approx(2 * res.units_per_day, rel=1e-6, abs=1e-6)

@@ -14,7 +14,8 @@ from chainatlas.shock import FirmShockModel, ShockNetwork
 
 VARIANTS = [
     {"rationing": r, "substitution": s, "order_basis": b}
-    for r in ("proportional", "priority") for s in (True, False) for b in ("demand", "production")
+    for r in ("proportional", "priority") for s in (True, False)
+    for b in ("planned", "demand", "production")
 ]
 IDS = [f"{v['rationing']}-{'sub' if v['substitution'] else 'nosub'}-{v['order_basis']}"
        for v in VARIANTS]

@@ -9,6 +9,8 @@ from collections import defaultdict
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chainatlas.shock import ShockNetwork, simulate
 
@@ -123,15 +125,21 @@ def reference_run(net: ShockNetwork, horizon: int, cap_loss: dict[int, float], *
                 served = _water_fill(rho, w, avail)
                 for e, v in zip(out_links, served, strict=False):
                     delivered[e] = v
-        basis_ratio = [D[i] / P[i] if P[i] > 0 else 1.0 for i in range(n)] if basis == "demand" \
-            else newx
+        dem_ratio = [D[i] / P[i] if P[i] > 0 else 1.0 for i in range(n)]
+        if basis == "demand":
+            basis_ratio = dem_ratio
+        elif basis == "planned":
+            basis_ratio = [min(dem_ratio[i], 1.0 - cap_loss.get(i, 0.0)) if P[i] > 0 else 1.0
+                           for i in range(n)]
+        else:
+            basis_ratio = newx
         x = newx
         out[t] = x
     return out
 
 
 @pytest.mark.parametrize("rule", ["proportional", "priority"])
-@pytest.mark.parametrize("basis", ["demand", "production"])
+@pytest.mark.parametrize("basis", ["planned", "demand", "production"])
 @pytest.mark.parametrize("substitution", [True, False])
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_kernel_matches_pure_python_reference(rule, basis, substitution, seed):
@@ -178,7 +186,7 @@ def test_threaded_and_single_threaded_kernels_agree_bit_for_bit(rule):
 
 
 @pytest.mark.parametrize("rule", ["proportional", "priority"])
-@pytest.mark.parametrize("basis", ["demand", "production"])
+@pytest.mark.parametrize("basis", ["planned", "demand", "production"])
 def test_event_driven_update_is_bit_identical_to_full_update(rule, basis):
     net = _random_network(11, n=80, e=240)
     sc = {"horizon_days": 40,
@@ -192,3 +200,21 @@ def test_event_driven_update_is_bit_identical_to_full_update(rule, basis):
     np.testing.assert_array_equal(a.firm_ratio.to_numpy(), b.firm_ratio.to_numpy())
     pd_equal = a.daily.equals(b.daily)
     assert pd_equal
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 5), st.floats(0.01, 10)), min_size=1, max_size=40),
+       st.floats(0.0, 0.999))
+def test_water_level_solves_the_allocation(pairs, frac):
+    from chainatlas.shock._kernels import _water_level
+
+    rho = np.array([p[0] for p in pairs])
+    w = np.array([p[1] for p in pairs])
+    demand = float((rho * w).sum())
+    if demand <= 1e-9:
+        return
+    available = frac * demand
+    lam = _water_level(rho.copy(), w.copy(), float(w.sum()), available)
+    assert float((np.minimum(rho, lam) * w).sum()) == pytest.approx(available, rel=1e-9, abs=1e-9)
+    served = _water_fill(rho.tolist(), w.tolist(), available)
+    np.testing.assert_allclose(np.minimum(rho, lam) * w, served, rtol=1e-7, atol=1e-9)

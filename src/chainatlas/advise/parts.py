@@ -29,6 +29,7 @@ check:
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -172,7 +173,9 @@ def segment_parts(ds: Dataset, region: str, *, mode: str | TravelMode = "road",
     try:
         X = region_activity_matrix(ds, "output_value", domestic_only=True)
         X = X.groupby(X.index.map(lambda c: region if c in local else c)).sum()
-        res = economic_complexity(X)
+        with warnings.catch_warnings():  # a disconnected network is reported in the notes
+            warnings.simplefilter("ignore", RuntimeWarning)
+            res = economic_complexity(X)
         acts = pd.Index(res.activities.astype(str))
         pci = pd.Series(res.pci, index=acts).reindex(st.index)
         if region in set(res.locations):

@@ -23,6 +23,22 @@ from chainatlas.config import Settings, get_settings
 __all__ = ["create_app"]
 
 
+def _mount_dashboard(app: FastAPI) -> None:
+    """Serve the dashboard under ``/dash/`` from the same server (the web stack is imported here,
+    never by ``import chainatlas``)."""
+    from a2wsgi import WSGIMiddleware
+    from fastapi.responses import RedirectResponse
+
+    from chainatlas.web.app import create_dashboard
+
+    dash_app = create_dashboard(lambda: app.state.store, lambda: app.state.jobs, prefix="/dash/")
+    app.mount("/dash", WSGIMiddleware(dash_app.server))  # type: ignore[arg-type]
+
+    @app.get("/", include_in_schema=False)
+    def _root() -> RedirectResponse:
+        return RedirectResponse("/dash/")
+
+
 def create_app(settings: Settings | None = None, *, db: str | Path | None = None) -> FastAPI:
     """Build the API app. Nothing is opened until the app starts (lifespan)."""
     settings = settings or get_settings(db)
@@ -59,6 +75,8 @@ def create_app(settings: Settings | None = None, *, db: str | Path | None = None
     app.include_router(datasets, prefix="/api/v1")
     app.include_router(analyses, prefix="/api/v1")
     app.include_router(jobs, prefix="/api/v1")
+
+    _mount_dashboard(app)
 
     @app.get("/api/v1/health", tags=["meta"])
     def health() -> dict[str, Any]:

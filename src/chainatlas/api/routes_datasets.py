@@ -12,8 +12,8 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
-from chainatlas.api.auth import require_read, require_write
 from chainatlas._json import to_jsonable as jsonable
+from chainatlas.api.auth import require_read, require_write
 from chainatlas.exceptions import InputError, LimitExceeded
 
 router = APIRouter(tags=["datasets"])

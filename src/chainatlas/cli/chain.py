@@ -60,8 +60,8 @@ def throughput_cmd(
     within_hours: HoursOpt = None,
     of: OfOpt = None,
     import_outside: Annotated[bool, typer.Option(
-        "--import-outside/--area-only", help="With an area: inputs bought from outside are "
-        "available (default: blocked, the area alone).")] = False,
+        "--import-outside/--area-only", help="With an area: direct suppliers outside it deliver "
+        "up to their capacity (default: inputs from outside are blocked, the area alone).")] = False,
     hours_per_day: Annotated[float, typer.Option(
         "--hours-per-day", min=0.1, max=24.0, help="Working hours per day for the takt.")] = 24.0,
     detour: DetourOpt = 1.2,

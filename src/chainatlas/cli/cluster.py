@@ -61,6 +61,7 @@ class CircleLevel(StrEnum):
 ValueOpt = Annotated[Value, typer.Option("--value", help="What a region × segment cell counts "
                                          "(output value 万元, capacity, firm count, employees).")]
 ChainOpt = Annotated[str | None, typer.Option("--chain", help="Restrict to one chain's segments.")]
+XlsxOpt = Annotated[Path | None, typer.Option("--xlsx", help="Also write an Excel workbook.")]
 
 
 @app.command("complexity")
@@ -87,6 +88,7 @@ def complexity(
     = Precision.double,
     level: Annotated[ComplexityLevel, typer.Option(
         "--level", help="Rows shown by --format table/csv.")] = ComplexityLevel.region,
+    xlsx: XlsxOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
@@ -106,6 +108,9 @@ def complexity(
         res = svc.dataset_complexity(db, dataset, value=value.value, **opts)
     frame = {"region": res.location_frame, "activity": res.activity_frame,
              "cell": res.cell_frame}[level.value]()
+    if xlsx is not None:
+        svc.write_workbook(xlsx, {"regions": res.location_frame(),
+                                  "activities": res.activity_frame(), "cells": res.cell_frame()})
     emit(res.to_dict() if fmt is Format.json else frame, fmt, out,
          title=f"economic complexity (λ₂ = {res.eigenvalue:.4f})", table=frame)
 
@@ -120,6 +125,7 @@ def measures(
     level: Annotated[MeasureLevel, typer.Option(
         "--level", help="regions: Krugman/Hoover/HHI; industries: Hoover localisation and "
         "Ellison–Glaeser γ; lq: location quotients.")] = MeasureLevel.regions,
+    xlsx: XlsxOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
@@ -128,6 +134,8 @@ def measures(
 
     res = svc.measures(db, dataset, matrix=matrix, value=value.value, chain=chain)
     frame = res[level.value]
+    if xlsx is not None:
+        svc.write_workbook(xlsx, {k: res[k] for k in ("regions", "industries", "lq")})
     emit(res if fmt is Format.json else frame, fmt, out, title=f"cluster measures: {level.value}",
          table=frame)
 
@@ -160,6 +168,7 @@ def circle(
     value: ValueOpt = Value.output_value,
     level: Annotated[CircleLevel, typer.Option("--level", help="Rows shown by table/csv.")]
     = CircleLevel.segments,
+    xlsx: XlsxOpt = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
@@ -170,6 +179,8 @@ def circle(
     res = svc.circle(db, dataset, of, hours, mode=mode.value, times=times, chain=chain,
                      value=value.value)
     frame = res.segments if level is CircleLevel.segments else res.regions
+    if xlsx is not None:
+        svc.write_workbook(xlsx, {"segments": res.segments, "regions": res.regions})
     src = res.sourcing["share_within"]
     title = (f"{res.site_name} {res.hours:g}-hour {res.mode} circle: {res.share_within:.0%} of "
              f"chain output, {res.segments_covered}/{res.segments_total} segments covered"
@@ -185,14 +196,20 @@ def scorecard(
     year: Annotated[int | None, typer.Option("--year", help="Year (default latest).")] = None,
     threshold: Annotated[float, typer.Option(
         "--threshold", help="Size class threshold in yuan (default one trillion).")] = 1e12,
+    xlsx: XlsxOpt = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
     """Cluster scorecard: each cluster's size and share of GDP, clusters above a size."""
+    import pandas as pd
+
     from chainatlas.services import cluster as svc
 
     res = svc.scorecard(db, dataset, region, year=year, threshold_yuan=threshold)
+    if xlsx is not None:
+        svc.write_workbook(xlsx, {"clusters": res.clusters, "summary": pd.DataFrame(
+            {"key": list(res.summary), "value": [str(v) for v in res.summary.values()]})})
     s = res.summary
     share = "n/a" if s["share_of_gdp"] is None else f"{s['share_of_gdp']:.1%}"
     title = (f"{res.region} {res.year}: {s['clusters']} clusters = {share} of GDP; "

@@ -5,11 +5,9 @@ Thin: each command calls :mod:`chainatlas.services.datasets` and prints the resu
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
@@ -17,25 +15,6 @@ from chainatlas.cli._common import DatasetOpt, DbOpt, FormatOpt, OutOpt
 from chainatlas.cli._output import Format, emit
 
 __all__ = ["register"]
-
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def _exits_cleanly(func: _F) -> _F:
-    """Print a :class:`ChainAtlasError` as ``error: …`` on stderr and exit 1, no traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from chainatlas.exceptions import ChainAtlasError
-
-        try:
-            return func(*args, **kwargs)
-        except ChainAtlasError as err:
-            typer.echo(f"error: {err.message}", err=True)
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
-
 
 class ImportMode(StrEnum):
     append = "append"
@@ -127,7 +106,6 @@ def template_cmd(
 
 
 @datasets_app.command("list")
-@_exits_cleanly
 def datasets_list(db: DbOpt = None, fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
     """List the datasets in the store with their row counts."""
     from chainatlas.services import datasets as svc
@@ -136,7 +114,6 @@ def datasets_list(db: DbOpt = None, fmt: FormatOpt = Format.table, out: OutOpt =
 
 
 @datasets_app.command("show")
-@_exits_cleanly
 def datasets_show(
     name: Annotated[str, typer.Argument(help="Dataset name.")],
     db: DbOpt = None,
@@ -156,7 +133,6 @@ def datasets_show(
 
 
 @datasets_app.command("delete")
-@_exits_cleanly
 def datasets_delete(
     name: Annotated[str, typer.Argument(help="Dataset name.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
@@ -173,7 +149,7 @@ def datasets_delete(
 
 def register(app: typer.Typer) -> None:
     """Add the data commands to ``app``."""
-    app.command("import")(_exits_cleanly(import_cmd))
-    app.command("export")(_exits_cleanly(export_cmd))
-    app.command("template")(_exits_cleanly(template_cmd))
+    app.command("import")(import_cmd)
+    app.command("export")(export_cmd)
+    app.command("template")(template_cmd)
     app.add_typer(datasets_app, name="datasets")

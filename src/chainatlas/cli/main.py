@@ -8,7 +8,6 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -27,12 +26,12 @@ def _exit_code(err: ChainAtlasError) -> int:
 class _ErrorMappingGroup(TyperGroup):
     """Turns a :class:`ChainAtlasError` anywhere below into a message on stderr and exit code 1."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except ChainAtlasError as err:
-            click.echo(f"error: {err.message}", err=True)
-            raise click.exceptions.Exit(_exit_code(err)) from None
+            typer.echo(f"error: {err.message}", err=True)
+            raise typer.Exit(_exit_code(err)) from None
 
 
 app = typer.Typer(

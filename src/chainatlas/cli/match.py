@@ -48,7 +48,8 @@ def classify_cmd(
     assets: Annotated[bool, typer.Option("--assets", help="Attach every innovation asset.")] = False,
     top: Annotated[int, typer.Option("--top", "-k", min=1, help="Most segments per text.")] = 3,
     threshold: Annotated[float | None, typer.Option(
-        "--threshold", help="Minimum BM25 score of a segment (below: 'other').")] = None,
+        "--threshold", help="Minimum BM25 score of a segment (below: 'other'); default 1.65 × "
+                            "the largest idf of the segment index.")] = None,
     backend: BackendOpt = BackendChoice.bm25,
     model: ModelOpt = None,
     db: DbOpt = None,

@@ -36,6 +36,7 @@ moments instead. With the default ``ECI_c`` equals the mean PCI over the activit
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -80,12 +81,14 @@ def rca(X: FloatArray) -> FloatArray:
     >>> rca(np.array([[1.0, 1.0], [0.0, 2.0]])).round(3).tolist()
     [[2.0, 0.667], [0.0, 1.333]]
     """
-    row = X.sum(axis=1, keepdims=True)
-    col = X.sum(axis=0, keepdims=True)
-    total = X.sum()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = (X / row) / (col / total)
-    return np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0)
+    row = X.sum(axis=1)
+    col = X.sum(axis=0)
+    total = row.sum()
+    inv_row = np.divide(1.0, row, out=np.zeros_like(row), where=row > 0)
+    inv_col = np.divide(total, col, out=np.zeros_like(col), where=col > 0)
+    out = X * inv_row[:, None]
+    out *= inv_col[None, :]
+    return out
 
 
 def presence_matrix(R: FloatArray, presence: Presence = "binary",
@@ -107,6 +110,7 @@ def diversity_ubiquity(M: FloatArray) -> tuple[FloatArray, FloatArray]:
     return M.sum(axis=1), M.sum(axis=0)
 
 
+@dataclass
 class ComplexitySolution:
     """ECI and PCI of one presence matrix, with the raw vectors needed by COI and COG.
 
@@ -122,20 +126,19 @@ class ComplexitySolution:
         Moments of ``kc`` used for the standardisation.
     components : int
         Connected components of the location–activity graph (ECI only ranks within one).
+    notes : list of str
+        What the caller should know (dropped rows, disconnected network, sign fallback).
     """
 
-    def __init__(self, eci: FloatArray, pci: FloatArray, kc: FloatArray, kp: FloatArray,
-                 eigenvalue: float, eci_mean: float, eci_sd: float, components: int,
-                 notes: list[str]) -> None:
-        self.eci = eci
-        self.pci = pci
-        self.kc = kc
-        self.kp = kp
-        self.eigenvalue = eigenvalue
-        self.eci_mean = eci_mean
-        self.eci_sd = eci_sd
-        self.components = components
-        self.notes = notes
+    eci: FloatArray
+    pci: FloatArray
+    kc: FloatArray
+    kp: FloatArray
+    eigenvalue: float
+    eci_mean: float
+    eci_sd: float
+    components: int
+    notes: list[str] = field(default_factory=list)
 
 
 def _components(M: FloatArray) -> int:
@@ -234,12 +237,14 @@ def complexity_indices(M: FloatArray, *, pci_scale: PciScale = "eci_moments",
                      "activity(ies) with ubiquity 0 have no ECI/PCI")
     Mv = M[rows][:, cols] if not (rows.all() and cols.all()) else M
     kc0, kp0 = kc0_all[rows], kp0_all[cols]
-    components = _components(Mv)
+    lam, kc, kp = _second_eigenpair(Mv, kc0, kp0, seed=seed)
+    # λ₂ = 1 exactly when the location–activity graph falls apart (Perron–Frobenius: the
+    # projected random walk is irreducible and aperiodic iff the graph is connected)
+    components = _components(Mv) if lam > 1.0 - 1e-8 else 1
     if components > 1:
         notes.append(f"the location–activity network has {components} disconnected parts; ECI "
                      "then separates the parts instead of ranking complexity")
         warnings.warn(notes[-1], RuntimeWarning, stacklevel=2)
-    lam, kc, kp = _second_eigenpair(Mv, kc0, kp0, seed=seed)
     corr = np.corrcoef(kc0, kc)[0, 1] if np.std(kc0) > 0 and np.std(kc) > 0 else np.nan
     if np.isfinite(corr) and corr != 0:
         s = float(np.sign(corr))

@@ -24,6 +24,7 @@ package do). ``include_self=False`` sets :math:`\\varphi_{pp} = 0` in density, d
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -75,17 +76,20 @@ def proximity(M: FloatArray, *, method: ProximityMethod = "min", R: FloatArray |
     raise InputError(f"unknown proximity method {method!r}; expected 'min' or 'correlation'")
 
 
+@dataclass
 class RelatednessResult:
-    """Density (with and without the activity itself), distance, COI and COG of one solution."""
+    """Density (used, with and without the activity itself), distance, COI and COG."""
 
-    def __init__(self, density: FloatArray, density_self: FloatArray, density_no_self: FloatArray,
-                 coi: FloatArray, cog: FloatArray) -> None:
-        self.density = density
-        self.density_self = density_self
-        self.density_no_self = density_no_self
-        self.distance = 1.0 - density
-        self.coi = coi
-        self.cog = cog
+    density: FloatArray
+    density_self: FloatArray
+    density_no_self: FloatArray
+    coi: FloatArray
+    cog: FloatArray
+
+    @property
+    def distance(self) -> FloatArray:
+        """:math:`1 - d_{cp}`."""
+        return 1.0 - self.density
 
 
 def _zscore(v: FloatArray) -> FloatArray:
@@ -127,26 +131,33 @@ def relatedness(M: FloatArray, phi: FloatArray, kp: FloatArray, eci_sd: float, *
     rs = rowsum if include_self else rowsum_ns
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(rs > 0, kpz / rs, 0.0)
-    C = M.shape[0]
-    Md = M.astype(dtype, copy=False)
+    C, P = M.shape
+    # one product [M; (1 - M) ∘ w] φ, built in place (few full-size temporaries)
+    stacked = np.empty((2 * C, P), dtype=dtype)
+    stacked[:C] = M
+    np.subtract(1.0, M, out=stacked[C:], casting="same_kind")
+    stacked[C:] *= w.astype(dtype)[None, :]
     if sym:
-        stacked = np.concatenate([Md, ((1.0 - M) * w[None, :]).astype(dtype, copy=False)])
         prod = stacked @ phi
-        num_dens = prod[:C].astype(np.float64, copy=False)
-        num_cog = prod[C:].astype(np.float64, copy=False)
-        del prod, stacked
+        num_dens, num_cog = prod[:C], prod[C:]
     else:
-        num_dens = (Md @ phi.T).astype(np.float64, copy=False)
-        num_cog = (((1.0 - M) * w[None, :]).astype(dtype, copy=False) @ phi).astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dens_self = np.where(rowsum[None, :] > 0, num_dens / rowsum[None, :], 0.0)
-        dens_ns = np.where(rowsum_ns[None, :] > 0,
-                           (num_dens - M * diag[None, :]) / rowsum_ns[None, :], 0.0)
-    if not include_self:
-        # remove the p' = p term: (1 - M_cp) w_p φ_pp
-        num_cog -= (1.0 - M) * (w * diag)[None, :]
+        num_dens = stacked[:C] @ phi.T
+        num_cog = stacked[C:] @ phi
+    del stacked
+    inv = np.divide(1.0, rowsum, out=np.zeros_like(rowsum), where=rowsum > 0)
+    inv_ns = np.divide(1.0, rowsum_ns, out=np.zeros_like(rowsum_ns), where=rowsum_ns > 0)
+    dens_self = np.multiply(num_dens, inv[None, :], dtype=np.float64)
+    dens_ns = M * diag[None, :]
+    np.subtract(num_dens, dens_ns, out=dens_ns)
+    dens_ns *= inv_ns[None, :]
     dens = dens_self if include_self else dens_ns
-    notm = 1.0 - M
-    coi = _zscore((dens * notm * kpz[None, :]).sum(axis=1))
-    cog = notm * num_cog / eci_sd + 0.0  # no negative zeros where M = 1
+    cog = np.subtract(1.0, M)                       # (1 - M) ∘ numerator / sd(k_c)
+    if not include_self:
+        # remove the p' = p term (1 - M_cp) w_p φ_pp from the numerator
+        num_cog = num_cog.astype(np.float64) - cog * (w * diag)[None, :]
+    cog *= num_cog
+    cog *= 1.0 / eci_sd
+    cog += 0.0                                      # no negative zeros where M = 1
+    # COI_c = Σ_p d_cp (1 - M_cp) k_p = d k - (d ∘ M) k
+    coi = _zscore(dens @ kpz - (dens * M) @ kpz)
     return RelatednessResult(dens, dens_self, dens_ns, coi, cog)

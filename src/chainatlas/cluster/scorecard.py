@@ -121,7 +121,11 @@ def cluster_scorecard(indicators: pd.DataFrame, indicator_defs: pd.DataFrame, re
     g = ind[(ind["indicator"] == gdp) & (ind["year"].astype(int) == int(year))]
     gdp_yuan = None
     if len(g):
-        gdp_yuan = float(g["value"].iloc[0]) * YUAN_PER_UNIT.get(str(unit_of.get(gdp, "亿元")), 1e8)
+        gdp_unit = str(unit_of.get(gdp, "亿元"))
+        if gdp_unit not in YUAN_PER_UNIT:
+            raise InputError(f"unknown unit {gdp_unit!r} for {gdp}; expected one of "
+                             f"{', '.join(YUAN_PER_UNIT)}")
+        gdp_yuan = float(g["value"].iloc[0]) * YUAN_PER_UNIT[gdp_unit]
     else:
         notes.append(f"no {gdp} for {region} in {year}; shares of GDP are not available")
     out = pd.DataFrame({

@@ -205,6 +205,8 @@ class ARIOModel:
         Default reconstruction time (steps).
     inventory_days : float, array (S,) or mapping sector → days (``np.inf`` allowed)
         Inventory target in steps of use per input product (default 90).
+    infinite_inventory_sectors : sequence of str
+        Products never in short supply (unlimited inventories, e.g. services).
     psi : float
         Share of the inventory target under which production is constrained (0.8).
     inventory_restoration_tau : float
@@ -226,7 +228,8 @@ class ARIOModel:
     def __init__(self, *, order_type: Literal["alt", "noalt"] = "alt", alpha_base: float = 1.0,
                  alpha_max: float = 1.25, alpha_tau: float = 365, rebuild_tau: int = 60,
                  inventory_days: float | npt.ArrayLike | Mapping[str, float] = 90,
-                 psi: float = 0.8, inventory_restoration_tau: float = 60,
+                 infinite_inventory_sectors: Sequence[str] = (), psi: float = 0.8,
+                 inventory_restoration_tau: float = 60,
                  capital_to_va: float = 4.0, capital: npt.ArrayLike | None = None,
                  steps_per_year: float = 365, input_threshold: float = 1e-5,
                  deadband_rtol: float = 1e-5, deadband_atol: float = 1e-8,
@@ -237,6 +240,7 @@ class ARIOModel:
         self.alpha_tau = alpha_tau
         self.rebuild_tau = rebuild_tau
         self.inventory_days = inventory_days
+        self.infinite_inventory_sectors = infinite_inventory_sectors
         self.psi = psi
         self.inventory_restoration_tau = inventory_restoration_tau
         self.capital_to_va = capital_to_va
@@ -274,6 +278,10 @@ class ARIOModel:
             days = np.broadcast_to(np.asarray(inv, dtype=np.float64), (len(products),)).copy()
         if (days <= 0).any() or np.isnan(days).any():
             raise InputError("inventory days must be positive (np.inf for unlimited)")
+        unknown = [s for s in self.infinite_inventory_sectors if s not in products]
+        if unknown:
+            raise InputError(f"infinite_inventory_sectors: unknown sector(s) {unknown[:5]}")
+        days[[products.index(s) for s in self.infinite_inventory_sectors]] = np.inf
         days[days <= 1] = 2.0
         return days
 
@@ -400,40 +408,12 @@ class ARIOModel:
         had_shortage = False
 
         for t in range(steps):
-            # 1. events start, move to recovery/rebuilding; capacity loss Δ
-            for tr in trackers:
-                e = tr.event
-                if tr.status == "pending" and t - 1 <= e.occurrence <= t:
-                    tr.status = "happening"
-            for tr in trackers:
-                e = tr.event
-                if tr.status == "happening" and t >= e.occurrence + e.duration:
-                    tr.status = {"rebuild": "rebuilding", "recovery": "recovering",
-                                 "arbitrary": "recovering"}[e.kind]
-                    tr.rebuilding_started = e.kind == "rebuild"
-            lost = np.zeros(n)
-            arb = np.zeros(n)
-            for tr in trackers:
-                if tr.status in ("happening", "rebuilding", "recovering"):
-                    if tr.damage is not None:
-                        lost += tr.damage
-                    if tr.arb is not None and tr.status != "rebuilding":
-                        arb = np.maximum(arb, tr.arb)
-            if (lost > capital).any():
-                i = int(np.argmax(lost - capital))
-                raise ModelError(f"capital destroyed exceeds the capital stock of "
-                                 f"{table.labels[i]} ({lost[i]:.6g} > {capital[i]:.6g})")
-            delta_k = np.zeros(n)
-            np.divide(lost, capital, out=delta_k, where=capital != 0)
-            delta = np.maximum(delta_k, arb)
-            if any(tr.status == "rebuilding" for tr in trackers):
-                reb_tot = np.zeros(n)
-                for tr in trackers:
-                    if tr.rebuilding_started and tr.remaining is not None:
-                        tau = tr.event.rebuild_tau or self.rebuild_tau
-                        tr.step_demand = tr.remaining / tau
-                        assert tr.rows is not None
-                        np.add.at(reb_tot, tr.rows, tr.step_demand.sum(axis=1))
+            # 1. events start, move to recovery/rebuilding; capacity loss Δ; reconstruction
+            _advance_status(trackers, t)
+            lost, delta = _capacity_loss(trackers, capital, table.labels)
+            placed = _place_rebuild_demand(trackers, n, self.rebuild_tau)
+            if placed is not None:
+                reb_tot = placed
             demand = orders_tot + Yd + reb_tot
             # 2. overproduction
             if t > 1:
@@ -470,43 +450,9 @@ class ARIOModel:
                     raise ModelError("inventories became negative")
             rec_unmet[t] = Yd - Yd * served
             rec_reb[t] = reb_tot
-            new_reb = np.zeros(n)
-            for tr in trackers:
-                if tr.step_demand is None or tr.rows is None:
-                    continue
-                delivered = tr.step_demand * served[tr.rows][:, None]
-                tr.step_demand = tr.step_demand - delivered
-                np.add.at(new_reb, tr.rows, tr.step_demand.sum(axis=1))
-                if tr.status == "rebuilding" and tr.remaining is not None:
-                    rem = np.round(tr.remaining - delivered, dec)
-                    rem[rem < 0] = 0.0
-                    if not rem.any():
-                        tr.remaining, tr.damage, tr.status = None, None, "finished"
-                    else:
-                        tr.remaining = rem
-                        assert tr.cols is not None
-                        dmg = np.zeros(n)
-                        dmg[tr.cols] = rem.sum(axis=0) / tr.event.rebuilding_factor
-                        tr.damage = dmg
-            reb_tot = new_reb
+            reb_tot = _receive_rebuilding(trackers, served, n, dec)
             # 5. recovery curves
-            for tr in trackers:
-                if tr.status != "recovering":
-                    continue
-                e = tr.event
-                fun = RECOVERY_FUNCTIONS[e.recovery_function]
-                elapsed = t - (e.occurrence + e.duration)
-                rtau = float(e.recovery_tau or 1)
-                if tr.damage is not None and tr.damage0 is not None:
-                    tr.damage = np.round(fun(elapsed, tr.damage0, rtau), dec)
-                    if not tr.damage.any():
-                        tr.damage = None
-                if tr.arb is not None and tr.arb0 is not None:
-                    tr.arb = np.round(fun(elapsed, tr.arb0, rtau), 6)
-                    if not tr.arb.any():
-                        tr.arb = None
-                if tr.damage is None and tr.arb is None:
-                    tr.status = "finished"
+            _recover(trackers, t, dec)
             # 6. orders for the next step
             demand = orders_tot + Yd + reb_tot
             opt = np.fmin(demand, cap)
@@ -528,3 +474,97 @@ class ARIOModel:
                 rec_stocks[t] = stocks
         return ARIOResult(table.labels, X0, rec_prod, rec_cap, rec_unmet, rec_alpha, rec_reb,
                           rec_lost, had_shortage, rec_stocks)
+
+
+# ---------------------------------------------------------------------- event bookkeeping
+def _advance_status(trackers: list[_Tracker], t: int) -> None:
+    """pending → happening at the occurrence step; happening → rebuilding/recovering once
+    ``t ≥ occurrence + duration``."""
+    for tr in trackers:
+        if tr.status == "pending" and t - 1 <= tr.event.occurrence <= t:
+            tr.status = "happening"
+    for tr in trackers:
+        e = tr.event
+        if tr.status == "happening" and t >= e.occurrence + e.duration:
+            tr.status = "rebuilding" if e.kind == "rebuild" else "recovering"
+            tr.rebuilding_started = e.kind == "rebuild"
+
+
+def _capacity_loss(trackers: list[_Tracker], capital: Array,
+                   labels: list[str]) -> tuple[Array, Array]:
+    r"""Capital destroyed (table units) and the capacity share lost
+    :math:`\Delta = \max(d/k, \delta^{arb})` of active events."""
+    n = capital.shape[0]
+    lost = np.zeros(n)
+    arb = np.zeros(n)
+    for tr in trackers:
+        if tr.status in ("happening", "rebuilding", "recovering"):
+            if tr.damage is not None:
+                lost += tr.damage
+            if tr.arb is not None:
+                arb = np.maximum(arb, tr.arb)
+    if (lost > capital).any():
+        i = int(np.argmax(lost - capital))
+        raise ModelError(f"capital destroyed exceeds the capital stock of {labels[i]} "
+                         f"({lost[i]:.6g} > {capital[i]:.6g})")
+    delta_k = np.zeros(n)
+    np.divide(lost, capital, out=delta_k, where=capital != 0)
+    return lost, np.maximum(delta_k, arb)
+
+
+def _place_rebuild_demand(trackers: list[_Tracker], n: int, default_tau: float
+                          ) -> Array | None:
+    """This step's reconstruction demand ``remaining / τ`` per supplier, or None when no event
+    is rebuilding (the demand left over from the last step then stays in place)."""
+    if not any(tr.status == "rebuilding" for tr in trackers):
+        return None
+    reb_tot = np.zeros(n)
+    for tr in trackers:
+        if tr.rebuilding_started and tr.remaining is not None and tr.rows is not None:
+            tr.step_demand = tr.remaining / (tr.event.rebuild_tau or default_tau)
+            np.add.at(reb_tot, tr.rows, tr.step_demand.sum(axis=1))
+    return reb_tot
+
+
+def _receive_rebuilding(trackers: list[_Tracker], served: Array, n: int, dec: int) -> Array:
+    """Deliver reconstruction at the suppliers' rationing ratios; lower the remaining demand and
+    the damage it stands for. Returns the reconstruction demand left unserved this step."""
+    left = np.zeros(n)
+    for tr in trackers:
+        if tr.step_demand is None or tr.rows is None:
+            continue
+        delivered = tr.step_demand * served[tr.rows][:, None]
+        tr.step_demand = tr.step_demand - delivered
+        np.add.at(left, tr.rows, tr.step_demand.sum(axis=1))
+        if tr.status == "rebuilding" and tr.remaining is not None and tr.cols is not None:
+            rem = np.round(tr.remaining - delivered, dec)
+            rem[rem < 0] = 0.0
+            if not rem.any():
+                tr.remaining, tr.damage, tr.status = None, None, "finished"
+            else:
+                tr.remaining = rem
+                dmg = np.zeros(n)
+                dmg[tr.cols] = rem.sum(axis=0) / tr.event.rebuilding_factor
+                tr.damage = dmg
+    return left
+
+
+def _recover(trackers: list[_Tracker], t: int, dec: int) -> None:
+    """Move damages (and arbitrary capacity losses) along their recovery curves."""
+    for tr in trackers:
+        if tr.status != "recovering":
+            continue
+        e = tr.event
+        fun = RECOVERY_FUNCTIONS[e.recovery_function]
+        elapsed = t - (e.occurrence + e.duration)
+        tau = float(e.recovery_tau or 1)
+        if tr.damage is not None and tr.damage0 is not None:
+            tr.damage = np.round(fun(elapsed, tr.damage0, tau), dec)
+            if not tr.damage.any():
+                tr.damage = None
+        if tr.arb is not None and tr.arb0 is not None:
+            tr.arb = np.round(fun(elapsed, tr.arb0, tau), 6)
+            if not tr.arb.any():
+                tr.arb = None
+        if tr.damage is None and tr.arb is None:
+            tr.status = "finished"

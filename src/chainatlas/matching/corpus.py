@@ -123,10 +123,10 @@ def need_texts(ds: Dataset) -> pd.DataFrame:
                          "title": title.tolist(), "body": body.tolist(), "extra": extra.tolist()})
 
 
-def weighted_tokens(analyzer: Analyzer, frame: pd.DataFrame) -> list[list[str]]:
+def weighted_tokens(analyzer: Analyzer, frame: pd.DataFrame, n_jobs: int = 1) -> list[list[str]]:
     """Index terms of ``title`` twice, ``body`` and ``extra`` of each row (the tokens of the
     ``text`` column, with each title analysed once)."""
-    titles = analyzer.tokens_many(frame["title"].tolist())
-    bodies = analyzer.tokens_many(frame["body"].tolist())
-    extras = analyzer.tokens_many(frame["extra"].tolist())
+    titles = analyzer.tokens_many(frame["title"].tolist(), n_jobs)
+    bodies = analyzer.tokens_many(frame["body"].tolist(), n_jobs)
+    extras = analyzer.tokens_many(frame["extra"].tolist(), n_jobs)
     return [t + t + b + e for t, b, e in zip(titles, bodies, extras, strict=True)]

@@ -36,9 +36,12 @@ from chainatlas.model.dataset import Dataset
 
 __all__ = ["DEFAULT_THRESHOLD", "INDEX_FORMAT", "MatchingEngine"]
 
-#: Minimum BM25 score of the best segment for a text to be attached (below: "other").
-#: Calibrated on the tuning half of the labelled yrd-nev set (see docs/matching.md).
-DEFAULT_THRESHOLD = 5.75
+#: Default minimum BM25 score for attaching a text to a segment, in units of the largest idf of
+#: the segment index (a term found in one segment only): the threshold is
+#: ``DEFAULT_THRESHOLD × idf_max``, so it follows the size of the segment tree. 1.65 × 3.486 =
+#: 5.75 for the 48 segments of yrd-nev, the value calibrated on the tuning half of its labelled
+#: set (see docs/matching.md).
+DEFAULT_THRESHOLD = 1.65
 
 #: Version of the persisted layout; a stored index with another version is rebuilt.
 INDEX_FORMAT = 1
@@ -76,7 +79,8 @@ class MatchingEngine:
     @classmethod
     def build(cls, ds: Dataset, *, embed: Embedder | None = None, threshold: float | None = None,
               k1: float = 1.5, b: float = 0.75, max_chars: int | None = None,
-              segment_keywords: Mapping[str, str] | None = None) -> MatchingEngine:
+              segment_keywords: Mapping[str, str] | None = None,
+              n_jobs: int = 1) -> MatchingEngine:
         """Tokenise and index the dataset's segments, assets and needs.
 
         Parameters
@@ -87,9 +91,11 @@ class MatchingEngine:
             A sentence-embedding function for the dense and hybrid backends.
         threshold : float, optional
             Minimum BM25 score for attaching a text to a segment (default
-            :data:`DEFAULT_THRESHOLD`).
+            :data:`DEFAULT_THRESHOLD` times the largest idf of the segment index).
         segment_keywords : mapping, optional
             Extra words per segment id appended to its profile.
+        n_jobs : int
+            Worker processes for tokenising large collections (1: in this process).
         """
         if ds.segments.empty:
             raise InputError(f"dataset '{ds.name}' has no segments to match against")
@@ -102,12 +108,14 @@ class MatchingEngine:
         at, nt = asset_texts(ds), need_texts(ds)
         kw: dict[str, Any] = {"k1": k1, "b": b}
         segs = Ranker(analyzer, **kw).fit(prof["segment"].tolist(), prof["text"].tolist(), embed)
-        a_tok = weighted_tokens(analyzer, at)
+        a_tok = weighted_tokens(analyzer, at, n_jobs)
         assets = Ranker(analyzer, **kw).fit(at["asset"].tolist(), at["text"].tolist(), embed, a_tok)
         needs = Ranker(analyzer, **kw).fit(nt["need"].tolist(), nt["text"].tolist(), embed,
-                                           weighted_tokens(analyzer, nt))
+                                           weighted_tokens(analyzer, nt, n_jobs))
+        assert segs.bm25_ is not None
+        idf_max = float(segs.bm25_.idf_.max()) if segs.bm25_.idf_.size else 1.0
         eng = cls(analyzer, segs, assets, needs, segment_paths(ds),
-                  DEFAULT_THRESHOLD if threshold is None else float(threshold))
+                  DEFAULT_THRESHOLD * idf_max if threshold is None else float(threshold))
         eng._attach_assets(at["text"].tolist(), a_tok)
         return eng
 

@@ -12,9 +12,11 @@ Firm score in :func:`match_firms` (each part in 0..1, so the sum is in 0..2):
     s(f) = \\max_{g \\in G(f)} \\frac{s_{\\text{seg}}(a, g)}{\\max_{g'} s_{\\text{seg}}(a, g')}
            + \\max_{n \\in N(f)} \\frac{s_{\\text{need}}(a, n)}{\\max_{n'} s_{\\text{need}}(a, n')}
 
-where :math:`G(f)` are the firm's segments among those the asset is attached to (descendants
-included), :math:`N(f)` the firm's needs among the asset's best matching needs, and the scores are
-BM25 scores with the asset as the query. Ties go to the firm with the larger output value.
+where :math:`G(f)` are the firm's segments among those the asset is attached to, :math:`N(f)` the
+firm's needs among the asset's best matching needs, and the scores are BM25 scores with the asset
+as the query. Ties go to the firm with the larger output value. Segments below an attached one are
+not included: in a bill-of-materials tree they are its inputs, whose makers rarely use a result
+about the product they feed.
 """
 
 from __future__ import annotations
@@ -155,25 +157,6 @@ _FIRM_COLS = ["rank", "firm", "name", "region", "region_name", "hours", "tags", 
               "segment_path", "need", "score", "reason"]
 
 
-def _descendants(ds: Dataset, roots: Sequence[str]) -> dict[str, str]:
-    """Each segment under (or equal to) one of ``roots`` → the root it falls under."""
-    seg = ds.segments
-    children: dict[str, list[str]] = {}
-    for sid, parent in zip(seg["id"].astype(str), seg["parent"].map(_s), strict=True):
-        if parent:
-            children.setdefault(parent, []).append(sid)
-    out: dict[str, str] = {}
-    for r in roots:
-        stack = [r]
-        while stack:
-            s = stack.pop()
-            if s in out:
-                continue
-            out[s] = r
-            stack.extend(children.get(s, []))
-    return out
-
-
 def match_firms(engine: MatchingEngine, ds: Dataset, asset_id: str, *, k: int = 10,
                 backend: str = "bm25", hours: HoursFn | None = None,
                 n_segments: int = 3, n_needs: int = 10,
@@ -193,16 +176,14 @@ def match_firms(engine: MatchingEngine, ds: Dataset, asset_id: str, *, k: int = 
     cls = classify_texts(engine, [text], [str(asset_id)], k=n_segments, backend=backend).frame
     cls = cls[cls["segment"] != "other"]
     seg_score = dict(zip(cls["segment"], cls["score"] / cls["score"].max(), strict=True)) if len(cls) else {}
-    under = _descendants(ds, list(seg_score))
     # firms by segment
     fs = ds.firm_segments
     best_seg: dict[str, tuple[float, str, float]] = {}
     for fid, sid, ov in zip(fs["firm"].map(_s), fs["segment"].map(_s),
                             pd.to_numeric(fs["output_value"], errors="coerce").fillna(0.0), strict=True):
-        root = under.get(sid)
-        if root is None:
+        if sid not in seg_score:
             continue
-        cand = (seg_score[root], sid, float(ov))
+        cand = (seg_score[sid], sid, float(ov))
         if fid not in best_seg or (cand[0], cand[2]) > (best_seg[fid][0], best_seg[fid][2]):
             best_seg[fid] = cand
     # firms by need

@@ -271,11 +271,44 @@ class Analyzer:
         parts.append(w)
         return tuple(parts)
 
-    def tokens_many(self, texts: Sequence[object]) -> list[list[str]]:
-        """:meth:`tokens` for each text."""
-        return [self.tokens(t) for t in texts]
+    def tokens_many(self, texts: Sequence[object], n_jobs: int = 1) -> list[list[str]]:
+        """:meth:`tokens` for each text; with ``n_jobs > 1`` and many texts, in worker processes.
+
+        Segmentation is pure Python (jieba), so large collections gain from processes; each
+        worker loads its own tokenizer (about a second). Truncation warnings are issued here, in
+        the calling process, either way.
+        """
+        if n_jobs <= 1 or len(texts) < 4 * _CHUNK:
+            return [self.tokens(t) for t in texts]
+        from concurrent.futures import ProcessPoolExecutor
+
+        for t in texts:
+            if isinstance(t, str) and len(t) > self.max_chars:
+                warnings.warn(f"text of {len(t):,} characters truncated to {self.max_chars:,}",
+                              TextTruncatedWarning, stacklevel=2)
+        chunks = [list(texts[i: i + _CHUNK]) for i in range(0, len(texts), _CHUNK)]
+        with ProcessPoolExecutor(n_jobs, initializer=_init_worker, initargs=(self,)) as pool:
+            parts = list(pool.map(_tokens_of_chunk, chunks))
+        return [toks for part in parts for toks in part]
 
     def vocabulary_terms(self) -> set[str]:
         """Canonical terms the analyser knows specially (domain words and synonym targets)."""
         self._ensure()
         return set(self.domain_terms) | set(self._syn.values())
+
+
+#: Texts per task when tokenising in worker processes.
+_CHUNK = 2_000
+
+_worker_analyzer: Analyzer | None = None
+
+
+def _init_worker(analyzer: Analyzer) -> None:
+    global _worker_analyzer
+    _worker_analyzer = analyzer
+    warnings.simplefilter("ignore", TextTruncatedWarning)
+
+
+def _tokens_of_chunk(texts: list[object]) -> list[list[str]]:
+    assert _worker_analyzer is not None
+    return [_worker_analyzer.tokens(t) for t in texts]

@@ -297,14 +297,16 @@ class IOTable:
         if xs.empty:
             raise InputError("IO long table has no gross-output rows (kind 'x')")
         keys = list(zip(xs["row_region"], xs["row_sector"], strict=True))
-        pos = {k: i for i, k in enumerate(keys)}
+        industries = pd.MultiIndex.from_arrays([xs["row_region"], xs["row_sector"]])
+        if not industries.is_unique:
+            raise InputError("IO long table lists an industry twice among its 'x' rows")
         n = len(keys)
 
         def ind(r: pd.Series, s: pd.Series) -> npt.NDArray[np.int64]:
-            out = np.fromiter((pos.get(k, -1) for k in zip(r, s, strict=True)), dtype=np.int64,
-                              count=len(r))
+            out = np.asarray(industries.get_indexer(pd.MultiIndex.from_arrays([r, s])),
+                             dtype=np.int64)
             if (out < 0).any():
-                bad = [k for k in zip(r, s, strict=True) if k not in pos][:_WORST]
+                bad = [(r.iloc[i], s.iloc[i]) for i in np.flatnonzero(out < 0)[:_WORST]]
                 raise InputError(f"IO long table refers to unknown industries {bad}")
             return out
 

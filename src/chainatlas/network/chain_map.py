@@ -10,7 +10,7 @@ the local share, a location-quotient-style strength
 (local share of the segment over the area's share of the chain, Florence 1939; the reference
 area is the whole dataset, :math:`q` output value when every firm–segment row has one, else the
 firm count), HHI by firm and by region, foreign share, anchor firms (链主) by output and by number
-of distinct customers, firm tags, and a status:
+of distinct in-chain customers, firm tags, and a status:
 
 - ``strong``: local firms present and local share ≥ ``strong_share`` or LQ ≥ ``strong_lq``;
 - ``weak``: local firms present otherwise;
@@ -85,12 +85,17 @@ def _tag_counts(tags: pd.Series, seg: npt.NDArray[np.int64], m: int) -> npt.NDAr
     return out
 
 
-def _distinct_customers(g: FirmGraph) -> npt.NDArray[np.int64]:
-    """Number of distinct customers of every firm."""
+def _distinct_customers(g: FirmGraph, seg_chain: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
+    """Number of distinct in-chain customers of every firm: customers whose main segment belongs
+    to the chain of the supplier's main segment (every customer when chains are unknown)."""
     if g.n_edges == 0:
         return np.zeros(g.n_firms, dtype=np.int64)
-    key = np.sort(g.src.astype(np.int64) * g.n_firms + g.dst)
-    first = np.concatenate(([True], key[1:] != key[:-1]))
+    fs_s, fs_d = g.firm_segment[g.src], g.firm_segment[g.dst]
+    known = (fs_s >= 0) & (fs_d >= 0)
+    same = np.ones(g.n_edges, dtype=bool)
+    same[known] = seg_chain[fs_s[known]] == seg_chain[fs_d[known]]
+    key = np.sort(g.src[same].astype(np.int64) * g.n_firms + g.dst[same])
+    first = np.concatenate(([True], key[1:] != key[:-1])) if len(key) else key.astype(bool)
     return np.bincount(key[first] // g.n_firms, minlength=g.n_firms)
 
 
@@ -157,7 +162,8 @@ def chain_map(
         lq = np.where(area_share > 0, stats["local_share"].to_numpy() / area_share, np.nan)
 
     # anchors among local firms: by size and by distinct customers
-    n_cust = _distinct_customers(g)
+    seg_chain = meta["chain"].astype(object).where(meta["chain"].notna(), "").to_numpy()
+    n_cust = _distinct_customers(g, seg_chain)
     names = (ds.firms["name"].astype(object).to_numpy()
              if "name" in ds.firms and len(ds.firms) == g.n_firms else g.firm_ids)
     anchor_out = np.full(m, "", dtype=object)

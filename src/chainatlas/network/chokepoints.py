@@ -1,6 +1,7 @@
 """Chokepoints (卡脖子): firms, segments and regions a target's output depends on.
 
-Five kinds are found and ranked by the share of the target's output that depends on them:
+Seven kinds are found and ranked by the share of the target's output that depends on them
+(ties: by :data:`TYPE_PRIORITY`, then by the number of firms that fail):
 
 ``dominator``
     a firm on every supply path from the primary sources into target firms (OR semantics,
@@ -45,6 +46,11 @@ from chainatlas.network.targets import Target, resolve_target
 __all__ = ["ChokepointResult", "find_chokepoints"]
 
 _F64 = npt.NDArray[np.float64]
+
+#: Order of chokepoint types among equal shares (most structural first).
+TYPE_PRIORITY = {"key_technology_no_domestic": 0, "import_only": 1, "dominator": 2,
+                 "sole_supplier": 3, "foreign_dominated": 4, "geographic_concentration": 5,
+                 "region": 6}
 
 COLUMNS = ["rank", "type", "kind", "id", "name", "segment", "region", "share", "firms_lost",
            "dominated_share", "reason_zh", "reason_en"]
@@ -125,6 +131,9 @@ def find_chokepoints(
     Returns
     -------
     ChokepointResult
+        Firms that affect neither the target's output nor dominate any of it are left out (a
+        sole supplier of a customer off the target's supply side); segment rows are kept, with
+        share 0 when the target does not depend on them.
     """
     for name, v in (("foreign_threshold", foreign_threshold), ("region_threshold", region_threshold),
                     ("region_loss_threshold", region_loss_threshold)):
@@ -142,8 +151,11 @@ def find_chokepoints(
     table = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "rank"])
     table = _drop_explained_regions(table)
     if len(table):
-        table = table.sort_values(["share", "firms_lost", "kind"], ascending=[False, False, True],
-                                  kind="stable").reset_index(drop=True)
+        prio = table["type"].str.split(";").str[0].map(TYPE_PRIORITY).fillna(len(TYPE_PRIORITY))
+        table = (table.assign(_p=prio)
+                 .sort_values(["share", "_p", "firms_lost"], ascending=[False, True, False],
+                              kind="stable")
+                 .drop(columns="_p").reset_index(drop=True))
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     if limit is not None:
         table = table.head(limit)

@@ -465,9 +465,10 @@ def _encode_firms(ids: pa.Array, refs: list[tuple[str, pd.Series]]) -> list[_I32
         part = string_probe(table, hashes, collide, data, offsets, qdata, qoff)
         bad = part < 0
         if bad.any():
-            names = pd.unique(np.asarray(arr.filter(pa.array(bad)).to_numpy(zero_copy_only=False)))
+            unknown = pd.unique(np.asarray(arr.filter(pa.array(bad))
+                                           .to_numpy(zero_copy_only=False)))
             raise InputError(f"{table_name} refers to unknown firm(s): "
-                             f"{', '.join(map(str, names[:5]))}")
+                             f"{', '.join(map(str, unknown[:5]))}")
         out.append(part.astype(np.int32))
     return out
 

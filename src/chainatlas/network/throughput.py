@@ -25,7 +25,8 @@ firm–segment row ``p = (i, s)`` and flow :math:`y_e` on each link ``e``. Solve
 for every essential input segment ``t`` of firm ``i``. A firm with no recorded link for an input
 it needs is assumed to obtain it (``assume_unlinked=True``, the usual case of incomplete link
 data) or blocked. Within an area only links between area firms count: inputs from outside are
-blocked unless ``import_outside``. Shadow prices of the capacity bounds (finished units/day per extra unit/day of
+blocked, or (``import_outside``) delivered by the direct outside suppliers up to their
+capacity. Shadow prices of the capacity bounds (finished units/day per extra unit/day of
 capacity) name the bottleneck firms. Takt time is :math:`86400\\,h/24 / T` seconds per unit for
 ``h`` working hours a day.
 """
@@ -148,8 +149,10 @@ def chain_throughput(
     assume_unlinked : bool
         Inputs a firm has no recorded supplier link for are assumed available (True) or blocked.
     import_outside : bool
-        With an area: inputs an area firm buys from outside the area are assumed available
-        without limit (True) instead of blocked (False, the default: what the area alone can make).
+        With an area: the direct suppliers outside the area keep delivering to area firms up to
+        their capacity, their own inputs assumed available (True); or inputs from outside are
+        blocked (False, the default: what the area alone can make). The segment-level bound is
+        NaN with imports (it would ignore them).
     hours_per_day : float
         Working hours per day for the takt time (capacities are per day).
 
@@ -176,7 +179,12 @@ def chain_throughput(
     ok = fs_s >= 0
     fs_f, fs_s, fs_cap = fs_f[ok], fs_s[ok], fs_cap[ok]
     m = g.n_segments
-    e_ok = (g.edge_segment >= 0) & in_area[g.src] & in_area[g.dst]
+    imports = import_outside and not in_area.all()
+    producer = in_area.copy()
+    if imports:  # direct suppliers outside the area deliver up to their capacity
+        cross = in_area[g.dst] & ~in_area[g.src]
+        producer[g.src[cross]] = True
+    e_ok = (g.edge_segment >= 0) & producer[g.src] & in_area[g.dst]
     e_idx = np.flatnonzero(e_ok)
     e_src = g.src[e_idx].astype(np.int64)
     e_dst = g.dst[e_idx].astype(np.int64)
@@ -191,7 +199,7 @@ def chain_throughput(
     p_cap = np.concatenate([fs_cap, np.full(len(extra), np.inf)])
     p_firm, p_seg = p_key // m, p_key % m
     p_cap = np.where(np.isnan(p_cap), np.inf, p_cap)
-    p_cap = np.where(in_area[p_firm], p_cap, 0.0)
+    p_cap = np.where(producer[p_firm], p_cap, 0.0)
     # rows only for segments the finished unit needs
     needed = req > 1e-15
     keep = needed[p_seg]
@@ -231,14 +239,8 @@ def chain_throughput(
             notes.append(f"{len(np.unique(d_key[unlinked]))} firm input(s) have no recorded "
                          f"supplier link and are assumed available")
         d_p, d_t, d_q, d_key = d_p[linked], d_t[linked], d_q[linked], d_key[linked]
-    if import_outside and not in_area.all():
-        e_all = g.edge_segment >= 0
-        cross = e_all & in_area[g.dst] & ~in_area[g.src]
-        outside = np.unique(g.dst[cross].astype(np.int64) * m + g.edge_segment[cross])
-        inside = ~np.isin(d_key, outside)
-        if (~inside).any():
-            notes.append(f"{len(np.unique(d_key[~inside]))} firm input(s) come from outside the "
-                         f"area and are assumed available")
+    if imports:  # the outside suppliers' own inputs are not modelled: assumed available
+        inside = in_area[p_firm[d_p]]
         d_p, d_t, d_q, d_key = d_p[inside], d_t[inside], d_q[inside], d_key[inside]
     dem_keys = np.unique(d_key)
     d_row = np.searchsorted(dem_keys, d_key)
@@ -252,7 +254,7 @@ def chain_throughput(
                        shape=(len(dem_keys), n_p + n_e))
     a_ub = sp.vstack([a1, a2]).tocsr()
     c = np.zeros(n_p + n_e)
-    c[:n_p][p_seg == fin] = -1.0
+    c[:n_p][(p_seg == fin) & in_area[p_firm]] = -1.0
     bounds = np.column_stack([np.zeros(n_p + n_e),
                               np.concatenate([p_cap, np.full(n_e, np.inf)])])
     res = linprog(c, A_ub=a_ub, b_ub=np.zeros(a_ub.shape[0]), bounds=bounds, method="highs")
@@ -267,8 +269,14 @@ def chain_throughput(
         units = float(-res.fun) + 0.0
         x = res.x[:n_p]
         shadow = -np.asarray(res.upper.marginals[:n_p])
-    return _result(g, fin, req, p_firm, p_seg, p_cap, x, shadow, units, in_area, hours_per_day,
-                   notes)
+    if imports:
+        notes.append(f"area of {int(in_area.sum())} firm(s) with {int((producer & ~in_area).sum())}"
+                     f" direct supplier(s) outside it delivering up to their capacity (their own "
+                     f"inputs assumed available); the segment bound does not apply")
+    elif not in_area.all():
+        notes.append(f"area of {int(in_area.sum())} firm(s); inputs from outside are blocked")
+    return _result(g, fin, req, p_firm, p_seg, p_cap, x, shadow, units, not imports,
+                   hours_per_day, notes)
 
 
 def _final_index(g: FirmGraph, bom: pd.DataFrame, segment: str | None) -> int:
@@ -284,7 +292,7 @@ def _final_index(g: FirmGraph, bom: pd.DataFrame, segment: str | None) -> int:
 
 
 def _result(g: FirmGraph, fin: int, req: _F64, p_firm: Any, p_seg: Any, p_cap: _F64, x: _F64,
-            shadow: _F64, units: float, in_area: _BOOL, hours: float,
+            shadow: _F64, units: float, bound_valid: bool, hours: float,
             notes: list[str]) -> ThroughputResult:
     m = g.n_segments
     cap_k = np.bincount(p_seg, weights=np.where(np.isinf(p_cap), 0.0, p_cap), minlength=m)
@@ -295,6 +303,8 @@ def _result(g: FirmGraph, fin: int, req: _F64, p_firm: Any, p_seg: Any, p_cap: _
     sh = np.bincount(p_seg, weights=shadow, minlength=m)
     need = np.flatnonzero(req > 1e-15)
     seg_bound = float(alone[need].min()) if len(need) else math.inf
+    if not bound_valid:
+        seg_bound = math.nan
     segs = pd.DataFrame({
         "segment": g.segment_ids[need].astype(str), "requirement_per_unit": req[need],
         "capacity": np.where(unknown[need], np.nan, cap_k[need]),
@@ -313,7 +323,5 @@ def _result(g: FirmGraph, fin: int, req: _F64, p_firm: Any, p_seg: Any, p_cap: _
         "capacity": p_cap[hot], "production": x[hot], "shadow_price": shadow[hot],
     }).sort_values("shadow_price", ascending=False, kind="stable").reset_index(drop=True)
     takt = (hours * 3600.0) / units if units > 0 else math.inf
-    if not in_area.all():
-        notes.append(f"area of {int(in_area.sum())} firm(s); inputs from outside are blocked")
     return ThroughputResult(str(g.segment_ids[fin]), units, seg_bound, takt, hours, segs,
                             firms, notes)

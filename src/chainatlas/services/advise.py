@@ -9,8 +9,8 @@ import pandas as pd
 
 from chainatlas._types import PathArg
 from chainatlas.advise import AdviceResult, advise_region
-from chainatlas.exceptions import InputError
 from chainatlas.model.dataset import Dataset
+from chainatlas.services.cluster import write_workbook
 from chainatlas.services.datasets import load_dataset
 
 __all__ = ["advise", "demo_section", "write_xlsx"]
@@ -30,27 +30,16 @@ def write_xlsx(result: AdviceResult, path: PathArg) -> Path:
     Sheets: 建议清单 (one row per recommendation with its parts), 候选企业 (candidates), 理由
     (reasons), 说明 (weights and notes).
     """
-    p = Path(path)
-    if p.suffix.lower() != ".xlsx":
-        raise InputError(f"the workbook must end in .xlsx, got {p.name}")
     reasons = pd.DataFrame([{"rank": r["rank"], "segment": r["segment"], "action": r["action"],
                              "reason": reason}
                             for r in result.recommendations for reason in r["reasons"]])
-    cands = result.candidates_frame()
-    if "tags" in cands:
-        cands["tags"] = cands["tags"].map(lambda t: ";".join(t))
     about = pd.DataFrame(
         [("region", result.region), ("region_name", result.region_name),
          ("strategy", result.strategy)]
         + [(f"weight:{k}", v) for k, v in result.weights.items()]
         + [("note", n) for n in result.notes], columns=["key", "value"])
-    p.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(p, engine="openpyxl") as xw:
-        result.table.to_excel(xw, sheet_name="建议清单", index=False)
-        cands.to_excel(xw, sheet_name="候选企业", index=False)
-        reasons.to_excel(xw, sheet_name="理由", index=False)
-        about.to_excel(xw, sheet_name="说明", index=False)
-    return p
+    return write_workbook(path, {"建议清单": result.table, "候选企业": result.candidates_frame(),
+                                 "理由": reasons, "说明": about})
 
 
 def demo_section(ds: Dataset) -> list[tuple[str, pd.DataFrame]]:
@@ -59,7 +48,7 @@ def demo_section(ds: Dataset) -> list[tuple[str, pd.DataFrame]]:
     if region not in set(ds.regions["code"].astype(str)):
         return []
     res = advise_region(ds, region, top=8, candidates=1)
-    table = res.table[["rank", "segment", "name", "action", "score", "gap", "chokepoint",
+    table = res.table[["rank", "name", "action", "score", "gap", "chokepoint",
                        "density", "complexity", "demand", "distance"]].round(3)
     first = pd.DataFrame([{
         "rank": r["rank"], "name": r["name"], "action": r["action"],

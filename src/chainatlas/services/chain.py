@@ -116,6 +116,11 @@ def tiers_of(ds: Dataset, firm: str, depth: int = 3) -> pd.DataFrame:
     table = supplier_tiers(g, g.index_of(firm), depth)
     names = dict(zip(ds.firms["id"].astype(str), ds.firms["name"].astype(str), strict=True))
     table.insert(2, "name", table["firm"].map(names).fillna(""))
+    if len(ds.regions):
+        regions = dict(zip(ds.regions["code"].astype(str), ds.regions["name"].astype(str),
+                           strict=True))
+        table.insert(table.columns.get_loc("region") + 1, "region_name",
+                     table["region"].map(regions).fillna(""))
     return table
 
 

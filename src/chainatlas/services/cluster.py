@@ -21,6 +21,7 @@ from chainatlas.cluster import (
     ellison_glaeser,
     hoover_localisation,
     input_circle,
+    location_quotient,
     plant_herfindahl,
     regional_measures,
     shift_share,
@@ -39,7 +40,25 @@ __all__ = [
     "read_matrix",
     "scorecard",
     "shift_share_from_csv",
+    "write_workbook",
 ]
+
+
+def write_workbook(path: PathArg, sheets: dict[str, pd.DataFrame]) -> Path:
+    """Write ``sheets`` (name → frame) to an Excel workbook; list cells become ``a;b;c``."""
+    p = Path(path)
+    if p.suffix.lower() != ".xlsx":
+        raise InputError(f"the workbook must end in .xlsx, got {p.name}")
+    p.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(p, engine="openpyxl") as xw:
+        for name, frame in sheets.items():
+            f = frame.copy()
+            for c in f.columns:
+                if f[c].dtype == object:
+                    f[c] = f[c].map(lambda v: ";".join(map(str, v))
+                                    if isinstance(v, (list, tuple)) else v)
+            f.to_excel(xw, sheet_name=name[:31], index=False)
+    return p
 
 
 def read_matrix(path: PathArg, *, name: str = "matrix") -> pd.DataFrame:
@@ -129,8 +148,6 @@ def measures(db: PathArg | None = None, dataset: str | None = None, *,
         dataset, 0 for a matrix file) and ``lq`` (the LQ matrix).
     """
     X, ds = _matrix_or_dataset(db, dataset, matrix, value, chain)
-    from chainatlas.cluster import location_quotient
-
     if ds is not None:
         fv = firm_segment_values(ds, value, chain=chain, domestic_only=True)
         fv = fv[fv["value"] > 0]

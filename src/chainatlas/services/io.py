@@ -46,7 +46,9 @@ __all__ = [
     "load_io_table",
     "load_stored_table",
     "read_shock_csv",
+    "resolve_table",
     "run_shock",
+    "shock_vector",
     "store_io_table",
 ]
 

@@ -8,10 +8,14 @@ changes. Dense vectors are not stored: they are recomputed when a model is given
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import hashlib
 import json
 import math
+import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +39,8 @@ from chainatlas.matching.corpus import asset_texts
 from chainatlas.matching.engine import INDEX_FORMAT
 from chainatlas.matching.text import pipeline_fingerprint
 from chainatlas.model.dataset import Dataset
+from chainatlas.services.datasets import DbArg, open_store
+from chainatlas.store import Store
 
 __all__ = [
     "build_index",
@@ -77,7 +83,7 @@ def _fingerprint(ds: Dataset) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def _load_stored(store: Any, ds: Dataset) -> MatchingEngine | None:
+def _load_stored(store: Store, ds: Dataset) -> MatchingEngine | None:
     try:
         keys = [k for k in store.list_frames(ds.name) if k.startswith(_PREFIX)]
         if _PREFIX + "fingerprint" not in keys:
@@ -92,7 +98,7 @@ def _load_stored(store: Any, ds: Dataset) -> MatchingEngine | None:
         return None
 
 
-def _save(store: Any, ds: Dataset, engine: MatchingEngine) -> None:
+def _save(store: Store, ds: Dataset, engine: MatchingEngine) -> None:
     if getattr(store, "read_only", False):
         return
     try:
@@ -106,39 +112,81 @@ def _save(store: Any, ds: Dataset, engine: MatchingEngine) -> None:
         pass  # a cache that cannot be written is rebuilt next time
 
 
-def engine_for(ds: Dataset, store: Any = None, *, rebuild: bool = False) -> MatchingEngine:
+class _RecentEngines:
+    """The last few engines used in this process, keyed by store, dataset and fingerprint.
+
+    A long-running process (the API server) then skips reloading the index and re-initialising
+    the tokenizer on every request. Keys include the fingerprint (dataset version, pipeline), so an
+    entry is never stale; the oldest entry goes when ``maxsize`` is reached.
+    """
+
+    def __init__(self, maxsize: int = 2) -> None:
+        self.maxsize = maxsize
+        self._items: OrderedDict[tuple[str, str, str], MatchingEngine] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, str]) -> MatchingEngine | None:
+        with self._lock:
+            eng = self._items.get(key)
+            if eng is not None:
+                self._items.move_to_end(key)
+            return eng
+
+    def put(self, key: tuple[str, str, str], eng: MatchingEngine) -> None:
+        with self._lock:
+            self._items[key] = eng
+            self._items.move_to_end(key)
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
+
+
+_recent = _RecentEngines()
+
+
+def engine_for(ds: Dataset, store: Store | None = None, *, rebuild: bool = False) -> MatchingEngine:
     """The matching engine of ``ds``: from the store's cached index when valid, else built (and
-    cached when ``store`` is writable)."""
+    cached when ``store`` is writable).
+
+    Queries never mutate an engine (the dense backend works on a copy), so engines can be shared.
+    """
+    key = (str(getattr(store, "path", "")), ds.name, _fingerprint(ds))
     if store is not None and not rebuild:
-        eng = _load_stored(store, ds)
+        eng = _recent.get(key) or _load_stored(store, ds)
         if eng is not None:
+            _recent.put(key, eng)
             return eng
     eng = MatchingEngine.build(ds)
     if store is not None:
         _save(store, ds, eng)
+        _recent.put(key, eng)
     return eng
 
 
 @contextmanager
-def _session(db: Path | None, dataset: str) -> Iterator[tuple[Any, Dataset]]:
-    from chainatlas.services.datasets import open_store
-
+def _session(db: DbArg, dataset: str) -> Iterator[tuple[Store, Dataset]]:
+    """The store (an open one is used and left open; a path is opened and closed) and the dataset."""
+    if isinstance(db, Store):
+        yield db, db.load_dataset(dataset)
+        return
     with open_store(db) as store:
-        ds = store.load_dataset(dataset)
-        yield store, ds
+        yield store, store.load_dataset(dataset)
 
 
 def _with_model(eng: MatchingEngine, ds: Dataset, backend: str, model: Path | None,
-                notes: list[str]) -> str:
-    """Attach a dense model for the dense/hybrid backends; fall back to BM25 with a note."""
+                notes: list[str]) -> tuple[MatchingEngine, str]:
+    """For the dense/hybrid backends, a copy of ``eng`` with the model's vectors attached (the
+    shared engine is left as it is); without a usable model, ``eng`` and BM25 with a note."""
     if backend == "bm25":
-        return backend
+        return eng, backend
     try:
-        eng.attach_dense(ds, load_embedder(model, eng.analyzer))
-        return backend
+        embed = load_embedder(model, eng.analyzer)
     except ModelUnavailable as err:
         notes.append(f"{err.message}; using BM25")
-        return "bm25"
+        return eng, "bm25"
+    dense = dataclasses.replace(eng, segments=copy.copy(eng.segments),
+                                assets=copy.copy(eng.assets), needs=copy.copy(eng.needs))
+    dense.attach_dense(ds, embed)
+    return dense, backend
 
 
 @contextmanager
@@ -149,7 +197,7 @@ def _collect(notes: list[str]) -> Iterator[None]:
     notes.extend(str(w.message) for w in caught if issubclass(w.category, UserWarning))
 
 
-def build_index(db: Path | None, dataset: str) -> dict[str, Any]:
+def build_index(db: DbArg, dataset: str) -> dict[str, Any]:
     """(Re)build and store the matching index of ``dataset``; return its sizes."""
     with _session(db, dataset) as (store, ds):
         eng = engine_for(ds, store, rebuild=True)
@@ -158,7 +206,7 @@ def build_index(db: Path | None, dataset: str) -> dict[str, Any]:
             "terms": len(eng.assets.bm25_.vocabulary_) if eng.assets.bm25_ else 0}
 
 
-def classify(db: Path | None, dataset: str, *, text: str | None = None, assets: bool = False,
+def classify(db: DbArg, dataset: str, *, text: str | None = None, assets: bool = False,
              k: int = 3, threshold: float | None = None, backend: str = "bm25",
              model: Path | None = None) -> Classification:
     """Attach free ``text`` or every innovation asset of ``dataset`` to chain segments (挂链)."""
@@ -169,7 +217,7 @@ def classify(db: Path | None, dataset: str, *, text: str | None = None, assets: 
     notes: list[str] = []
     with _session(db, dataset) as (store, ds), _collect(notes):
         eng = engine_for(ds, store)
-        backend = _with_model(eng, ds, backend, model, notes)
+        eng, backend = _with_model(eng, ds, backend, model, notes)
         if text is not None:
             if not eng.analyzer.tokens(text):
                 raise InputError("the text has no content words (only stop words or punctuation)")
@@ -184,7 +232,7 @@ def classify(db: Path | None, dataset: str, *, text: str | None = None, assets: 
     return res
 
 
-def results_for_needs(db: Path | None, dataset: str, *, need: str | None = None, top: int = 5,
+def results_for_needs(db: DbArg, dataset: str, *, need: str | None = None, top: int = 5,
                       backend: str = "bm25", model: Path | None = None) -> NeedMatches:
     """The ``top`` research results for each (or one) technology need of ``dataset``."""
     notes: list[str] = []
@@ -192,20 +240,20 @@ def results_for_needs(db: Path | None, dataset: str, *, need: str | None = None,
         if ds.tech_needs.empty:
             raise DataNotFound(f"dataset '{dataset}' has no technology needs")
         eng = engine_for(ds, store)
-        backend = _with_model(eng, ds, backend, model, notes)
+        eng, backend = _with_model(eng, ds, backend, model, notes)
         res = match_needs(eng, ds, None if need is None else [need], k=top, backend=backend,
                           hours=travel_hours(ds))
     res.notes = list(dict.fromkeys(notes))
     return res
 
 
-def firms_for_asset(db: Path | None, dataset: str, asset: str, *, top: int = 10,
+def firms_for_asset(db: DbArg, dataset: str, asset: str, *, top: int = 10,
                     backend: str = "bm25", model: Path | None = None) -> FirmMatches:
     """Firms of ``dataset`` that could use research result ``asset`` (the last mile)."""
     notes: list[str] = []
     with _session(db, dataset) as (store, ds), _collect(notes):
         eng = engine_for(ds, store)
-        backend = _with_model(eng, ds, backend, model, notes)
+        eng, backend = _with_model(eng, ds, backend, model, notes)
         res = match_firms(eng, ds, asset, k=top, backend=backend, hours=travel_hours(ds))
     res.notes = list(dict.fromkeys(notes))
     return res

@@ -153,25 +153,58 @@ def activate(x, dem_ratio, level, rule, sup_ptr, sup_order, ecus, active):  # pr
 
 @njit(cache=True, nogil=True)
 def _water_level(rho, w, total, available):  # pragma: no cover - compiled
-    """Level λ with Σ_k min(ρ_k, λ) w_k = available (0 ≤ available < Σ ρ_k w_k)."""
-    order = np.argsort(rho)
-    served_below = 0.0   # Σ ρ_k w_k over customers already capped
-    w_open = total       # Σ w_k over customers still open
-    for idx in range(len(order)):
-        k = order[idx]
-        r = rho[k]
-        need = served_below + r * w_open
-        if need >= available:
-            if w_open > 0.0:
-                return (available - served_below) / w_open
-            return r
-        served_below += r * w[k]
-        w_open -= w[k]
+    """Level λ with Σ_k min(ρ_k, λ) w_k = available (0 ≤ available < Σ ρ_k w_k).
+
+    Selection, not sorting (expected O(m)): a pivot ρ_p splits the open candidates; if
+    serving everyone up to ρ_p already costs at least ``available``, every candidate at or
+    above the pivot is capped at λ ≤ ρ_p, otherwise every candidate at or below it is served
+    in full. ``rho`` and ``w`` are reordered in place; ``total`` = Σ w (unused, kept for the
+    signature of callers).
+    """
+    lo = 0
+    hi = len(rho)
+    served_below = 0.0   # Σ ρ_k w_k of candidates known to be served in full (ρ_k < λ)
+    w_capped = 0.0       # Σ w_k of candidates known to be capped at λ (ρ_k ≥ λ)
+    while hi > lo:
+        pivot = rho[lo + (hi - lo) // 2]
+        # three-way partition of [lo, hi) by ρ: < pivot | == pivot | > pivot
+        lt = lo
+        gt = hi
+        k = lo
+        while k < gt:
+            r = rho[k]
+            if r < pivot:
+                rho[k], rho[lt] = rho[lt], rho[k]
+                w[k], w[lt] = w[lt], w[k]
+                lt += 1
+                k += 1
+            elif r > pivot:
+                gt -= 1
+                rho[k], rho[gt] = rho[gt], rho[k]
+                w[k], w[gt] = w[gt], w[k]
+            else:
+                k += 1
+        rw_less = 0.0
+        for q in range(lo, lt):
+            rw_less += rho[q] * w[q]
+        w_eq_up = 0.0
+        for q in range(lt, hi):
+            w_eq_up += w[q]
+        if served_below + rw_less + pivot * (w_eq_up + w_capped) >= available:
+            w_capped += w_eq_up
+            hi = lt
+        else:
+            served_below += rw_less
+            for q in range(lt, gt):
+                served_below += pivot * w[q]
+            lo = gt
+    if w_capped > 0.0:
+        return (available - served_below) / w_capped
     return np.inf
 
 
 def _production_and_levels(P_ini, C, C_t, dd, cap, inv_ratio, A, O, sup_ptr, sup_order, rule,  # noqa: E741
-                          x, dem_ratio, level, fd_served):  # pragma: no cover - compiled
+                           x, dem_ratio, level, fd_served, rho_buf, w_buf):  # pragma: no cover - compiled
     """Production ratio ``x``, the rationing level per supplier and final demand served.
 
     Demand ratio :math:`D_j/P^{ini}_j = 1 + (C_j(t) - C_j + \\sum_k (O_{kj} - A_{kj}))/P^{ini}_j`;
@@ -212,8 +245,9 @@ def _production_and_levels(P_ini, C, C_t, dd, cap, inv_ratio, A, O, sup_ptr, sup
             k1 = sup_ptr[j + 1]
             m = k1 - k0
             has_fd = C[j] > 0.0
-            rho = np.empty(m + (1 if has_fd else 0))
-            w = np.empty(m + (1 if has_fd else 0))
+            # scratch slots of supplier j: its links plus one for final demand (no allocation)
+            rho = rho_buf[k0 + j:k1 + j + 1 if has_fd else k1 + j]
+            w = w_buf[k0 + j:k1 + j + 1 if has_fd else k1 + j]
             total = 0.0
             for q in range(m):
                 e = sup_order[k0 + q]

@@ -9,9 +9,10 @@ Each simulated day *t*, in the order of the authors' simulator (Inoue & Todo 201
    \\frac{A_{i,s}}{S_{i,s}})` (consumption of input segment *s* drawn pro rata from the stocks
    of its suppliers);
 3. orders :math:`O_{ij} = \\max(0, A_{ij} \\frac{D^*_i}{P^{ini}_i} + \\frac{1}{\\tau}
-   (n_s A_{ij} \\frac{D^*_i}{P^{ini}_i} - S_{ij}))` where :math:`D^*_i` is yesterday's demand
-   (``order_basis="demand"``, default) or yesterday's production (``"production"``, the
-   authors' code; a firm whose output falls to zero then orders nothing and never restarts);
+   (n_s A_{ij} \\frac{D^*_i}{P^{ini}_i} - S_{ij}))` where :math:`D^*_i` is yesterday's
+   planned output :math:`\\min(D_i, P^{cap}_i)` (``order_basis="planned"``, default),
+   yesterday's demand (``"demand"``) or yesterday's production (``"production"``, the authors'
+   code: a firm whose output falls to zero then orders nothing and never restarts);
 4. demand :math:`D_j = C_j(t) + \\sum_i O_{ij}`;
 5. production :math:`P^{act}_i = \\min(P^{cap}_i, \\min_{s\\,essential} \\frac{S_{i,s}}{A_{i,s}}
    P^{ini}_i, D_i)` — Leontief across input segments, substitution within one;
@@ -165,16 +166,19 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
     inv_ratio = np.empty(n)
     dd = np.empty(n)
     dem = np.ones(n)
-    basis = dem if pol.order_basis == "demand" else x
+    plan = np.ones(n)
+    basis = {"demand": dem, "production": x, "planned": plan}[pol.order_basis]
     cap = np.ones(n)
     fd_served = np.empty(n)
+    # water-filling scratch: supplier j uses slots sup_ptr[j] + j … sup_ptr[j+1] + j
+    rho_buf = np.empty(len(lay.A) + n if rule == PRIORITY else 0)
+    w_buf = np.empty(len(lay.A) + n if rule == PRIORITY else 0)
     C = net.C
     C_t = C.copy()
 
     seg_labels = [str(v) for v in net.segment_ids.tolist()] + ["(none)"]
     fseg = np.where(net.firm_segment >= 0, net.firm_segment, len(net.segment_ids)).astype(np.int64)
-    reg_codes, freg = np.unique(net.firm_region.astype(str), return_inverse=True)
-    freg = freg.astype(np.int64)
+    reg_codes, freg = net.region_codes()
     seg_out = np.zeros(len(seg_labels))
     reg_out = np.zeros(len(reg_codes))
     # the baseline is aggregated by the same kernel, in the same order, as every day
@@ -203,8 +207,8 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
         sched.capacity(t, cap)
         if dsched:
             C_t[:] = C
-            for firms, change, active in dsched:
-                if active[t]:
+            for firms, change, days_on in dsched:
+                if days_on[t]:
                     C_t[firms] *= 1.0 + change
         if parallel:
             customer_pass(act, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
@@ -215,7 +219,9 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
             customer_pass(act, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
                           lay.sup, s, O, x, basis, level, rule, inv_tau, inv_ratio, dd, True)
         production_and_levels(net.P_ini, C, C_t, dd, cap, inv_ratio, lay.A, O, lay.sup_ptr,
-                              lay.sup_order, rule, x, dem, level, fd_served)
+                              lay.sup_order, rule, x, dem, level, fd_served, rho_buf, w_buf)
+        if basis is plan:
+            np.minimum(dem, cap, out=plan)
         if event_driven and activate(x, dem, level, rule, lay.sup_ptr, lay.sup_order, lay.cus,
                                      active):
             act = np.flatnonzero(active)
@@ -243,7 +249,7 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
         seg_ratio = np.where(seg_base > 0, seg_hist / seg_base, 1.0)
         reg_ratio = np.where(reg_base > 0, reg_hist / reg_base, 1.0)
     keep_seg = seg_base > 0
-    ids = pd.Index(net.firm_ids.astype(str))
+    ids = net.firm_index()
     return SimulationResult(
         scenario=sc.name,
         daily=daily,
@@ -259,5 +265,6 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
         baseline_output=base_out,
         baseline_value_added=base_va,
         firm_ratio=(pd.DataFrame(firm_hist, columns=ids) if firm_hist is not None else None),
-        meta={"policy": pol.model_dump(mode="json"), "n_firms": n, "n_links": net.n_links},
+        meta={"policy": pol.model_dump(mode="json"), "n_firms": n, "n_links": net.n_links,
+              "active_firms": int(active.sum()) if event_driven else n},
     )

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from chainatlas.exceptions import InputError
 
@@ -120,6 +121,7 @@ class ShockNetwork:
     fs_firm: _I32
     fs_segment: _I32
     _layouts: dict[bool, ModelLayout] = field(default_factory=dict, repr=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def n_firms(self) -> int:
@@ -132,7 +134,21 @@ class ShockNetwork:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_layouts"] = {}
+        state["_cache"] = {}
         return state
+
+    def firm_index(self) -> pd.Index:
+        """Firm ids as a (cached) pandas index."""
+        if "firm_index" not in self._cache:
+            self._cache["firm_index"] = pd.Index(self.firm_ids.astype(str))
+        return self._cache["firm_index"]
+
+    def region_codes(self) -> tuple[npt.NDArray[np.object_], _I]:
+        """(cached) sorted region codes and each firm's position in them."""
+        if "regions" not in self._cache:
+            codes, inv = np.unique(self.firm_region.astype(str), return_inverse=True)
+            self._cache["regions"] = (codes.astype(object), inv.astype(np.int64))
+        return self._cache["regions"]
 
     # ------------------------------------------------------------------ constructors
     @classmethod

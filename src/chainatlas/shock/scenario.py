@@ -64,10 +64,11 @@ class Policy(_Strict):
         segment are pooled); if false every supplier is a Leontief input of its own.
     rationing : {"proportional", "priority"}
         How a supplier short of output shares it among its customers and final demand.
-    order_basis : {"demand", "production"}
-        What a firm expects to sell when it orders inputs: yesterday's demand (default) or
-        yesterday's production (the rule of the authors' simulator, under which a firm whose
-        output fell to zero stops ordering and cannot restart).
+    order_basis : {"planned", "demand", "production"}
+        The output a firm orders inputs for: yesterday's demand capped by its own capacity
+        (``planned``, default), yesterday's demand, or yesterday's production (the rule of the
+        authors' simulator, under which a firm whose output fell to zero stops ordering and
+        cannot restart; with ``demand`` a firm without capacity keeps ordering and overstocks).
     """
 
     inventory_days: float = Field(15.0, ge=1.0, le=3650.0)
@@ -75,7 +76,7 @@ class Policy(_Strict):
     tau: float = Field(6.0, gt=0.0, le=3650.0)
     substitution: bool = True
     rationing: Literal["proportional", "priority"] = "proportional"
-    order_basis: Literal["demand", "production"] = "demand"
+    order_basis: Literal["planned", "demand", "production"] = "planned"
 
     @field_validator("segment_inventory_days")
     @classmethod

@@ -25,7 +25,7 @@ def select_firms(net: ShockNetwork, target: _Target, where: str = "shock") -> np
     mask = np.ones(n, dtype=bool)
     if target.firm is not None:
         ids = [target.firm] if isinstance(target.firm, str) else list(target.firm)
-        pos = pd.Index(net.firm_ids.astype(str)).get_indexer(ids)
+        pos = net.firm_index().get_indexer(ids)
         if (pos < 0).any():
             bad = [f for f, p in zip(ids, pos, strict=True) if p < 0][:5]
             raise ScenarioError(f"{where}.firm: unknown firm(s) {', '.join(map(repr, bad))}")

@@ -1,0 +1,161 @@
+"""Dashboard in a real browser: Debian's Chromium driven by Playwright against a real server.
+
+Checks: every page loads with no console error and no request leaving 127.0.0.1; clicking a
+chain node filters the firm grid; a stress job runs to completion and its chart appears; a
+screenshot is not blank. Needs ``/usr/bin/chromium`` (``apt-get install chromium
+fonts-noto-cjk``); without it these tests fail unless CHAINATLAS_SKIP_BROWSER=1 is set.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+
+from chainatlas.services.demo import build_demo_store
+
+pytestmark = pytest.mark.browser
+
+TABS = ("产业链图谱", "压力测试", "投入产出", "集群与复杂度", "新质生产力评价", "成果匹配",
+        "补链强链建议")
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("CHAINATLAS_SKIP_BROWSER") == "1":
+            pytest.skip("no chromium and CHAINATLAS_SKIP_BROWSER=1")
+        pytest.fail("chromium not found: apt-get install chromium fonts-noto-cjk")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("dash") / "demo.duckdb"
+    build_demo_store(db)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "chainatlas.cli", "serve", "--db", str(db),
+                             "--port", str(port)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, env=dict(os.environ, CHAINATLAS_TOKEN="t"))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                httpx.get(f"{base}/api/v1/health", timeout=2)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                    raise RuntimeError(f"server did not start:\n{out[-3000:]}") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    exe = _chromium()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, headless=True,
+                              args=["--no-sandbox", "--disable-gpu",
+                                    "--disable-background-networking",
+                                    "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+class _Watch:
+    """Collects console errors and requests to hosts other than the local server."""
+
+    def __init__(self, page: object) -> None:
+        self.errors: list[str] = []
+        self.external: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", self._request)
+
+    def _request(self, req: object) -> None:
+        url = req.url
+        if url.startswith(("data:", "blob:")):
+            return
+        if urlparse(url).hostname not in ("127.0.0.1", "localhost"):
+            self.external.append(url)
+
+
+def _open(browser: object, base: str) -> tuple[object, _Watch]:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    watch = _Watch(page)
+    page.goto(f"{base}/dash/", wait_until="networkidle")
+    page.wait_for_selector("#overview-health", timeout=60_000)
+    return page, watch
+
+
+def test_every_page_loads_offline_without_console_errors(server: str, browser: object,
+                                                         tmp_path: Path) -> None:
+    page, watch = _open(browser, server)
+    for tab in TABS:
+        page.get_by_text(tab, exact=True).click()
+        page.wait_for_load_state("networkidle")
+        page.wait_for_function("() => !document.querySelector('._dash-loading') && "
+                               "!document.querySelector('[data-dash-is-loading=\"true\"]')",
+                               timeout=60_000)
+        assert not page.locator(".error").count(), f"{tab}: {page.locator('.error').first.inner_text()}"
+    page.screenshot(path=str(tmp_path / "last.png"))
+    assert watch.external == []
+    assert watch.errors == []
+
+
+def test_clicking_a_chain_node_filters_the_firm_grid(server: str, browser: object) -> None:
+    page, watch = _open(browser, server)
+    page.get_by_text("产业链图谱", exact=True).click()
+    page.wait_for_selector("#firm-grid .ag-row", timeout=60_000)
+    page.wait_for_function("() => { const c = document.querySelector('#chain-graph');"
+                           " return c && c._cyreg && c._cyreg.cy.nodes().length > 40; }",
+                           timeout=60_000)
+    all_rows = page.locator("#firm-grid .ag-paging-row-summary-panel").inner_text()
+    page.evaluate("() => document.querySelector('#chain-graph')._cyreg.cy"
+                  ".getElementById('cells').emit('tap')")
+    page.wait_for_function("() => document.querySelector('#chain-selected').innerText"
+                           ".includes('cells')", timeout=30_000)
+    page.wait_for_function(f"() => document.querySelector('#firm-grid .ag-paging-row-summary-panel')"
+                           f".innerText !== {all_rows!r}", timeout=30_000)
+    segments = page.locator("#firm-grid .ag-cell[col-id='segment']").all_inner_texts()
+    assert segments and set(segments) == {"cells"}
+    assert watch.errors == [] and watch.external == []
+
+
+def test_stress_job_runs_and_its_chart_appears(server: str, browser: object,
+                                               tmp_path: Path) -> None:
+    from PIL import Image, ImageStat
+
+    page, watch = _open(browser, server)
+    page.get_by_text("压力测试", exact=True).click()
+    page.wait_for_selector("#stress-run", timeout=60_000)
+    page.click("#stress-run")
+    page.wait_for_selector("#stress-chart .main-svg", timeout=120_000)
+    assert page.locator("#stress-status").inner_text() == "done"
+    shot = tmp_path / "stress.png"
+    page.locator("#stress-chart").screenshot(path=str(shot))
+    stat = ImageStat.Stat(Image.open(shot).convert("L"))
+    assert stat.stddev[0] > 5, "the stress chart screenshot is blank"
+    assert watch.errors == [] and watch.external == []
