@@ -180,3 +180,69 @@ def test_real_server_over_http(demo_db: Path, tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_evaluate_endpoints_reproduce_published_numbers(client: TestClient) -> None:
+    # Golden matrix of the evaluation reference: entropy weights .238313 .329141 .219008 .213538
+    body = {"ids": ["a", "b", "c", "d", "e"], "criteria": ["x1", "x2", "x3", "x4"],
+            "values": [[12, 2.5, 30, .45], [8.5, 3.4, 18, .60], [15.2, 1.9, 42, .38],
+                       [6.3, 2.8, 35, .72], [10.1, 2.0, 25, .30]],
+            "types": ["+", "+", "+", "-"], "method": "entropy-topsis"}
+    r = client.post("/api/v1/evaluate/score", json=body)
+    assert r.status_code == 200, r.text
+    assert r.json()["weights"] == pytest.approx([.238313, .329141, .219008, .213538], abs=1e-6)
+    c = client.post("/api/v1/evaluate/coupling",
+                    json={"ids": ["r"], "subsystems": ["u1", "u2"], "values": [[0.3, 0.6]],
+                          "variant": "wang"})
+    assert c.status_code == 200, c.text
+    assert c.json()["C"]["r"] == pytest.approx(0.5916, abs=1e-4)
+    assert c.json()["D"]["r"] == pytest.approx(0.5160, abs=1e-4)
+    p = client.get("/api/v1/datasets/yrd-nev/evaluate/panel")
+    assert p.status_code == 200, p.text
+
+
+def test_io_endpoints(client: TestClient) -> None:
+    r = client.get("/api/v1/io/demo/analyze")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    n = len(body["sectors"])
+    assert len(body["output_multipliers"]) == n and len(body["backward_linkage"]) == n
+    # power of dispersion averages 1 by construction
+    assert sum(body["backward_linkage"]) / n == pytest.approx(1.0, abs=1e-9)
+    s = client.post("/api/v1/io/shock", json={"model": "leontief",
+                                              "values": {body["sectors"][0]: 100.0}})
+    assert s.status_code == 200, s.text
+    bad = client.post("/api/v1/io/shock", json={"model": "leontief", "values": {"nope": 1.0}})
+    _assert_envelope(bad, 400)
+
+
+def test_stress_job_runs_to_completion(client: TestClient) -> None:
+    scenario = {"horizon_days": 30, "shocks": [{"region": "340881", "capacity_loss": 1.0,
+                                                "duration_days": 10}]}
+    r = client.post("/api/v1/datasets/yrd-nev/stress/run", json={"scenario": scenario})
+    assert r.status_code == 202, r.text
+    job_id = r.json()["id"]
+    deadline = time.monotonic() + 120
+    while True:
+        job = client.get(f"/api/v1/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed", "cancelled") or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert job["status"] == "done", job
+    result = job["result"]
+    assert len(result["daily_output_ratio"]) == 30
+    assert result["total_output_loss"] > 0 and result["min_output_ratio"] < 1
+    bad = client.post("/api/v1/datasets/yrd-nev/stress/run",
+                      json={"scenario": {"horizon_days": -3, "shocks": []}})
+    err = _assert_envelope(bad, 400, "bad_scenario")
+    assert "horizon_days" in err["message"]
+    tts = client.get("/api/v1/datasets/yrd-nev/stress/tts", params={"top": 5})
+    assert tts.status_code == 200 and len(tts.json()) == 5
+
+
+def test_report_endpoint_is_self_contained(client: TestClient) -> None:
+    r = client.get("/api/v1/datasets/yrd-nev/report", params={"region": "320100"})
+    assert r.status_code == 200
+    html = r.text
+    assert "<svg" in html and "产业链图谱" in html
+    assert "src=\"http" not in html and "href=\"http" not in html

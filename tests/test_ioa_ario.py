@@ -186,3 +186,18 @@ def test_boario_quickstart_published_figures():
     assert rel[:, lab.index("reg1/manufactoring")].min() == pytest.approx(0.9952, abs=5e-5)
     assert rel[365, lab.index("reg1/construction")] == pytest.approx(1.0197, abs=5e-5)
     assert res.final_demand_unmet_.sum() == pytest.approx(4.26e6, rel=2e-3)
+
+
+def test_zero_output_industry_stays_finite():
+    """Industries without output (common in Eora/EXIOBASE) get zero coefficients, no NaN."""
+    from chainatlas.ioa import analyze_table
+
+    t = IOTable.from_flows([[10.0, 5.0, 0.0], [4.0, 20.0, 0.0], [0.0, 0.0, 0.0]],
+                           [[85.0], [76.0], [0.0]], ["a", "b", "c"])
+    t.check(allow_zero_output=True)
+    res = ARIOModel().simulate(t, [ARIOEvent([10.0, 0.0, 0.0], recovery_tau=5)], 20,
+                               record_stocks=True)
+    assert np.isfinite(res.production_).all() and (res.production_[:, 2] == 0).all()
+    assert res.stocks_ is not None and res.stocks_.shape == (20, 3, 3)
+    out = analyze_table(t).to_dict()
+    assert np.isfinite(out["hem"]["total"]).all() and out["hem"]["total"][2] == 0

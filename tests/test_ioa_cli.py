@@ -133,3 +133,21 @@ def test_satellite_multipliers_in_analysis():
     res = io_service.analyze(table_from_pymrio(pymrio.load_test()), extraction=False)
     (label, values), = res["satellite_multipliers"].items()
     assert label == "Value Added" and len(values) == 48
+
+
+def test_docs_list_every_option():
+    """docs/io.md names every option of every `io` command, so the docs cannot drift."""
+    import typer
+
+    from chainatlas.cli import io as io_cli
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "io.md").read_text(encoding="utf-8")
+    group = typer.main.get_command(io_cli.app)
+    commands = group.commands  # type: ignore[attr-defined]
+    assert set(commands) == {"analyze", "shock", "store"}
+    for name, cmd in commands.items():
+        assert f"`io {name}`" in docs, name
+        for param in cmd.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("--") and opt != "--help":
+                    assert f"`{opt}" in docs or f"/{opt}`" in docs, (name, opt)

@@ -166,3 +166,11 @@ def test_long_form_errors():
         IOTable.from_long(bad)
     with pytest.raises(InputError, match="no gross-output rows"):
         IOTable.from_long(long[long["kind"] != "x"])
+
+
+def test_spectral_radius_power_iteration_path():
+    from chainatlas.model.iotable import spectral_radius_nonneg
+
+    A = np.random.default_rng(0).random((450, 450)) / 300  # n > 400: power iteration
+    assert spectral_radius_nonneg(A) == pytest.approx(np.max(np.abs(np.linalg.eigvals(A))),
+                                                      rel=1e-8)

@@ -242,7 +242,7 @@ def segment_parts(ds: Dataset, region: str, *, mode: str | TravelMode = "road",
         "nearest_hours": nearest,
         # parts
         "gap": np.clip(gap, 0, 1),
-        "chokepoint": np.fmax(cp.to_numpy(), structural.to_numpy()).clip(0, 1),
+        "chokepoint": np.fmax(cp.to_numpy(), np.asarray(structural)).clip(0, 1),
         "density": dens.clip(0, 1),
         "pci_pct": _pct(pci), "cog_pct": _pct(cog),
         "demand": demand.clip(0, 1),

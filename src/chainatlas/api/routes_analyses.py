@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from chainatlas._json import to_jsonable
@@ -166,3 +167,166 @@ def match_firms(request: Request, name: str, asset: str,
     from chainatlas.services import match as svc
 
     return _out(svc.firms_for_asset(_store(request), name, asset, top=top))
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
+class ScoreBody(BaseModel):
+    """A decision matrix: alternative ids, criteria names, values and criterion directions."""
+
+    ids: list[str] = Field(..., min_length=2)
+    criteria: list[str] = Field(..., min_length=1)
+    values: list[list[float]] = Field(..., min_length=2)
+    types: list[Literal["+", "-"]] | None = None
+    method: str = "entropy-topsis"
+
+
+def _frame(ids: list[str], columns: list[str], values: list[list[float]]) -> pd.DataFrame:
+    if len(values) != len(ids) or any(len(r) != len(columns) for r in values):
+        raise InputError("values must have one row per id and one column per criterion")
+    frame = pd.DataFrame(values, columns=columns)
+    frame.insert(0, "id", ids)
+    return frame
+
+
+@router.post("/evaluate/score", tags=["evaluate"])
+def evaluate_score(body: ScoreBody) -> Any:
+    from chainatlas.services import evaluate as svc
+
+    types = ",".join(body.types) if body.types else None
+    return _out(svc.score_matrix(_frame(body.ids, body.criteria, body.values), types,
+                                 body.method))
+
+
+class CouplingBody(BaseModel):
+    """Subsystem scores U in [0, 1]: one row per alternative, one column per subsystem."""
+
+    ids: list[str] = Field(..., min_length=1)
+    subsystems: list[str] = Field(..., min_length=2)
+    values: list[list[float]] = Field(..., min_length=1)
+    variant: Literal["standard", "wang"] = "standard"
+
+
+@router.post("/evaluate/coupling", tags=["evaluate"])
+def evaluate_coupling(body: CouplingBody) -> Any:
+    from chainatlas.services import evaluate as svc
+
+    return _out(svc.coupling_table(_frame(body.ids, body.subsystems, body.values), body.variant))
+
+
+@router.get("/datasets/{name}/evaluate/panel", tags=["evaluate"])
+def evaluate_panel(request: Request, name: str, template: str | None = None) -> Any:
+    from chainatlas.services import evaluate as svc
+
+    result = svc.run_panel(dataset=name, db=_store(request), template=template)
+    return {"summary": to_jsonable(svc.summary_table(result)), "result": _out(result)}
+
+
+# --- input-output -------------------------------------------------------------------------------
+
+@router.get("/datasets/{name}/io/{table_name}/analyze", tags=["io"])
+def io_analyze_stored(request: Request, name: str, table_name: str,
+                      forward: Literal["ghosh", "leontief"] = "ghosh") -> Any:
+    """Multipliers, linkages, key sectors and extraction of an IO table stored in a dataset."""
+    from chainatlas.services import io as svc
+
+    table = svc.load_stored_table(_store(request), name, table_name)
+    return _out(svc.analyze(table, forward=forward))
+
+
+@router.get("/io/demo/analyze", tags=["io"])
+def io_analyze_demo(forward: Literal["ghosh", "leontief"] = "ghosh") -> Any:
+    """The built-in 12-sector China 2020 table (aggregated from the NBS 42-sector table)."""
+    from chainatlas.services import io as svc
+
+    return _out(svc.analyze(svc.demo_table(), forward=forward))
+
+
+class IOShockBody(BaseModel):
+    """A shock on the built-in or a stored table: one value per sector (sector → value)."""
+
+    model: Literal["leontief", "ghosh", "mixed", "iim", "diim", "ario"] = "leontief"
+    values: dict[str, float] = Field(..., min_length=1)
+    dataset: str | None = None
+    table_name: str | None = None
+
+
+@router.post("/io/shock", tags=["io"])
+def io_shock(request: Request, body: IOShockBody) -> Any:
+    from chainatlas.services import io as svc
+
+    if (body.dataset is None) != (body.table_name is None):
+        raise InputError("give both dataset and table_name, or neither (built-in table)")
+    table = (svc.load_stored_table(_store(request), body.dataset, body.table_name)
+             if body.dataset and body.table_name else svc.demo_table())
+    frame = pd.DataFrame({"sector": list(body.values), "value": list(body.values.values())})
+    vector = svc.shock_vector(frame, table, source="request body")
+    return _out(svc.run_shock(table, body.model, vector))
+
+
+# --- stress tests (jobs) ------------------------------------------------------------------------
+
+class StressBody(BaseModel):
+    """A scenario as JSON (the same keys as a scenario file; see docs/scenarios.md)."""
+
+    scenario: dict[str, Any]
+
+
+@router.post("/datasets/{name}/stress/run", status_code=202, tags=["stress"])
+def stress_run(request: Request, name: str, body: StressBody) -> Any:
+    """Start a stress test as a job; poll ``GET /api/v1/jobs/{id}`` for progress and result."""
+    from chainatlas.services import stress as svc
+    from chainatlas.services.datasets import load_dataset
+
+    store = _store(request)
+    ds = load_dataset(store, name)
+    scenario = svc.parse_scenario(body.scenario)  # validated now: a bad scenario is a 400
+
+    def job(ctx: Any) -> Any:
+        ctx.progress(0.05, "simulating")
+        result = svc.run_scenario_of(ds, scenario)
+        ctx.progress(0.95, "summarising")
+        return to_jsonable(result.to_dict())
+
+    return request.app.state.jobs.submit("stress", job).to_dict()
+
+
+@router.get("/datasets/{name}/stress/tts", tags=["stress"])
+def stress_tts(request: Request, name: str, ttr_days: float = Query(14.0, ge=0),
+               top: int = Query(50, ge=1, le=10_000)) -> Any:
+    """Time-to-survive vs time-to-recover for every firm (Simchi-Levi et al. 2015)."""
+    from chainatlas.services import stress as svc
+
+    frame = svc.tts_ttr(_store(request), name, ttr_days=ttr_days)
+    return to_jsonable(frame.head(top))
+
+
+@router.post("/datasets/{name}/stress/sweep", status_code=202, tags=["stress"])
+def stress_sweep(request: Request, name: str,
+                 each: Literal["firm", "region", "segment"] = "firm",
+                 top: int | None = Query(None, ge=1)) -> Any:
+    """One scenario per firm, region or segment, ranked by loss, as a job with progress."""
+    from chainatlas.services import stress as svc
+    from chainatlas.services.datasets import load_dataset
+
+    ds = load_dataset(_store(request), name)
+
+    def job(ctx: Any) -> Any:
+        frame = svc.sweep_of(ds, each, top=top,
+                             progress=lambda k, n: ctx.progress(k / max(n, 1), f"{k}/{n}"))
+        return to_jsonable(frame)
+
+    return request.app.state.jobs.submit("sweep", job).to_dict()
+
+
+# --- report -------------------------------------------------------------------------------------
+
+@router.get("/datasets/{name}/report", tags=["report"], response_class=HTMLResponse)
+def report(request: Request, name: str, region: str | None = None,
+           lang: Literal["zh", "en"] = "zh") -> HTMLResponse:
+    """The self-contained HTML report of a dataset (opens offline)."""
+    from chainatlas.report.build import build_report
+    from chainatlas.services.datasets import load_dataset
+
+    html, *_ = build_report(load_dataset(_store(request), name), region=region, lang=lang)
+    return HTMLResponse(html)

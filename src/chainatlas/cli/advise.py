@@ -45,11 +45,12 @@ def advise(
     title = f"{res.region_name} ({res.region}) — {res.strategy}"
     table = res.table
     if fmt is Format.table and out is None:
-        top = {r["segment"]: (f"{r['candidates'][0]['name']} ({r['candidates'][0]['region_name']})"
-                              if r["candidates"] else "") for r in res.recommendations}
+        first = {r["segment"]: (f"{r['candidates'][0]['name']} "
+                                f"({r['candidates'][0]['region_name']})"
+                                if r["candidates"] else "") for r in res.recommendations}
         table = table[["rank", "name", "action", "score", "gap", "chokepoint",
                        "density", "complexity", "demand", "distance"]].round(3)
-        table = table.assign(top_candidate=res.table["segment"].map(top))
+        table = table.assign(top_candidate=res.table["segment"].map(first))
     emit(res.to_dict() if fmt is Format.json else table, fmt, out, title=title, table=table)
 
 

@@ -43,7 +43,24 @@ def demo(
 
     from chainatlas.services.demo import run_demo
 
-    run_demo(db, out, Console())
+    run_demo(db, out, Console(), extra_steps=[("report", _write_report)])
+
+
+def _write_report(db: Path, out: Path, console: Any) -> list[Path]:
+    """The demo's HTML report (seen from Nanjing) and its lists workbook."""
+    from chainatlas.report.build import write_report
+
+    res = write_report(db, "yrd-nev", out / "report.html", region="320100",
+                       xlsx=out / "report.xlsx")
+    console.print(f"Report: {res.html.resolve()}", markup=False)
+    console.print(f"Lists workbook (N图N清单): {out.resolve() / 'report.xlsx'}", markup=False)
+    for key, why in res.skipped.items():
+        console.print(f"report section '{key}' not produced: {why}", style="red", markup=False)
+    if res.skipped:
+        from chainatlas.exceptions import ModelError
+
+        raise ModelError(f"report sections not produced: {', '.join(res.skipped)}")
+    return [res.html, out / "report.xlsx"]
 
 
 def generate(

@@ -53,6 +53,7 @@ def _register() -> None:
         evaluate,
         io,
         match,
+        report,
         serve,
         stress,
     )
@@ -67,6 +68,7 @@ def _register() -> None:
     app.add_typer(evaluate.app, name="evaluate", help="New-quality productive forces, coupling (四链融合).")
     app.add_typer(match.app, name="match", help="Technology matching (成果转化).")
     advise.register(app)
+    report.register(app)
     serve.register(app)
 
 

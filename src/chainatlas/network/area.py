@@ -102,9 +102,11 @@ def within_hours_mask(firm_region: npt.ArrayLike, regions: pd.DataFrame, of: str
     if hours <= 0:
         raise InputError(f"hours must be > 0, got {hours}")
     xy = _coords(regions)
-    if str(of) not in xy.index or np.isnan(xy.loc[str(of), "lon"]):
+    lon_of = xy["lon"].to_dict().get(str(of), np.nan)
+    lat_of = xy["lat"].to_dict().get(str(of), np.nan)
+    if np.isnan(lon_of) or np.isnan(lat_of):
         raise DataNotFound(f"region '{of}' has no coordinates in the regions table")
-    lon0, lat0 = float(xy.loc[str(of), "lon"]), float(xy.loc[str(of), "lat"])
+    lon0, lat0 = float(lon_of), float(lat_of)
     reg = pd.Index(np.asarray(firm_region, dtype=object).astype(str))
     lon = xy["lon"].reindex(reg).to_numpy(float)
     lat = xy["lat"].reindex(reg).to_numpy(float)

@@ -62,7 +62,7 @@ class ChainMap:
 
 def _tag_lists(tags: pd.Series) -> pd.Series:
     """Tags as lists: lists/arrays are kept, ``"a;b"`` text is split, missing values are empty."""
-    if isinstance(tags.dtype, pd.StringDtype) or tags.map(type).eq(str).all():
+    if isinstance(tags.dtype, pd.StringDtype) or tags.map(lambda v: isinstance(v, str)).all():
         return tags.astype(object).where(tags.notna(), "").astype(str).str.split(";")
     return tags
 
@@ -267,7 +267,7 @@ def _innovation_per_segment(g: FirmGraph, ds: Dataset,
         if len(owner_firm):
             per_firm = np.bincount(owner_firm, minlength=g.n_firms).astype(float)
             w = np.where(local[f], per_firm[f], 0.0)
-            return np.bincount(seg, weights=w, minlength=m), "assets"
+            return np.asarray(np.bincount(seg, weights=w, minlength=m), dtype=np.float64), "assets"
     if len(firms) and "rd_intensity" in firms:
         rd = pd.to_numeric(firms["rd_intensity"], errors="coerce").to_numpy(float, na_value=np.nan)
         size = row_size(g)[0][rows]

@@ -89,7 +89,7 @@ def segment_stats(graph: FirmGraph, local: _BOOL | None = None) -> pd.DataFrame:
 
     def _sum(w: _F64, mask: _BOOL | None = None) -> _F64:
         ww = w if mask is None else np.where(mask, w, 0.0)
-        return np.bincount(seg, weights=ww, minlength=m)
+        return np.asarray(np.bincount(seg, weights=ww, minlength=m), dtype=np.float64)
 
     ones = np.ones(len(seg))
     region_codes, firm_region_idx = graph.region_index()
@@ -114,8 +114,8 @@ def segment_stats(graph: FirmGraph, local: _BOOL | None = None) -> pd.DataFrame:
     top_region = np.full(m, "", dtype=object)
     top_share = np.full(m, np.nan)
     if len(seg):
-        by = pd.DataFrame({"seg": seg, "r": region_idx, "q": size}).groupby(["seg", "r"])["q"].sum()
-        by = by.reset_index()
+        by = pd.DataFrame(pd.DataFrame({"seg": seg, "r": region_idx, "q": size})
+                          .groupby(["seg", "r"], as_index=False)["q"].sum())
         tot = by.groupby("seg")["q"].transform("sum")
         by["share"] = np.where(tot > 0, by["q"] / tot, np.nan)
         best = by.sort_values(["seg", "share"], ascending=[True, False]).drop_duplicates("seg")

@@ -118,7 +118,7 @@ def is_foreign_firm(firms: pd.DataFrame) -> _BOOL:
     abroad = np.where(unknown_country, region_abroad,
                       (country != HOME_COUNTRY).to_numpy(dtype=bool))
     owned = _text("ownership").to_numpy() == "FOREIGN"
-    return np.asarray(abroad, dtype=bool) | owned
+    return np.asarray(np.asarray(abroad, dtype=bool) | owned, dtype=bool)
 
 
 @dataclass(eq=False)
@@ -249,9 +249,12 @@ class FirmGraph:
     def segment_index(self, segment_id: str) -> int:
         """Index of ``segment_id`` in :attr:`segment_ids`; raises :class:`DataNotFound`."""
         try:
-            return int(self._sindex().get_loc(str(segment_id)))
+            loc = self._sindex().get_loc(str(segment_id))
         except KeyError:
             raise DataNotFound(f"segment '{segment_id}' is not in the graph") from None
+        if not isinstance(loc, (int, np.integer)):
+            raise InputError(f"segment id '{segment_id}' appears more than once")
+        return int(loc)
 
     # ------------------------------------------------------------------ neighbourhoods
     def in_edges(self, i: int) -> _I64:

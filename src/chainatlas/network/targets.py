@@ -65,7 +65,8 @@ def final_segments(graph: FirmGraph, segment_inputs: pd.DataFrame) -> npt.NDArra
 def _segment_weight(graph: FirmGraph, segs: npt.NDArray[np.int64]) -> _F64:
     size, _ = row_size(graph)
     rows = np.isin(graph.fs_segment, segs)
-    return np.bincount(graph.fs_firm[rows], weights=size[rows], minlength=graph.n_firms)
+    return np.asarray(np.bincount(graph.fs_firm[rows], weights=size[rows],
+                                  minlength=graph.n_firms), dtype=np.float64)
 
 
 def resolve_target(graph: FirmGraph, target: str | None,

@@ -122,7 +122,7 @@ def segment_requirements(graph: FirmGraph, segment_inputs: pd.DataFrame, final: 
     r = np.atleast_1d(np.asarray(r, dtype=np.float64))
     if not np.all(np.isfinite(r)) or (r < -1e-9).any():
         raise ModelError("the bill of materials has a cycle; requirements cannot be computed")
-    return np.maximum(r, 0.0)
+    return np.asarray(np.maximum(r, 0.0), dtype=np.float64)
 
 
 def chain_throughput(

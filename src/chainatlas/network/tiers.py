@@ -27,7 +27,7 @@ def gather_edges(indptr: _I64, order: _I64, nodes: npt.ArrayLike) -> _I64:
     if total == 0:
         return np.zeros(0, dtype=np.int64)
     offs = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens)
-    return order[np.repeat(starts, lens) + offs]
+    return np.asarray(order[np.repeat(starts, lens) + offs], dtype=np.int64)
 
 
 def supplier_tiers(graph: FirmGraph, firm: int, depth: int = 3) -> pd.DataFrame:

@@ -24,7 +24,7 @@ def _fmt(v: float) -> str:
         return f"{v / 1e9:.3g}e9"
     if a >= 1e6:
         return f"{v / 1e6:.3g}M"
-    if a >= 1e4:
+    if a >= 1e3:
         return f"{v:,.0f}"
     return f"{v:.3g}"
 

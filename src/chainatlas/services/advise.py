@@ -11,12 +11,12 @@ from chainatlas._types import PathArg
 from chainatlas.advise import AdviceResult, advise_region
 from chainatlas.model.dataset import Dataset
 from chainatlas.services.cluster import write_workbook
-from chainatlas.services.datasets import load_dataset
+from chainatlas.services.datasets import DbArg, load_dataset
 
 __all__ = ["advise", "demo_section", "write_xlsx"]
 
 
-def advise(db: PathArg | None, dataset: str, region: str, *, strategy: str = "near",
+def advise(db: DbArg, dataset: str, region: str, *, strategy: str = "near",
            top: int = 10, candidates: int = 5, **options: Any) -> AdviceResult:
     """Recommendations for ``region`` in ``dataset`` (see :func:`chainatlas.advise.advise_region`)."""
     ds = load_dataset(db, dataset)

@@ -119,8 +119,8 @@ def tiers_of(ds: Dataset, firm: str, depth: int = 3) -> pd.DataFrame:
     if len(ds.regions):
         regions = dict(zip(ds.regions["code"].astype(str), ds.regions["name"].astype(str),
                            strict=True))
-        table.insert(table.columns.get_loc("region") + 1, "region_name",
-                     table["region"].map(regions).fillna(""))
+        at = list(table.columns).index("region") + 1
+        table.insert(at, "region_name", table["region"].map(regions).fillna(""))
     return table
 
 

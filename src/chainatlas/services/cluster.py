@@ -29,7 +29,7 @@ from chainatlas.cluster import (
 from chainatlas.cluster.panel import ValueKind, firm_segment_values, region_activity_matrix
 from chainatlas.exceptions import DataNotFound, InputError
 from chainatlas.model.dataset import Dataset
-from chainatlas.services.datasets import load_dataset
+from chainatlas.services.datasets import DbArg, load_dataset
 
 __all__ = [
     "circle",
@@ -116,7 +116,7 @@ def complexity_from_csv(path: PathArg, **options: Any) -> ComplexityResult:
     return economic_complexity(read_matrix(path), **options)
 
 
-def dataset_complexity(db: PathArg | None, dataset: str, *, value: ValueKind = "output_value",
+def dataset_complexity(db: DbArg, dataset: str, *, value: ValueKind = "output_value",
                        chain: str | None = None, **options: Any) -> ComplexityResult:
     """Economic complexity of a dataset's domestic region × segment matrix."""
     ds = load_dataset(db, dataset)
@@ -124,7 +124,7 @@ def dataset_complexity(db: PathArg | None, dataset: str, *, value: ValueKind = "
     return economic_complexity(X, **options)
 
 
-def _matrix_or_dataset(db: PathArg | None, dataset: str | None, matrix: PathArg | None,
+def _matrix_or_dataset(db: DbArg, dataset: str | None, matrix: PathArg | None,
                        value: ValueKind, chain: str | None) -> tuple[pd.DataFrame, Dataset | None]:
     if (dataset is None) == (matrix is None):
         raise InputError("give either a dataset or a matrix file")
@@ -135,7 +135,7 @@ def _matrix_or_dataset(db: PathArg | None, dataset: str | None, matrix: PathArg 
     return region_activity_matrix(ds, value, chain=chain, domestic_only=True), ds
 
 
-def measures(db: PathArg | None = None, dataset: str | None = None, *,
+def measures(db: DbArg = None, dataset: str | None = None, *,
              matrix: PathArg | None = None, value: ValueKind = "output_value",
              chain: str | None = None) -> dict[str, Any]:
     """Regional specialisation and industry localisation of a dataset or a matrix file.
@@ -173,7 +173,7 @@ def shift_share_from_csv(start: PathArg, end: PathArg) -> pd.DataFrame:
     return shift_share(a, b)
 
 
-def circle(db: PathArg | None, dataset: str, of: str, hours: float = 4.0, *,
+def circle(db: DbArg, dataset: str, of: str, hours: float = 4.0, *,
            mode: Literal["road", "rail"] = "road", times: PathArg | None = None,
            chain: str | None = None, value: ValueKind = "output_value") -> CircleResult:
     """N-hour circle around region ``of`` (see :func:`chainatlas.cluster.input_circle`)."""
@@ -191,7 +191,7 @@ def circle(db: PathArg | None, dataset: str, of: str, hours: float = 4.0, *,
     return input_circle(ds, of, hours, mode=mode, times=t, chain=chain, value=value)
 
 
-def scorecard(db: PathArg | None, dataset: str, region: str | None = None, *,
+def scorecard(db: DbArg, dataset: str, region: str | None = None, *,
               year: int | None = None, threshold_yuan: float = 1e12) -> ClusterScorecard:
     """Cluster scorecard of ``region`` (default: the region holding cluster indicators)."""
     ds = load_dataset(db, dataset)

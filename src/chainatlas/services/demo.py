@@ -13,7 +13,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,7 +147,9 @@ def _section(topic: str) -> Any:
 
 
 def run_demo(db: PathArg | None = None, out_dir: PathArg | None = None, console: Any = None,
-             topics: Sequence[str] = DEMO_TOPICS) -> DemoReport:
+             topics: Sequence[str] = DEMO_TOPICS,
+             extra_steps: Sequence[tuple[str, Callable[[Path, Path, Any], Sequence[Path]]]] = (),
+             ) -> DemoReport:
     """Build the demo store, print its summary, then each topic's demo section.
 
     Parameters
@@ -162,6 +164,9 @@ def run_demo(db: PathArg | None = None, out_dir: PathArg | None = None, console:
         Where to print (default: a new console on stdout).
     topics : sequence of str
         Topics to run (default :data:`DEMO_TOPICS`).
+    extra_steps : sequence of (name, step)
+        Further steps run after the topics, each ``step(db_path, out_dir, console)`` returning
+        the files it wrote (the CLI adds the HTML report and the lists workbook this way).
 
     Returns
     -------
@@ -198,9 +203,9 @@ def run_demo(db: PathArg | None = None, out_dir: PathArg | None = None, console:
     ds = load_dataset(db_path, "yrd-nev")
     for topic in topics:
         func = _section(topic)
-        if func is None:
-            report.sections[topic] = "not available"
-            console.print(f"{topic}: not available", style="yellow", markup=False)
+        if func is None:  # every topic ships a demo section; a missing one is a packaging bug
+            report.sections[topic] = "failed: no demo section"
+            console.print(f"{topic}: failed: no demo section", style="red", markup=False)
             continue
         console.rule(topic)
         t0 = time.perf_counter()
@@ -230,6 +235,17 @@ def run_demo(db: PathArg | None = None, out_dir: PathArg | None = None, console:
         report.sections[topic] = "ok"
         console.print(f"{topic}: {len(tables)} table(s) in {report.seconds[topic]:.1f} s",
                       style="dim", markup=False)
+    for name, step in extra_steps:
+        console.rule(name)
+        t0 = time.perf_counter()
+        try:
+            with console.status(f"{name} …"):
+                report.files += list(step(db_path, out, console))
+            report.sections[name] = "ok"
+        except ChainAtlasError as err:
+            report.sections[name] = f"failed: {err.message}"
+            console.print(f"{name}: failed: {err.message}", style="red", markup=False)
+        report.seconds[name] = time.perf_counter() - t0
     (out / "summary.json").write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2),
                                       encoding="utf-8")
     report.files.append(out / "summary.json")

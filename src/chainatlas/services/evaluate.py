@@ -46,6 +46,7 @@ __all__ = [
     "panel_from_dataset",
     "read_panel",
     "run_panel",
+    "run_panel_of",
     "score_matrix",
     "summary_table",
     "write_xlsx",
@@ -242,15 +243,20 @@ def run_panel(*, panel: Path | pd.DataFrame | None = None, dataset: str | None =
     """
     if (panel is None) == (dataset is None):
         raise InputError("give exactly one of a panel CSV (--panel) or a dataset (--dataset)")
-    ds: Dataset | None = None
-    if panel is not None:
-        long = panel if isinstance(panel, pd.DataFrame) else read_panel(panel)
-        system = None
-    else:
+    if panel is None:
         from chainatlas.services.datasets import load_dataset
 
-        ds = load_dataset(db, str(dataset))
-        long, system = panel_from_dataset(ds)
+        return run_panel_of(load_dataset(db, str(dataset)), template=template, **options)
+    long = panel if isinstance(panel, pd.DataFrame) else read_panel(panel)
+    system = load_template(template) if template is not None else \
+        _guess_template(set(long["indicator"].astype(str)))
+    return evaluate_panel(long, system, region_names=_region_names(None, long), **options)
+
+
+def run_panel_of(ds: Dataset, *, template: str | Path | None = None,
+                 **options: Any) -> PanelResult:
+    """The whole pipeline on the indicator tables of ``ds`` (template from its definitions)."""
+    long, system = panel_from_dataset(ds)
     if template is not None:
         system = load_template(template)
     if system is None:

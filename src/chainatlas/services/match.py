@@ -163,7 +163,7 @@ def engine_for(ds: Dataset, store: Store | None = None, *, rebuild: bool = False
 
 
 @contextmanager
-def _session(db: DbArg, dataset: str) -> Iterator[tuple[Store, Dataset]]:
+def _opened(db: DbArg, dataset: str) -> Iterator[tuple[Store, Dataset]]:
     """The store (an open one is used and left open; a path is opened and closed) and the dataset."""
     if isinstance(db, Store):
         yield db, db.load_dataset(dataset)
@@ -199,7 +199,7 @@ def _collect(notes: list[str]) -> Iterator[None]:
 
 def build_index(db: DbArg, dataset: str) -> dict[str, Any]:
     """(Re)build and store the matching index of ``dataset``; return its sizes."""
-    with _session(db, dataset) as (store, ds):
+    with _opened(db, dataset) as (store, ds):
         eng = engine_for(ds, store, rebuild=True)
     return {"dataset": dataset, "segments": eng.segments.n_docs, "assets": eng.assets.n_docs,
             "needs": eng.needs.n_docs,
@@ -215,7 +215,7 @@ def classify(db: DbArg, dataset: str, *, text: str | None = None, assets: bool =
     if text is not None and not text.strip():
         raise InputError("the text is empty; give a title or an abstract to classify")
     notes: list[str] = []
-    with _session(db, dataset) as (store, ds), _collect(notes):
+    with _opened(db, dataset) as (store, ds), _collect(notes):
         eng = engine_for(ds, store)
         eng, backend = _with_model(eng, ds, backend, model, notes)
         if text is not None:
@@ -236,7 +236,7 @@ def results_for_needs(db: DbArg, dataset: str, *, need: str | None = None, top: 
                       backend: str = "bm25", model: Path | None = None) -> NeedMatches:
     """The ``top`` research results for each (or one) technology need of ``dataset``."""
     notes: list[str] = []
-    with _session(db, dataset) as (store, ds), _collect(notes):
+    with _opened(db, dataset) as (store, ds), _collect(notes):
         if ds.tech_needs.empty:
             raise DataNotFound(f"dataset '{dataset}' has no technology needs")
         eng = engine_for(ds, store)
@@ -251,7 +251,7 @@ def firms_for_asset(db: DbArg, dataset: str, asset: str, *, top: int = 10,
                     backend: str = "bm25", model: Path | None = None) -> FirmMatches:
     """Firms of ``dataset`` that could use research result ``asset`` (the last mile)."""
     notes: list[str] = []
-    with _session(db, dataset) as (store, ds), _collect(notes):
+    with _opened(db, dataset) as (store, ds), _collect(notes):
         eng = engine_for(ds, store)
         eng, backend = _with_model(eng, ds, backend, model, notes)
         res = match_firms(eng, ds, asset, k=top, backend=backend, hours=travel_hours(ds))

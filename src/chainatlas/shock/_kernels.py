@@ -133,16 +133,21 @@ def demand_deviation(active, cust_grp_ptr, grp_ptr, sup, O, A, out):  # noqa: E7
 
 
 @njit(cache=True, nogil=True)
-def activate(x, dem_ratio, level, rule, sup_ptr, sup_order, ecus, active):  # pragma: no cover
+def activate(x, dem_ratio, level, rule, sup_ptr, sup_order, ecus, active,
+             rationed):  # pragma: no cover - compiled
     """Mark firms that leave the baseline: output or demand ratio ≠ 1 (the firm itself) or a
-    supplier that rations (its customers). Returns the number of newly marked firms."""
+    supplier that rations (all its customers, once: ``rationed`` remembers the suppliers done).
+    Returns the number of newly marked firms."""
     new = 0
     for j in range(len(x)):
         if (x[j] != 1.0 or dem_ratio[j] != 1.0) and not active[j]:
             active[j] = True
             new += 1
+        if rationed[j]:
+            continue
         full = level[j] == 1.0 if rule == PROPORTIONAL else level[j] == np.inf
         if not full:
+            rationed[j] = True
             for k in range(sup_ptr[j], sup_ptr[j + 1]):
                 c = ecus[sup_order[k]]
                 if not active[c]:
@@ -167,36 +172,40 @@ def _water_level(rho, w, total, available):  # pragma: no cover - compiled
     w_capped = 0.0       # Σ w_k of candidates known to be capped at λ (ρ_k ≥ λ)
     while hi > lo:
         pivot = rho[lo + (hi - lo) // 2]
-        # three-way partition of [lo, hi) by ρ: < pivot | == pivot | > pivot
+        # three-way partition of [lo, hi) by ρ (< pivot | == pivot | > pivot), summing as it goes
         lt = lo
         gt = hi
         k = lo
+        rw_less = 0.0
+        w_eq = 0.0
+        w_gt = 0.0
         while k < gt:
             r = rho[k]
             if r < pivot:
-                rho[k], rho[lt] = rho[lt], rho[k]
-                w[k], w[lt] = w[lt], w[k]
+                wk = w[k]
+                rho[k] = rho[lt]
+                w[k] = w[lt]
+                rho[lt] = r
+                w[lt] = wk
+                rw_less += r * wk
                 lt += 1
                 k += 1
             elif r > pivot:
                 gt -= 1
-                rho[k], rho[gt] = rho[gt], rho[k]
-                w[k], w[gt] = w[gt], w[k]
+                wk = w[k]
+                rho[k] = rho[gt]
+                w[k] = w[gt]
+                rho[gt] = r
+                w[gt] = wk
+                w_gt += wk
             else:
+                w_eq += w[k]
                 k += 1
-        rw_less = 0.0
-        for q in range(lo, lt):
-            rw_less += rho[q] * w[q]
-        w_eq_up = 0.0
-        for q in range(lt, hi):
-            w_eq_up += w[q]
-        if served_below + rw_less + pivot * (w_eq_up + w_capped) >= available:
-            w_capped += w_eq_up
+        if served_below + rw_less + pivot * (w_eq + w_gt + w_capped) >= available:
+            w_capped += w_eq + w_gt
             hi = lt
         else:
-            served_below += rw_less
-            for q in range(lt, gt):
-                served_below += pivot * w[q]
+            served_below += rw_less + pivot * w_eq
             lo = gt
     if w_capped > 0.0:
         return (available - served_below) / w_capped

@@ -193,6 +193,7 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
     # others are exactly at the baseline, so skipping them changes no bit of the result
     grp_n, inv_tau = inp["grp_n"], inp["inv_tau"]
     active = np.zeros(n, dtype=bool)
+    rationed = np.zeros(n, dtype=bool)
     everyone = np.arange(n, dtype=np.int64)
     customer_pass(everyone, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
                   lay.sup, s, O, x, basis, level, rule, inv_tau, inv_ratio, dd, False)
@@ -223,7 +224,7 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
         if basis is plan:
             np.minimum(dem, cap, out=plan)
         if event_driven and activate(x, dem, level, rule, lay.sup_ptr, lay.sup_order, lay.cus,
-                                     active):
+                                     active, rationed):
             act = np.flatnonzero(active)
         tot, tva, below = _aggregate(x, net.P_ini, net.va_ratio, fseg, freg, seg_out, reg_out,
                                      firm_loss, firm_min)
