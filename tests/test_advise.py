@@ -184,6 +184,10 @@ def test_demo_advice_for_nanjing():
         for c in r["candidates"]:
             assert c["region"] != "320100" and c["why"]
     assert near.recommendations[0]["score"] >= near.recommendations[-1]["score"]
+    # the exact chokepoint cascade feeds the part: the demo has segments whose loss stops output
+    parts = segment_parts(ds, "320100")
+    assert parts.table["chokepoint_share"].max() > 0.5
+    assert (parts.table["chokepoint"] >= parts.table["chokepoint_share"]).all()
     assert near.weights != jump.weights
     assert np.isclose(sum(jump.weights.values()), 1.0)
 
@@ -196,3 +200,16 @@ def test_candidates_with_and_without_the_graph_agree(tiny, parts):
     slow = candidate_firms(tiny, segs, parts.local, parts.hours)
     assert fast == slow
     assert fast["drone"][0]["firm"] == "s5"
+
+
+def test_large_networks_fall_back_to_structural_chokepoint_risk(tiny, parts):
+    small = segment_parts(tiny, "R", chokepoint_limit=1)
+    assert any("structural risk only" in n for n in small.notes)
+    assert (small.table["chokepoint_share"] == 0).all()
+    # the structural part (foreign share, firm HHI) is unchanged and never above the exact one
+    assert (small.table["chokepoint"] <= parts.table["chokepoint"] + 1e-12).all()
+    # structural = max(foreign share, firm HHI), halved for non-essential segments
+    t = small.table
+    expect = t[["foreign_share", "hhi_firm"]].max(axis=1) * t["essential"].map({True: 1.0,
+                                                                               False: 0.5})
+    np.testing.assert_allclose(t["chokepoint"], expect)

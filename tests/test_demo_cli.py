@@ -25,12 +25,13 @@ def test_demo_command_runs_end_to_end(tmp_path: Path) -> None:
     assert set(listed.index) == {"yrd-nev", "gd-clusters"}
     assert listed.loc["yrd-nev", "firms"] == len(load_demo("yrd-nev").firms)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert list(summary["sections"]) == list(DEMO_TOPICS)
-    assert all(s in ("ok", "not available") for s in summary["sections"].values())
+    assert list(summary["sections"]) == [*DEMO_TOPICS, "report"]
+    assert set(summary["sections"].values()) == {"ok"}
     assert (out / "datasets.csv").is_file()
-    for topic, state in summary["sections"].items():
-        if state == "ok":
-            assert list((out / topic).glob("*.csv")), topic
+    for topic in DEMO_TOPICS:
+        assert list((out / topic).glob("*.csv")), topic
+    assert (out / "report.html").stat().st_size > 10_000
+    assert (out / "report.xlsx").stat().st_size > 1_000
 
 
 def test_demo_store_round_trips_the_packaged_data(tmp_path: Path) -> None:
@@ -48,12 +49,13 @@ def test_demo_store_round_trips_the_packaged_data(tmp_path: Path) -> None:
     assert list_datasets(db).set_index("name").loc["yrd-nev", "firms"] == len(packaged.firms)
 
 
-def test_missing_topic_is_reported_not_fatal(tmp_path: Path) -> None:
+def test_a_topic_without_demo_section_fails_the_demo(tmp_path: Path) -> None:
+    from chainatlas.exceptions import ModelError
+
     console = Console(record=True, width=100)
-    report = run_demo(tmp_path / "d.duckdb", tmp_path / "o", console,
-                      topics=("no_such_topic_xyz",))
-    assert report.sections == {"no_such_topic_xyz": "not available"}
-    assert "no_such_topic_xyz: not available" in console.export_text()
+    with pytest.raises(ModelError, match="no_such_topic_xyz"):
+        run_demo(tmp_path / "d.duckdb", tmp_path / "o", console, topics=("no_such_topic_xyz",))
+    assert "no_such_topic_xyz: failed: no demo section" in console.export_text()
 
 
 def test_sections_are_printed_written_and_failures_reported(tmp_path: Path,

@@ -107,7 +107,7 @@ def _pct(v: pd.Series) -> pd.Series:
 
 
 def segment_parts(ds: Dataset, region: str, *, mode: str | TravelMode = "road",
-                  chokepoint_limit: int = 20_000,
+                  chokepoint_limit: int = 200_000,
                   graph: FirmGraph | None = None) -> RegionParts:
     """Parts of every segment of the dataset for ``region`` (see the module docstring).
 

@@ -17,7 +17,8 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from chainatlas._json import to_jsonable
-from chainatlas.api.auth import require_read
+from chainatlas.api._io_store import load_io_table_from
+from chainatlas.api.auth import require_read, require_write
 from chainatlas.exceptions import InputError
 
 router = APIRouter(dependencies=[Depends(require_read)])
@@ -142,15 +143,29 @@ def advise(request: Request, name: str, region: str,
 # --- technology matching -----------------------------------------------------------------------
 
 class TextBody(BaseModel):
-    text: str = Field(..., description="free text to attach to chain segments (挂链)")
+    """Either ``text`` (free text) or ``assets: true`` (every innovation asset of the dataset)."""
+
+    text: str | None = Field(None, description="free text to attach to chain segments (挂链)")
+    assets: bool = Field(False, description="attach every innovation asset instead of a text")
     k: int = Field(3, ge=1, le=50)
+    threshold: float | None = Field(None, ge=0, description="minimum BM25 score of a segment")
 
 
 @router.post("/datasets/{name}/match/classify", tags=["match"])
 def match_classify(request: Request, name: str, body: TextBody) -> Any:
     from chainatlas.services import match as svc
 
-    return _out(svc.classify(_store(request), name, text=body.text, k=body.k))
+    return _out(svc.classify(_store(request), name, text=body.text, assets=body.assets,
+                             k=body.k, threshold=body.threshold))
+
+
+@router.post("/datasets/{name}/match/index", tags=["match"],
+             dependencies=[Depends(require_write)])
+def match_index(request: Request, name: str) -> Any:
+    """Rebuild and store the matching index (queries rebuild a stale one anyway)."""
+    from chainatlas.services import match as svc
+
+    return _out(svc.build_index(_store(request), name))
 
 
 @router.get("/datasets/{name}/match/needs", tags=["match"])
@@ -230,7 +245,7 @@ def io_analyze_stored(request: Request, name: str, table_name: str,
     """Multipliers, linkages, key sectors and extraction of an IO table stored in a dataset."""
     from chainatlas.services import io as svc
 
-    table = svc.load_stored_table(_store(request), name, table_name)
+    table = load_io_table_from(_store(request), name, table_name)
     return _out(svc.analyze(table, forward=forward))
 
 
@@ -257,7 +272,7 @@ def io_shock(request: Request, body: IOShockBody) -> Any:
 
     if (body.dataset is None) != (body.table_name is None):
         raise InputError("give both dataset and table_name, or neither (built-in table)")
-    table = (svc.load_stored_table(_store(request), body.dataset, body.table_name)
+    table = (load_io_table_from(_store(request), body.dataset, body.table_name)
              if body.dataset and body.table_name else svc.demo_table())
     frame = pd.DataFrame({"sector": list(body.values), "value": list(body.values.values())})
     vector = svc.shock_vector(frame, table, source="request body")

@@ -14,7 +14,8 @@ from starlette.background import BackgroundTask
 
 from chainatlas._json import to_jsonable as jsonable
 from chainatlas.api.auth import require_read, require_write
-from chainatlas.exceptions import InputError, LimitExceeded
+from chainatlas.api.uploads import save_upload
+from chainatlas.exceptions import InputError
 
 router = APIRouter(tags=["datasets"])
 
@@ -69,21 +70,8 @@ def import_table(request: Request, name: str, table: str,
 
     if mode not in ("append", "replace"):
         raise InputError(f"mode must be append or replace, not {mode!r}")
-    suffix = Path(file.filename or "").suffix.lower()
-    if suffix not in _UPLOAD_SUFFIXES:
-        raise InputError(f"upload must be one of {sorted(_UPLOAD_SUFFIXES)}, not {suffix or 'no suffix'!r}",
-                         details={"file": file.filename})
-    limit = request.app.state.settings.max_upload_mb * 1024 * 1024
     with tempfile.TemporaryDirectory(prefix="chainatlas-upload-") as tmp:
-        target = Path(tmp) / f"{table}{suffix}"
-        size = 0
-        with target.open("wb") as fh:
-            while chunk := file.file.read(1 << 20):
-                size += len(chunk)
-                if size > limit:
-                    raise LimitExceeded(f"upload larger than {limit // (1024 * 1024)} MB",
-                                        details={"file": file.filename})
-                fh.write(chunk)
+        target = save_upload(request, file, Path(tmp), table, _UPLOAD_SUFFIXES)
         report = datasets.import_file(_store(request), name, table, target, sheet=sheet,
                                       mode=mode)  # type: ignore[arg-type]
     out = jsonable(report.to_dict())

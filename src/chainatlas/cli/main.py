@@ -55,6 +55,7 @@ def _register() -> None:
         match,
         report,
         serve,
+        sharing,
         stress,
     )
     from chainatlas.cli import demo as demo_cli
@@ -70,6 +71,9 @@ def _register() -> None:
     advise.register(app)
     report.register(app)
     serve.register(app)
+    sharing.register(app)
+    from chainatlas.cli import check as check_cli
+    check_cli.register(app)
 
 
 _register()

@@ -85,6 +85,16 @@ class BM25Index:
         Inverse-document-frequency variant (see the module docstring).
     epsilon : float
         Floor factor for negative ``okapi`` idfs (rank_bm25's default 0.25).
+
+    Examples
+    --------
+    Three documents of lengths 2, 3 and 1 (mean 2); ``idf(a) = ln 1.6``, ``idf(c) = ln(8/3)``:
+
+    >>> idx = BM25Index().fit([["a", "b"], ["a", "c", "c"], ["d"]])
+    >>> [round(float(s), 4) for s in idx.scores(["a", "c"])]
+    [0.47, 1.5909, 0.0]
+    >>> idx.top_k([["a", "c"]], 2)[0].tolist()
+    [[1, 0]]
     """
 
     k1: float = 1.5

@@ -56,6 +56,12 @@ def ranking_metrics(ranked: Mapping[str, Sequence[str]],
     """Mean P@1, P@5, R@10 and MRR over the queries of ``relevant`` with a relevant item.
 
     A query missing from ``ranked`` counts as an empty list. Returns also ``n_queries``.
+
+    Examples
+    --------
+    >>> m = ranking_metrics({"q1": ["x", "a"], "q2": ["b"]}, {"q1": ["a"], "q2": ["b", "c"]})
+    >>> m["mrr"], m["p@1"], m["r@10"]
+    (0.75, 0.5, 0.75)
     """
     p1, p5, r10, rr = [], [], [], []
     for q, rel in relevant.items():

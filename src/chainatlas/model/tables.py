@@ -127,6 +127,8 @@ ASSET_KINDS = ("patent", "paper", "project", "lab")
 OWNER_KINDS = ("university", "institute", "firm", "lab", "other")
 DIRECTIONS = ("+", "-")
 REGION_LEVELS = ("country", "province", "city", "county", "other")
+SIGNAL_KINDS = ("orders", "forecast", "inventory_days", "utilisation", "lead_time")
+SIGNAL_FREQS = ("day", "week", "month", "quarter")
 
 TABLES: dict[str, TableSpec] = {
     "regions": TableSpec(
@@ -306,12 +308,38 @@ TABLES: dict[str, TableSpec] = {
         ),
         key=("indicator",),
     ),
+    "signals": TableSpec(
+        "signals", "企业共享信号",
+        (
+            _c("firm", zh="企业编号", req=True, null=False, aliases=("firm_id", "企业"), ex="F001"),
+            _c("segment", zh="环节编号", req=True, null=False, aliases=("segment_id", "环节"),
+               ex="cells", doc="the product the figure is about"),
+            _c("period", "date", zh="报告期", req=True, null=False, aliases=("期间", "日期"),
+               doc="first day of the reporting period", ex="2024-01-01"),
+            _c("kind", zh="信号类型", req=True, null=False, choices=SIGNAL_KINDS,
+               aliases=("类型",), ex="orders",
+               doc="orders: units of the segment ordered from the firm in the period; forecast: "
+                   "the firm's forecast of those orders; inventory_days: days of use its stock "
+                   "of the segment covers; utilisation: output / capacity (0..1); lead_time: "
+                   "quoted delivery time in days"),
+            _c("value", "float", zh="数值", req=True, null=False, lo=0, aliases=("值",), ex=1200.0),
+            _c("unit", zh="单位", req=True, null=False, ex="套",
+               doc="unit of value (product unit for orders and forecast, 天 for days, 1 for a share)"),
+            _c("freq", zh="报告频率", choices=SIGNAL_FREQS, default="week",
+               aliases=("frequency", "频率"), ex="week", doc="length of the reporting period"),
+        ),
+        key=("firm", "segment", "period", "kind"),
+        foreign_keys=(ForeignKey(("firm",), "firms", ("id",)),
+                      ForeignKey(("segment",), "segments", ("id",))),
+        doc="Periodic signals firms publish for the partners they choose (orders, forecasts, "
+            "inventory days, utilisation, lead times).",
+    ),
 }
 
 #: Import order that satisfies foreign keys (referenced tables first).
 TABLE_ORDER: tuple[str, ...] = (
     "regions", "chains", "segments", "segment_inputs", "firms", "firm_segments", "supply_links",
-    "innovation_assets", "tech_needs", "investments", "indicator_defs", "indicators",
+    "innovation_assets", "tech_needs", "investments", "indicator_defs", "indicators", "signals",
 )
 
 

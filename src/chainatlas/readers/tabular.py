@@ -160,8 +160,12 @@ def _read_excel(path: Path, file: str, sheet: str | None, table: str | None,
             folded = {n.strip().casefold(): n for n in names}
             hits = [folded[h.casefold()] for h in sheet_hints if h.casefold() in folded]
             chosen = hits[0] if hits else names[0]
-        frame = pd.read_excel(book, sheet_name=chosen, dtype=object, keep_default_na=False,
-                              na_values=[""])
+        try:
+            frame = pd.read_excel(book, sheet_name=chosen, dtype=object, keep_default_na=False,
+                                  na_values=[""])
+        except Exception as err:  # a damaged sheet: zip, XML or cell values openpyxl rejects
+            raise _fail(file, f"sheet '{chosen}' is not readable: {type(err).__name__}: {err}",
+                        expected="a workbook saved by Excel, WPS or LibreOffice") from None
     frame = frame.map(lambda v: None if isinstance(v, str) and not v.strip() else v)
     frame = _drop_empty_rows(frame)
     return RawTable(frame, file, 2, "xlsx", sheet=chosen)
@@ -182,7 +186,12 @@ def _read_parquet(path: Path, file: str) -> RawTable:
             return pd.ArrowDtype(typ)  # tags: kept as Arrow lists, no per-row Python objects
         return None
 
-    frame = table.to_pandas(self_destruct=True, split_blocks=True, types_mapper=mapper)
+    try:
+        frame = table.to_pandas(self_destruct=True, split_blocks=True, types_mapper=mapper)
+    except (pa.ArrowException, ValueError, OverflowError) as err:
+        # e.g. a date or timestamp outside the range Python and pandas can hold
+        raise _fail(file, f"Parquet values cannot be converted: {err}",
+                    expected="dates between years 1 and 9999 and plain column types") from None
     return RawTable(frame, file, 1, "parquet")
 
 

@@ -33,6 +33,7 @@ import pandas as pd
 
 from chainatlas._types import PathArg
 from chainatlas.exceptions import Problem, ValidationError
+from chainatlas.readers.tabular import detect_encoding
 
 __all__ = ["read_willems", "read_willems_stages"]
 
@@ -73,9 +74,10 @@ def read_willems_stages(path: PathArg) -> tuple[pd.DataFrame, pd.DataFrame]:
     p = Path(path)
     file = p.name
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        raw = p.read_bytes()
     except FileNotFoundError:
         raise ValidationError([Problem("file not found", str(p))], title="cannot read file") from None
+    text = raw.decode(detect_encoding(raw, file)).removeprefix("\ufeff")
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or [h.strip() for h in rows[0][:9]] != ["stage_id", *_NUMERIC, "up_stages"]:
         raise ValidationError([Problem("not a Willems chain file", file, 1, None,

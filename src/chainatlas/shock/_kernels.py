@@ -170,8 +170,12 @@ def _water_level(rho, w, total, available):  # pragma: no cover - compiled
     hi = len(rho)
     served_below = 0.0   # Σ ρ_k w_k of candidates known to be served in full (ρ_k < λ)
     w_capped = 0.0       # Σ w_k of candidates known to be capped at λ (ρ_k ≥ λ)
+    first = True
     while hi > lo:
-        pivot = rho[lo + (hi - lo) // 2]
+        # the first pivot is 1 (orders back at their initial size): links no shock has reached
+        # sit exactly there, so one pass usually settles most candidates
+        pivot = 1.0 if first else rho[lo + (hi - lo) // 2]
+        first = False
         # three-way partition of [lo, hi) by ρ (< pivot | == pivot | > pivot), summing as it goes
         lt = lo
         gt = hi

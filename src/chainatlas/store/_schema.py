@@ -9,6 +9,8 @@ Layout
 ``frames(dataset, key, created_at, nbytes, data)``
     Auxiliary named frames (IO tables, cached results) stored as Parquet bytes, so any frame
     (index, dtypes, column names included) round-trips exactly.
+``accounts``, ``sharing_agreements``, ``audit_log``
+    Store-wide access tables for data sharing (migration 2; :mod:`chainatlas.store.access`).
 ``t_<table>(dataset, <columns of the spec>)``
     One physical table per :class:`~chainatlas.model.tables.TableSpec`, shared by all datasets
     and keyed by the ``dataset`` column.
@@ -104,9 +106,45 @@ def _v1(con: Any) -> None:
         con.execute(create_table_sql(spec))
 
 
+def _v2(con: Any) -> None:
+    """Access tables for data sharing (see :mod:`chainatlas.store.access`)."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS accounts ("
+        " id VARCHAR PRIMARY KEY,"
+        " role VARCHAR NOT NULL,"
+        " dataset VARCHAR,"
+        " firm VARCHAR,"
+        " token_hash VARCHAR NOT NULL,"
+        " created_at TIMESTAMP NOT NULL,"
+        " disabled_at TIMESTAMP)"
+    )
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS sharing_agreements ("
+        " dataset VARCHAR NOT NULL,"
+        " owner_firm VARCHAR NOT NULL,"
+        " partner_firm VARCHAR NOT NULL,"
+        " kinds VARCHAR[] NOT NULL,"
+        " granted_at TIMESTAMP NOT NULL,"
+        " granted_by VARCHAR,"
+        " revoked_at TIMESTAMP,"
+        " revoked_by VARCHAR)"
+    )
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS audit_log ("
+        " \"at\" TIMESTAMP NOT NULL,"
+        " account VARCHAR NOT NULL,"
+        " action VARCHAR NOT NULL,"
+        " dataset VARCHAR,"
+        " firm VARCHAR,"
+        " object VARCHAR,"
+        " rows BIGINT)"
+    )
+
+
 #: Numbered migrations, applied in order inside one transaction each.
 MIGRATIONS: list[tuple[int, str, Callable[[Any], None]]] = [
     (1, "catalogue, frames and one table per spec", _v1),
+    (2, "accounts, sharing agreements and audit log", _v2),
 ]
 
 #: The schema version this release writes.

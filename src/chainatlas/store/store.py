@@ -44,6 +44,7 @@ from chainatlas.store._convert import (
     frame_to_parquet_bytes,
 )
 from chainatlas.store._schema import MIGRATIONS, SCHEMA_VERSION, physical_name, sync_tables
+from chainatlas.store.integrity import IntegrityReport, check_store
 
 __all__ = ["DATASET_NAME_RE", "Store", "validate_dataset_name"]
 
@@ -254,6 +255,18 @@ class Store:
             cur.execute("COMMIT")
         except duckdb.Error as err:
             raise StoreError(f"read from {self.path} failed: {err}") from None
+        finally:
+            cur.close()
+
+    def check(self, dataset: str | None = None) -> IntegrityReport:
+        """Run the integrity check (:mod:`chainatlas.store.integrity`); return its report."""
+        if dataset is not None:
+            validate_dataset_name(dataset)
+        cur = self.cursor()
+        try:
+            return check_store(cur, str(self.path), dataset)
+        except duckdb.Error as err:
+            raise StoreError(f"integrity check of {self.path} could not run: {err}") from None
         finally:
             cur.close()
 

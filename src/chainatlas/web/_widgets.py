@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import math
 from typing import Any
 
 import dash_ag_grid as dag
 import pandas as pd
 import plotly.graph_objects as go
-from dash import html
+from dash import MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from chainatlas.exceptions import ChainAtlasError
+from chainatlas.web.i18n import column_label, t
 
-__all__ = ["bar_figure", "error_box", "grid", "records"]
+__all__ = ["bar_figure", "error_box", "grid", "records", "register_downloads", "table_file"]
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -34,17 +36,67 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def grid(grid_id: str, frame: pd.DataFrame, *, height: int = 360) -> dag.AgGrid:
-    """An AG Grid over ``frame`` with sortable, filterable columns."""
-    return dag.AgGrid(
-        id=grid_id,
+def grid(grid_id: str, frame: pd.DataFrame, *, height: int = 360, lang: str = "zh",
+         downloads: bool = True) -> html.Div:
+    """An AG Grid over ``frame`` (sortable, filterable, headers in ``lang``) with CSV and Excel
+    download buttons.
+
+    The wrapper ``Div`` carries ``grid_id`` (so ``#grid_id .ag-row`` finds the rows); the grid and
+    its buttons carry pattern ids ``{"type": "grid" | "grid-csv" | "grid-xlsx" | "grid-download",
+    "name": grid_id}`` served by the one download callback of :func:`register_downloads`.
+    """
+    children: list[Any] = [dag.AgGrid(
+        id={"type": "grid", "name": grid_id},
         rowData=records(frame),
-        columnDefs=[{"field": str(c)} for c in frame.columns],
+        columnDefs=[{"field": str(c), "headerName": column_label(str(c), lang)}
+                    for c in frame.columns],
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
         dashGridOptions={"pagination": True, "paginationPageSize": 50},
         style={"height": f"{height}px"},
-        csvExportParams={"fileName": f"{grid_id}.csv"},
-    )
+    )]
+    if downloads:
+        children.append(html.Div([
+            html.Button(t("download_csv", lang), id={"type": "grid-csv", "name": grid_id},
+                        className="download-csv"),
+            html.Button(t("download_xlsx", lang), id={"type": "grid-xlsx", "name": grid_id},
+                        className="download-xlsx"),
+            dcc.Download(id={"type": "grid-download", "name": grid_id}),
+        ], style={"display": "flex", "gap": "0.5em", "margin": "0.3em 0 0.8em"}))
+    return html.Div(children, id=grid_id, className="grid-block")
+
+
+def table_file(rows: list[dict[str, Any]] | None, columns: list[dict[str, Any]] | None,
+               fmt: str, stem: str) -> dict[str, Any]:
+    """A ``dcc.Download`` payload holding ``rows`` as CSV (UTF-8 with BOM, so Excel reads the
+    Chinese text) or as an Excel workbook, columns in grid order under their field names."""
+    fields = [str(c["field"]) for c in (columns or []) if "field" in c]
+    frame = pd.DataFrame(rows or [], columns=fields or None)
+    if fmt == "xlsx":
+        def write(buf: io.BytesIO) -> None:
+            with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+                frame.to_excel(xl, sheet_name=stem[:31] or "table", index=False)
+
+        return dcc.send_bytes(write, f"{stem}.xlsx")
+    return dcc.send_string("\ufeff" + frame.to_csv(index=False), f"{stem}.csv", type="text/csv")
+
+
+def register_downloads(app: Dash) -> None:
+    """One callback serving every grid's CSV and Excel buttons (built on the server)."""
+
+    @app.callback(Output({"type": "grid-download", "name": MATCH}, "data"),
+                  Input({"type": "grid-csv", "name": MATCH}, "n_clicks"),
+                  Input({"type": "grid-xlsx", "name": MATCH}, "n_clicks"),
+                  State({"type": "grid", "name": MATCH}, "rowData"),
+                  State({"type": "grid", "name": MATCH}, "columnDefs"),
+                  State("dataset", "value"), prevent_initial_call=True)
+    def _download(_csv: int | None, _xlsx: int | None, rows: list[dict[str, Any]] | None,
+                  columns: list[dict[str, Any]] | None, dataset: str | None) -> Any:
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict):
+            return no_update
+        fmt = "xlsx" if trigger.get("type") == "grid-xlsx" else "csv"
+        stem = f"{dataset or 'table'}-{trigger.get('name', 'table')}"
+        return table_file(rows, columns, fmt, stem)
 
 
 def bar_figure(labels: list[str], values: list[float], title: str = "",

@@ -19,7 +19,7 @@ from chainatlas.web.i18n import t
 
 __all__ = ["create_dashboard"]
 
-TABS = ("overview", "chain", "stress", "io", "cluster", "evaluate", "match", "advise")
+TABS = ("overview", "chain", "map", "stress", "io", "cluster", "evaluate", "match", "advise")
 
 
 def create_dashboard(get_store: Callable[[], Any], get_jobs: Callable[[], Any], *,
@@ -48,7 +48,6 @@ def create_dashboard(get_store: Callable[[], Any], get_jobs: Callable[[], Any], 
         dcc.Tabs(id="tab", value="overview",
                  children=[dcc.Tab(label=t(k), value=k, id=f"tab-{k}") for k in TABS]),
         html.Div(id="page", style={"padding": "0.8em 0"}),
-        dcc.Download(id="download"),
     ], style={"fontFamily": "'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif",
               "margin": "0 1.5em"})
 

@@ -12,12 +12,7 @@ from dash import Dash, Input, Output, State, dcc, html
 from chainatlas.web._widgets import bar_figure, error_box, grid
 from chainatlas.web.i18n import t
 
-__all__ = ["register", "render", "table_for_download"]
-
-
-def _download(kind: str, lang: str) -> list[Any]:
-    return [html.Button(t("download_csv", lang), id="download-btn"),
-            dcc.Store(id="download-kind", data=kind)]
+__all__ = ["advice_table", "register", "render"]
 
 
 def _io(store: Any, dataset: str, lang: str) -> Any:
@@ -29,13 +24,18 @@ def _io(store: Any, dataset: str, lang: str) -> Any:
                                 mode="markers+text", text=sectors, textposition="top center"))
     quad.add_hline(y=1, line_dash="dot")
     quad.add_vline(x=1, line_dash="dot")
-    quad.update_layout(title="key sectors: backward (power of dispersion) × forward (sensitivity)",
-                       xaxis_title="backward linkage", yaxis_title="forward linkage", height=460)
+    quad.update_layout(title=t("key_sectors", lang), xaxis_title=t("backward", lang),
+                       yaxis_title=t("forward", lang), height=460)
+    table = pd.DataFrame({"sector": sectors, "output_multiplier": res["output_multipliers"],
+                          "backward_linkage": res["backward_linkage"],
+                          "forward_linkage": res["forward_linkage"]})
     return html.Div([
         html.P(f"{res.get('table', '')} · {res.get('unit', '')}"),
         dcc.Graph(id="io-multipliers", figure=bar_figure(sectors, res["output_multipliers"],
                                                          title=t("multipliers", lang))),
         dcc.Graph(id="io-quadrant", figure=quad),
+        html.H4(t("io_table", lang)),
+        grid("io-grid", table, height=320, lang=lang),
     ])
 
 
@@ -82,8 +82,7 @@ def _evaluate(store: Any, dataset: str, lang: str) -> Any:
             fig.add_trace(go.Scatter(x=grp["year"], y=grp["D"], name=str(name), mode="lines+markers"))
     fig.update_layout(title=t("coupling", lang), height=380)
     return html.Div([dcc.Graph(id="evaluate-coupling", figure=fig),
-                     html.H4(t("ranking", lang)), grid("evaluate-grid", table),
-                     *_download("evaluate", lang)])
+                     html.H4(t("ranking", lang)), grid("evaluate-grid", table, lang=lang)])
 
 
 def _match(store: Any, dataset: str, lang: str) -> Any:
@@ -93,12 +92,12 @@ def _match(store: Any, dataset: str, lang: str) -> Any:
                   html.Button(t("search", lang), id="match-go")],
                  style={"display": "flex", "gap": "0.6em"}),
         html.Div(id="match-result"),
-        html.H4("needs → results"),
-        html.Div(id="match-needs", children=_needs_table(store, dataset)),
+        html.H4(t("needs_results", lang)),
+        html.Div(id="match-needs", children=_needs_table(store, dataset, lang)),
     ])
 
 
-def _needs_table(store: Any, dataset: str) -> Any:
+def _needs_table(store: Any, dataset: str, lang: str) -> Any:
     from chainatlas.services import match
 
     try:
@@ -107,7 +106,7 @@ def _needs_table(store: Any, dataset: str) -> Any:
         return error_box(err)
     rows = res.get("matches") or res.get("rows") or next(
         (v for v in res.values() if isinstance(v, list)), [])
-    return grid("match-needs-grid", pd.DataFrame(rows))
+    return grid("match-needs-grid", pd.DataFrame(rows), lang=lang)
 
 
 def _advise(store: Any, dataset: str, lang: str) -> Any:
@@ -120,7 +119,6 @@ def _advise(store: Any, dataset: str, lang: str) -> Any:
                      options=[{"label": f"{r.name} ({r.code})", "value": r.code}
                               for r in regions.itertuples()]),
         html.Div(id="advise-result"),
-        *_download("advise", lang),
     ])
 
 
@@ -137,19 +135,6 @@ def advice_table(store: Any, dataset: str, region: str) -> pd.DataFrame:
                      "candidates": "；".join(str(c.get("name") or c.get("firm"))
                                             for c in r.get("candidates", []))})
     return pd.DataFrame(rows)
-
-
-def table_for_download(kind: str, store: Any, dataset: str, region: str | None = None) -> pd.DataFrame:
-    """The table a page's download button writes."""
-    if kind == "advise":
-        return advice_table(store, dataset, region or "320100")
-    if kind == "evaluate":
-        from chainatlas.services import evaluate
-
-        return evaluate.summary_table(evaluate.run_panel(dataset=dataset, db=store))
-    from chainatlas.services import chain
-
-    return pd.DataFrame(chain.map_chain(store, dataset).to_dict()["segments"])
 
 
 _PAGES: dict[str, Callable[[Any, str, str], Any]] = {
@@ -179,22 +164,25 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
         head = html.P(f"{res['site_name']} {hours}h: {100 * res['share_within']:.1f}% "
                       f"({res['segments_covered']}/{res['segments_total']})")
         fig = bar_figure(segs["name"].tolist(), (100 * segs["share_within"]).tolist(),
-                         title=f"{t('circle', lang)} %") if len(segs) else go.Figure()
+                         title=f"{hours:g}h %") if len(segs) else go.Figure()
         density = pd.DataFrame(cx["density"]).get(site)
         pci = pd.Series(cx["pci"])
         feas = go.Figure()
         if density is not None:
             feas.add_trace(go.Scatter(x=density.reindex(pci.index), y=pci, mode="markers",
                                       text=list(pci.index)))
-        feas.update_layout(title="feasibility: density × PCI", xaxis_title="density",
+        feas.update_layout(title=t("feasibility", lang), xaxis_title=t("density", lang),
                            yaxis_title="PCI", height=380)
-        return html.Div([head, dcc.Graph(id="circle-chart", figure=fig)]), \
+        seg_cols = [c for c in ("segment", "name", "share_within", "value_total", "value_within",
+                                "firms_within", "nearest_region", "nearest_hours") if c in segs]
+        return html.Div([head, dcc.Graph(id="circle-chart", figure=fig),
+                         grid("circle-grid", segs[seg_cols], height=300, lang=lang)]), \
             dcc.Graph(id="complexity-chart", figure=feas)
 
     @app.callback(Output("match-result", "children"), Input("match-go", "n_clicks"),
                   Input("match-query", "value"), State("dataset", "value"),
-                  prevent_initial_call=True)
-    def _search(_n: int | None, text: str | None, dataset: str) -> Any:
+                  State("lang", "data"), prevent_initial_call=True)
+    def _search(_n: int | None, text: str | None, dataset: str, lang: str) -> Any:
         from chainatlas.services import match
 
         if not text or not text.strip():
@@ -204,14 +192,15 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
         except Exception as err:
             return error_box(err)
         rows = next((v for v in res.values() if isinstance(v, list)), [])
-        return grid("match-grid", pd.DataFrame(rows), height=240)
+        return grid("match-grid", pd.DataFrame(rows), height=240, lang=lang)
 
     @app.callback(Output("advise-result", "children"), Input("advise-region", "value"),
-                  State("dataset", "value"))
-    def _advice(region: str | None, dataset: str) -> Any:
+                  State("dataset", "value"), State("lang", "data"))
+    def _advice(region: str | None, dataset: str, lang: str) -> Any:
         if not region:
             return html.P("—")
         try:
-            return grid("advise-grid", advice_table(get_store(), dataset, region), height=480)
+            return grid("advise-grid", advice_table(get_store(), dataset, region), height=480,
+                        lang=lang)
         except Exception as err:
             return error_box(err)

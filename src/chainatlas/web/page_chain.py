@@ -68,8 +68,6 @@ def render(store: Any, dataset: str, lang: str, region: str | None = None) -> An
         html.Div(id="chain-firms"),
         html.H4(t("chokepoints", lang)),
         html.Div(id="chain-chokepoints"),
-        html.Button(t("download_csv", lang), id="download-btn"),
-        dcc.Store(id="download-kind", data="chain-map"),
     ])
 
 
@@ -91,7 +89,8 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
         text = (f"{t('health', lang)}: {float(health[0]['health']):.1f}/100" if health else "")
         reason = "reason_zh" if lang == "zh" else "reason_en"
         cols = [c for c in ("rank", "type", "name", "region", "share", reason) if c in chokes]
-        table = grid("chokepoint-grid", chokes[cols].head(50) if len(chokes) else chokes, height=300)
+        table = grid("chokepoint-grid", chokes[cols].head(50) if len(chokes) else chokes, height=300,
+                     lang=lang)
         return elements, text, table
 
     @app.callback(Output("chain-firms", "children"), Output("chain-selected", "children"),
@@ -105,6 +104,6 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
         segment = node["id"] if node else None
         frame = firm_table(ds, segment, region)
         label = f"{node['name']} ({segment})" if node else t("all", lang)
-        return grid("firm-grid", frame), label
+        return grid("firm-grid", frame, lang=lang), label
 
     _ = records

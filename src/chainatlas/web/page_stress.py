@@ -72,9 +72,9 @@ def _result_view(result: dict[str, Any], lang: str) -> Any:
     worst_regions = pd.DataFrame(result.get("worst_regions", []))
     return html.Div([
         dcc.Graph(id="stress-chart", figure=fig),
-        grid("stress-summary", summary, height=90),
+        grid("stress-summary", summary, height=90, lang=lang),
         html.H4(t("worst", lang)),
-        grid("stress-worst", worst_regions, height=240),
+        grid("stress-worst", worst_regions, height=240, lang=lang),
     ])
 
 
@@ -122,8 +122,8 @@ def register(app: Dash, get_store: Callable[[], Any], get_jobs: Callable[[], Any
         return pct, job.status, no_update, False
 
     @app.callback(Output("stress-tts-result", "children"), Input("stress-tts", "n_clicks"),
-                  State("dataset", "value"), prevent_initial_call=True)
-    def _tts(_n: int, dataset: str) -> Any:
+                  State("dataset", "value"), State("lang", "data"), prevent_initial_call=True)
+    def _tts(_n: int, dataset: str, lang: str) -> Any:
         from chainatlas.services import stress
 
         try:
@@ -135,5 +135,5 @@ def register(app: Dash, get_store: Callable[[], Any], get_jobs: Callable[[], Any
         ttr_col = next(c for c in frame.columns if c.lower().startswith("ttr"))
         fig = go.Figure([go.Bar(name="TTS", x=head["firm"].astype(str), y=head[tts_col]),
                          go.Bar(name="TTR", x=head["firm"].astype(str), y=head[ttr_col])])
-        fig.update_layout(barmode="group", height=360, title="TTS vs TTR")
-        return html.Div([dcc.Graph(id="tts-chart", figure=fig), grid("tts-grid", frame)])
+        fig.update_layout(barmode="group", height=360, title=t("tts_ttr", lang))
+        return html.Div([dcc.Graph(id="tts-chart", figure=fig), grid("tts-grid", frame, lang=lang)])

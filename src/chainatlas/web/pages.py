@@ -7,10 +7,10 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash import Dash, dcc, html
 
-from chainatlas.web import page_analyses, page_chain, page_stress
-from chainatlas.web._widgets import bar_figure, error_box, grid
+from chainatlas.web import page_analyses, page_chain, page_map, page_stress
+from chainatlas.web._widgets import bar_figure, error_box, grid, register_downloads
 from chainatlas.web.i18n import HEALTH_LABELS, STATUS_COLORS, STATUS_LABELS, label, t
 
 __all__ = ["register_callbacks", "render"]
@@ -44,6 +44,10 @@ def _overview(store: Any, dataset: str, lang: str) -> Any:
                          values=list(counts_by.values), sort=False,
                          marker={"colors": [STATUS_COLORS.get(s, "#999") for s in counts_by.index]})
             children.append(dcc.Graph(id="overview-status", figure=go.Figure(pie)))
+            cols = [c for c in ("segment", "name", "stage", "status", "firms_local", "share")
+                    if c in segs]
+            children += [html.H4(t("segment_table", lang)),
+                         grid("overview-segments", segs[cols], height=320, lang=lang)]
     return html.Div(children)
 
 
@@ -54,6 +58,8 @@ def render(tab: str, store: Any, dataset: str, lang: str) -> Any:
             return _overview(store, dataset, lang)
         if tab == "chain":
             return page_chain.render(store, dataset, lang)
+        if tab == "map":
+            return page_map.render(store, dataset, lang)
         if tab == "stress":
             return page_stress.render(store, dataset, lang)
         return page_analyses.render(tab, store, dataset, lang)
@@ -65,14 +71,5 @@ def register_callbacks(app: Dash, get_store: Callable[[], Any], get_jobs: Callab
     page_chain.register(app, get_store)
     page_stress.register(app, get_store, get_jobs)
     page_analyses.register(app, get_store)
-
-    @app.callback(Output("download", "data"), Input("download-btn", "n_clicks"),
-                  State("download-kind", "data"), State("dataset", "value"),
-                  prevent_initial_call=True)
-    def _download(n: int | None, kind: str | None, dataset: str) -> Any:
-        if not n or not kind:
-            return no_update
-        frame = page_analyses.table_for_download(kind, get_store(), dataset)
-        return dcc.send_data_frame(frame.to_csv, f"{dataset}-{kind}.csv", index=False)
-
-    _ = (grid,)
+    page_map.register(app, get_store)
+    register_downloads(app)

@@ -1,0 +1,170 @@
+"""Map of China: regions shaded by a chosen measure, firms as points, the N-hour circle.
+
+Drawn with plotly ``geo`` on the shipped boundary files (``assets/geo/``), fully offline: the
+geo subplot's base layers stay hidden (China is drawn only from the shipped, ECharts-derived
+boundaries, South China Sea inset included on the national map) and plotly's base-map request is
+pointed at the server's own ``assets/topojson/``. Names appear as hover text only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import dash
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Dash, Input, Output, State, dcc, html
+
+from chainatlas.web._widgets import error_box, grid
+from chainatlas.web.geo import (
+    MEASURES,
+    boundaries,
+    circle_radius_km,
+    firm_points,
+    geodesic_ring,
+    region_measures,
+    rollup_code,
+)
+from chainatlas.web.i18n import t
+
+__all__ = ["map_figure", "register", "render"]
+
+
+def _measure_label(key: str, lang: str) -> str:
+    zh, en, _ = MEASURES[key]
+    return zh if lang == "zh" else en
+
+
+def map_figure(ds: Any, *, level: str = "province", measure: str = "firms", lang: str = "zh",
+               site: str | None = None, hours: float | None = None, mode: str = "road",
+               show_firms: bool = True) -> go.Figure:
+    """The map: an outline layer of every boundary, the measure's choropleth, firm points and
+    (with ``site`` and ``hours``) the N-hour circle around the site."""
+    gj = boundaries(level)  # type: ignore[arg-type]
+    feats = gj["features"]
+    ids = [f["properties"]["id"] for f in feats]
+    names = [f["properties"]["name"] for f in feats]
+    fig = go.Figure()
+    fig.add_trace(go.Choropleth(  # every boundary, light grey (the inset included)
+        geojson=gj, featureidkey="properties.id", locations=ids, z=[0] * len(ids),
+        colorscale=[[0, "#f4f4f4"], [1, "#f4f4f4"]], showscale=False,
+        marker={"line": {"color": "#9a9a9a", "width": 0.6}}, hovertext=names,
+        hoverinfo="text", name="boundaries"))
+    table = region_measures(ds, level)  # type: ignore[arg-type]
+    if len(table):
+        shaded = set(table["code"])
+        sub = {"type": "FeatureCollection",
+               "features": [f for f in feats if f["properties"]["id"] in shaded]}
+        fig.add_trace(go.Choropleth(
+            geojson=sub, featureidkey="properties.id", locations=table["code"],
+            z=table[measure], colorscale="Blues", zmin=0,
+            marker={"line": {"color": "#6b6b6b", "width": 0.6}},
+            colorbar={"title": {"text": _measure_label(measure, lang)}, "thickness": 12},
+            hovertext=[f"{n}<br>{_measure_label(measure, lang)}: {v:,.4g}"
+                       for n, v in zip(table["name"], table[measure], strict=True)],
+            hoverinfo="text", name=_measure_label(measure, lang)))
+    if show_firms:
+        pts = firm_points(ds)
+        if level == "city":  # a regional map shows the firms inside its region only
+            inside = set(ids)
+            pts = pts[pts["region"].map(lambda c: rollup_code(c, "city") in inside)]
+        if len(pts):
+            fig.add_trace(go.Scattergeo(
+                lon=pts["lon"], lat=pts["lat"], mode="markers", name=t("firms", lang),
+                marker={"size": [9 if a else 5 for a in pts["anchor"]],
+                        "color": ["#c0392b" if a else "#e67e22" for a in pts["anchor"]],
+                        "line": {"width": 0.4, "color": "#333"}, "opacity": 0.85},
+                hovertext=[f"{n}<br>{r} · {s}" for n, r, s in
+                           zip(pts["name"], pts["region_name"], pts["segment"], strict=True)],
+                hoverinfo="text"))
+    if site and hours:
+        regs = ds.regions.assign(code=ds.regions["code"].astype(str)).set_index("code")
+        if site in regs.index and pd.notna(regs.at[site, "lon"]):
+            lon0, lat0 = float(regs.at[site, "lon"]), float(regs.at[site, "lat"])
+            lon, lat = geodesic_ring(lon0, lat0, circle_radius_km(hours, mode))
+            fig.add_trace(go.Scattergeo(
+                lon=lon, lat=lat, mode="lines", name=f"{hours:g}h",
+                line={"color": "#2f6fb3", "width": 2, "dash": "dash"}, hoverinfo="skip"))
+            fig.add_trace(go.Scattergeo(
+                lon=[lon0], lat=[lat0], mode="markers", name=str(regs.at[site, "name"]),
+                marker={"symbol": "star", "size": 16, "color": "#2f6fb3"},
+                hovertext=[str(regs.at[site, "name"])], hoverinfo="text"))
+    fig.update_geos(visible=False, projection_type="mercator")
+    if level == "city":
+        fig.update_geos(fitbounds="geojson")
+    else:  # the whole country, South China Sea inset included
+        fig.update_geos(lonaxis_range=[72, 136], lataxis_range=[16.5, 54.5])
+    fig.update_layout(height=620, margin={"l": 0, "r": 0, "t": 10, "b": 0},
+                      legend={"orientation": "h", "y": 0.02, "x": 0.01},
+                      dragmode="pan")
+    return fig
+
+
+def render(store: Any, dataset: str, lang: str) -> Any:
+    from chainatlas.services.datasets import load_dataset
+
+    ds = load_dataset(store, dataset)
+    regs = ds.regions
+    sites = regs[regs["lon"].notna() & regs["code"].astype(str).str.fullmatch(r"\d{6}")] \
+        if len(regs) else regs
+    first = ("310000" if "310000" in set(sites["code"].astype(str)) else
+             (str(sites["code"].iloc[0]) if len(sites) else None))
+    return html.Div([
+        html.Div([
+            dcc.RadioItems(id="map-level", value="province", inline=True, options=[
+                {"label": t("provinces", lang), "value": "province"},
+                {"label": t("yrd_cities", lang), "value": "city"}]),
+            html.Label(t("measure", lang)),
+            dcc.Dropdown(id="map-measure", value="firms", clearable=False, style={"width": "230px"},
+                         options=[{"label": _measure_label(k, lang), "value": k} for k in MEASURES]),
+            dcc.Checklist(id="map-firms", value=["firms"], inline=True,
+                          options=[{"label": t("firm_points", lang), "value": "firms"}]),
+        ], style={"display": "flex", "gap": "0.8em", "alignItems": "center"}),
+        html.Div([
+            html.Label(t("site", lang)),
+            dcc.Dropdown(id="map-site", value=first, style={"width": "220px"},
+                         options=[{"label": f"{r.name} ({r.code})", "value": str(r.code)}
+                                  for r in sites.itertuples()]),
+            dcc.RadioItems(id="map-mode", value="road", inline=True, options=[
+                {"label": t("road", lang), "value": "road"},
+                {"label": t("rail", lang), "value": "rail"}]),
+            html.Div(dcc.Slider(id="map-hours", min=0, max=8, step=0.5, value=4,
+                                marks={h: f"{h}h" for h in range(0, 9)}), style={"width": "320px"}),
+        ], style={"display": "flex", "gap": "0.8em", "alignItems": "center", "margin": "0.4em 0"}),
+        html.Div(id="map-circle-summary"),
+        dcc.Graph(id="map-graph", config={"topojsonURL": dash.get_asset_url("topojson/"),
+                                          "scrollZoom": True, "displaylogo": False}),
+        html.P(t("map_attribution", lang), style={"fontSize": "11px", "color": "#777"}),
+        html.Div(id="map-table"),
+    ])
+
+
+def register(app: Dash, get_store: Callable[[], Any]) -> None:
+    @app.callback(Output("map-graph", "figure"), Output("map-table", "children"),
+                  Output("map-circle-summary", "children"),
+                  Input("map-level", "value"), Input("map-measure", "value"),
+                  Input("map-firms", "value"), Input("map-site", "value"),
+                  Input("map-hours", "value"), Input("map-mode", "value"),
+                  State("dataset", "value"), State("lang", "data"))
+    def _map(level: str, measure: str, firms: list[str] | None, site: str | None,
+             hours: float | None, mode: str, dataset: str, lang: str) -> tuple[Any, Any, Any]:
+        from chainatlas.services import cluster
+        from chainatlas.services.datasets import load_dataset
+
+        ds = load_dataset(get_store(), dataset)
+        fig = map_figure(ds, level=level, measure=measure, lang=lang, site=site, hours=hours,
+                         mode=mode, show_firms=bool(firms))
+        table = grid("map-grid", region_measures(ds, level), height=300,  # type: ignore[arg-type]
+                     lang=lang)
+        summary: Any = None
+        if site and hours:
+            try:
+                res = cluster.circle(get_store(), dataset, site, float(hours), mode=mode)
+                summary = html.P(t("circle_summary", lang).format(
+                    site=res.site_name, hours=f"{float(hours):g}",
+                    share=100 * res.share_within, covered=res.segments_covered,
+                    total=res.segments_total))
+            except Exception as err:  # shown on the page; the map still draws
+                summary = error_box(err)
+        return fig, table, summary
