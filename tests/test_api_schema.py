@@ -11,7 +11,6 @@ real data, not only on unknown names.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -111,8 +110,9 @@ def test_write_operations_refuse_missing_and_wrong_tokens_in_the_envelope(schema
     for key in WRITES:
         op = ops[key]
         params = {"name": "yrd-nev", "table": "firms", "table_name": "t"}
+        extra: dict[str, Any] = {"body": {"name": "x"}} if op.path.endswith("/datasets") else {}
         case = op.Case(path_parameters={k: v for k, v in params.items() if f"{{{k}}}" in op.path},
-                       body={"name": "x"} if op.path.endswith("/datasets") else None)
+                       **extra)
         for headers in ({}, {"Authorization": "Bearer wrong"}):
             resp = case.call(headers=headers)
             assert resp.status_code == 401, (key, resp.status_code, resp.text)

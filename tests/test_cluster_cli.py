@@ -40,6 +40,7 @@ def test_complexity_json_shape_and_values(tmp_path: Path) -> None:
     TOY.to_csv(csv)
     out = json.loads(_ok(["cluster", "complexity", "--matrix", str(csv), "--format", "json"]))
     assert {"eci", "pci", "density", "coi", "cog"} <= set(out)
+    assert 0 <= out["log_supermodularity"] <= 1
     assert out["eci"]["C"] == pytest.approx(1.3296, abs=1e-4)
     assert out["pci"]["p3"] == pytest.approx(1.6891, abs=1e-4)
     assert out["density"]["A"]["p5"] == pytest.approx(.8, abs=1e-4)
@@ -153,3 +154,15 @@ def test_demo_sections() -> None:
     assert len(sections) == 5
     for title, frame in sections:
         assert title and isinstance(frame, pd.DataFrame) and len(frame)
+
+
+def test_gini_command(tmp_path: Path) -> None:
+    csv = tmp_path / "g.csv"
+    pd.DataFrame({"region": list("wxyz"), "gdp": [1, 3, 2, 6], "zone": list("AABB")}).to_csv(
+        csv, index=False)
+    out = json.loads(_ok(["cluster", "gini", "--file", str(csv), "--value", "gdp", "--group",
+                          "zone", "-f", "json"]))
+    assert out["gini"] == pytest.approx(1 / 3) and out["within"] == pytest.approx(1 / 8)
+    res = runner.invoke(app, ["cluster", "gini", "--file", str(csv), "--value", "pop",
+                              "--group", "zone"])
+    assert res.exit_code == 1 and "pop" in res.output

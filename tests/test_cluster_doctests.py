@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["atlas", "complexity", "measures", "travel"]
+MODULES = ["atlas", "complexity", "inequality", "measures", "supermodularity", "travel"]
 
 
 @pytest.mark.parametrize("name", MODULES)

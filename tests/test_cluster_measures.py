@@ -207,3 +207,44 @@ def test_guangdong_scorecard_reproduces_the_seed_facts():
     assert sc.summary["share_of_gdp"] == pytest.approx(0.40, abs=0.005)
     assert sc.summary["above_threshold"] == 8
     assert sc.summary["groups"] == {"战略性支柱产业集群": 10, "战略性新兴产业集群": 10}
+
+
+def test_dagum_gini_by_hand():
+    """Groups A = {1, 3}, B = {2, 6}: G = 1/3 = within 1/8 + net between 1/6 + transvariation
+    1/24 (G_AA = G_BB = 1/4, G_BA = 10/24, D_BA = (9/4 - 1/4) / (10/4) = 0.8)."""
+    from chainatlas.cluster import dagum_gini
+
+    res = dagum_gini([1.0, 3.0, 2.0, 6.0], ["A", "A", "B", "B"])
+    assert res.gini == pytest.approx(1 / 3)
+    assert res.within == pytest.approx(1 / 8)
+    assert res.between_net == pytest.approx(1 / 6)
+    assert res.transvariation == pytest.approx(1 / 24)
+    assert res.between.loc["B", "A"] == pytest.approx(10 / 24)
+    np.testing.assert_allclose(res.groups["gini"], [0.25, 0.25])
+    np.testing.assert_allclose(res.groups["share"], [1 / 3, 2 / 3])
+    assert res.contributions["share"].sum() == pytest.approx(1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.integers(2, 30), elements=st.floats(0.0, 1e4)),
+       st.integers(1, 5), st.integers(0, 2**31 - 1))
+def test_dagum_parts_add_up_to_the_gini(y, k, seed):
+    from chainatlas.cluster import dagum_gini, gini
+
+    y = y + 0.5
+    groups = np.random.default_rng(seed).integers(0, k, len(y))
+    res = dagum_gini(y, groups)
+    # an independent Gini: mean absolute difference over twice the mean
+    g = np.abs(y[:, None] - y[None, :]).mean() / (2 * y.mean())
+    assert res.gini == pytest.approx(g) and gini(y) == pytest.approx(g)
+    assert res.within + res.between_net + res.transvariation == pytest.approx(res.gini, abs=1e-12)
+    assert res.between_net >= -1e-12 and res.transvariation >= -1e-12
+
+
+def test_dagum_rejects_bad_input():
+    from chainatlas.cluster import dagum_gini
+
+    with pytest.raises(InputError):
+        dagum_gini([1.0, -1.0], ["a", "b"])
+    with pytest.raises(InputError):
+        dagum_gini([1.0, 2.0], ["a"])

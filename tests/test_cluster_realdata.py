@@ -72,3 +72,25 @@ def test_patent_complexity_matches_ecomplexity(shared_data: Path) -> None:
     pci = ref.groupby("prod")["pci"].first().reindex(X.columns).to_numpy()
     np.testing.assert_allclose(ours.eci, eci, atol=1e-9)
     np.testing.assert_allclose(ours.pci, pci, atol=1e-9)
+
+
+# NBS's four economic regions
+EAST = ["北京", "天津", "河北", "上海", "江苏", "浙江", "福建", "山东", "广东", "海南"]
+CENTRE = ["山西", "安徽", "江西", "河南", "湖北", "湖南"]
+WEST = ["内蒙古", "广西", "重庆", "四川", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆"]
+NORTHEAST = ["辽宁", "吉林", "黑龙江"]
+
+
+def test_dagum_decomposition_of_invention_patents(shared_data: Path) -> None:
+    from chainatlas.cluster import dagum_gini
+
+    X, _ = _grants(shared_data, 2020)
+    group = {p: g for g, ps in (("东部", EAST), ("中部", CENTRE), ("西部", WEST),
+                                ("东北", NORTHEAST)) for p in ps}
+    assert set(X.index) == set(group)
+    res = dagum_gini(X["发明"], X.index.map(group))
+    assert res.within + res.between_net + res.transvariation == pytest.approx(res.gini)
+    assert res.groups["mean"].idxmax() == "东部"
+    assert res.groups["n"].sum() == 31
+    # invention patents are concentrated: a high Gini, mostly between the four regions
+    assert res.gini > 0.4 and res.between_net > res.within

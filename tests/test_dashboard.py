@@ -1,8 +1,10 @@
 """Dashboard in a real browser: Debian's Chromium driven by Playwright against a real server.
 
 Checks: every page loads with no console error and no request leaving 127.0.0.1; clicking a
-chain node filters the firm grid; a stress job runs to completion and its chart appears; a
-screenshot is not blank. Needs ``/usr/bin/chromium`` (``apt-get install chromium
+chain node filters the firm grid; a stress job runs to completion and its chart appears; the map
+of China draws its boundaries, firm points and the N-hour circle; table downloads (CSV, Excel)
+work; the language toggle relabels the pages; the HTML report opens offline from a file:// URL
+with visible figures; screenshots are not blank. Needs ``/usr/bin/chromium`` (``apt-get install chromium
 fonts-noto-cjk``); without it these tests fail unless CHAINATLAS_SKIP_BROWSER=1 is set.
 """
 
@@ -25,7 +27,7 @@ from chainatlas.services.demo import build_demo_store
 
 pytestmark = pytest.mark.browser
 
-TABS = ("产业链图谱", "压力测试", "投入产出", "集群与复杂度", "新质生产力评价", "成果匹配",
+TABS = ("产业链图谱", "产业地图", "压力测试", "投入产出", "集群与复杂度", "新质生产力评价", "成果匹配",
         "补链强链建议")
 
 
@@ -159,3 +161,97 @@ def test_stress_job_runs_and_its_chart_appears(server: str, browser: object,
     stat = ImageStat.Stat(Image.open(shot).convert("L"))
     assert stat.stddev[0] > 5, "the stress chart screenshot is blank"
     assert watch.errors == [] and watch.external == []
+
+
+def _not_blank(path: Path) -> float:
+    from PIL import Image, ImageStat
+
+    return float(ImageStat.Stat(Image.open(path).convert("L")).stddev[0])
+
+
+def test_map_page_draws_boundaries_points_and_circle_offline(server: str, browser: object,
+                                                             tmp_path: Path) -> None:
+    page, watch = _open(browser, server)
+    page.get_by_text("产业地图", exact=True).click()
+    page.wait_for_selector("#map-graph .choroplethlocation", timeout=60_000)
+    page.wait_for_function("() => document.querySelectorAll('#map-graph .scattergeo .point')"
+                           ".length > 100", timeout=60_000)
+    # 34 provinces + the South China Sea inset drawn as the outline layer, plus shaded ones
+    paths = page.locator("#map-graph .choroplethlocation").count()
+    assert paths >= 35 + 5
+    lines = page.locator("#map-graph .scattergeo path.js-line").count()
+    assert lines >= 1, "the 4-hour circle is not drawn"
+    assert "上海" in page.locator("#map-circle-summary").inner_text()
+    shot = tmp_path / "map.png"
+    page.locator("#map-graph").screenshot(path=str(shot))
+    assert _not_blank(shot) > 5
+    # the city level draws the 41 YRD cities
+    page.get_by_text("长三角 (地级市)").click()
+    page.wait_for_function("() => document.querySelectorAll('#map-graph .choroplethlocation')"
+                           ".length >= 41 + 10", timeout=60_000)
+    assert watch.external == [] and watch.errors == []
+
+
+def test_table_downloads_give_csv_and_excel(server: str, browser: object,
+                                            tmp_path: Path) -> None:
+    import csv
+
+    from openpyxl import load_workbook
+
+    page, watch = _open(browser, server)
+    page.wait_for_selector("#overview-segments .ag-row", timeout=60_000)
+    with page.expect_download(timeout=60_000) as info:
+        page.locator("#overview-segments button.download-csv").click()
+    csv_path = tmp_path / info.value.suggested_filename
+    info.value.save_as(csv_path)
+    assert csv_path.name == "yrd-nev-overview-segments.csv"
+    rows = list(csv.DictReader(csv_path.read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) >= 40 and {"segment", "status"} <= set(rows[0])
+    with page.expect_download(timeout=60_000) as info:
+        page.locator("#overview-segments button.download-xlsx").click()
+    xlsx_path = tmp_path / info.value.suggested_filename
+    info.value.save_as(xlsx_path)
+    ws = load_workbook(xlsx_path, read_only=True).worksheets[0]
+    table = list(ws.values)
+    assert table[0][:2] == tuple(rows[0])[:2]
+    assert len(table) == len(rows) + 1
+    assert watch.external == [] and watch.errors == []
+
+
+def test_language_toggle_relabels_the_pages(server: str, browser: object) -> None:
+    page, watch = _open(browser, server)
+    page.get_by_text("English", exact=True).click()
+    page.wait_for_function("() => document.querySelector('#title').innerText"
+                           ".includes('industrial chains')", timeout=30_000)
+    page.get_by_text("Map", exact=True).click()
+    page.wait_for_selector("#map-graph .choroplethlocation", timeout=60_000)
+    assert "hour circle" in page.locator("#map-circle-summary").inner_text()
+    assert page.get_by_text("Shade by", exact=True).count() == 1
+    page.get_by_text("Overview", exact=True).click()
+    page.wait_for_selector("#overview-segments .ag-row", timeout=60_000)
+    assert page.get_by_text("Download Excel").count() >= 1
+    assert page.get_by_text("下载 CSV").count() == 0
+    assert watch.external == [] and watch.errors == []
+
+
+def test_report_opens_offline_from_a_file_url(browser: object, tmp_path: Path) -> None:
+    from chainatlas.datasets import load_demo
+    from chainatlas.report.build import build_report
+
+    html, *_ = build_report(load_demo("yrd-nev"), region="320100", lang="zh")
+    path = tmp_path / "report.html"
+    path.write_text(html, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.as_uri(), wait_until="load")
+    figures = page.locator("svg")
+    assert figures.count() >= 4
+    visible = [figures.nth(i).bounding_box() for i in range(figures.count())]
+    assert sum(1 for b in visible if b and b["width"] > 100 and b["height"] > 50) >= 4
+    first = figures.first
+    first.scroll_into_view_if_needed()
+    shot = tmp_path / "report-figure.png"
+    first.screenshot(path=str(shot))
+    assert _not_blank(shot) > 5
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []

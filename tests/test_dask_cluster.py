@@ -25,8 +25,6 @@ from chainatlas.shock.montecarlo import monte_carlo
 from chainatlas.shock.network import ShockNetwork
 from chainatlas.shock.sweep import sweep
 
-pytest.importorskip("distributed")
-
 MC_TEMPLATE = {"name": "tongcheng", "horizon_days": 30,
                "shocks": [{"region": "340881", "capacity_loss": 0.5, "duration_days": 10}]}
 MC_DISTS = {"capacity_loss": {"dist": "uniform", "low": 0.2, "high": 0.9},
@@ -132,5 +130,5 @@ def test_local_cluster_without_address(net: ShockNetwork) -> None:
 
 def test_unreachable_scheduler_is_a_model_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="cannot reach the Dask scheduler"), \
-            DaskExecutor(f"tcp://127.0.0.1:{_free_port()}") as ex:
+            DaskExecutor(f"tcp://127.0.0.1:{_free_port()}", timeout="1s") as ex:
         ex.map(lambda s, i: i, None, [1])

@@ -39,7 +39,8 @@ from chainatlas.store import Store
 
 EXAMPLES = int(os.environ.get("CHAINATLAS_FUZZ_EXAMPLES") or 40)
 SECONDS = 20  # one example may take at most this long (a hang fails the test)
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
+                derandomize=not os.environ.get("CHAINATLAS_FUZZ_RANDOM"),
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture,
                                        HealthCheck.filter_too_much])
@@ -148,8 +149,12 @@ cell = st.one_of(
 @st.composite
 def csv_bytes(draw: st.DrawFn) -> bytes:
     """A CSV-like file: either raw bytes, or firm-like text in a random encoding."""
-    if draw(st.integers(0, 4)) == 0:
+    kind = draw(st.integers(0, 5))
+    if kind == 0:
         return draw(st.binary(max_size=400))
+    if kind >= 3:
+        encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]))
+        return draw(firm_rows()).to_csv(index=False).encode(encoding, errors="replace")
     header = draw(st.lists(st.sampled_from(HEADERS), min_size=0, max_size=8))
     width = max(len(header), 1)
     rows = draw(st.lists(st.lists(cell, min_size=0, max_size=width + 2), max_size=12))
@@ -167,6 +172,32 @@ def csv_bytes(draw: st.DrawFn) -> bytes:
                 buf[draw(st.integers(0, len(buf) - 1))] = draw(st.integers(0, 255))
         data = bytes(buf)
     return data
+
+
+@st.composite
+def firm_rows(draw: st.DrawFn) -> pd.DataFrame:
+    """Firms that mostly pass validation, with a few cells or headers damaged."""
+    n = draw(st.integers(1, 12))
+    names = {"id": draw(st.sampled_from(["id", "企业编号", "firm_id"])),
+             "name": draw(st.sampled_from(["name", "企业名称"])),
+             "region": draw(st.sampled_from(["region", "所在地区"]))}
+    frame = pd.DataFrame({
+        names["id"]: [f"N{i}" for i in range(n)],
+        names["name"]: draw(st.lists(st.text(min_size=1, max_size=8).filter(str.strip),
+                                     min_size=n, max_size=n)),
+        names["region"]: draw(st.lists(st.sampled_from(["320100", "310000", "南京市", "上海市",
+                                                         "340881", "JPN"]), min_size=n,
+                                       max_size=n)),
+    })
+    if draw(st.booleans()):
+        frame["revenue"] = draw(st.lists(st.floats(0, 1e9), min_size=n, max_size=n))
+    if draw(st.booleans()):
+        frame["tags"] = draw(st.lists(st.sampled_from(["", "高新", "链主;高新", "规上"]),
+                                      min_size=n, max_size=n))
+    for _ in range(draw(st.integers(0, 2))):  # damage: a cell gets any value
+        col = draw(st.sampled_from(list(frame.columns)))
+        frame.loc[draw(st.integers(0, n - 1)), col] = draw(cell)
+    return frame
 
 
 json_value = st.recursive(
@@ -195,6 +226,8 @@ def test_csv_any_bytes_any_encoding(store: Store, tmp_path: Path, data: bytes, s
                       records.map(lambda r: json.dumps(r, ensure_ascii=False, default=str)
                                   .encode()),
                       records.map(lambda r: json.dumps({"firms": r}, default=str).encode()),
+                      firm_rows().map(lambda f: f.to_json(orient="records",
+                                                          force_ascii=False).encode()),
                       st.binary(max_size=200)),
        lines=st.booleans())
 def test_json_any_document(store: Store, tmp_path: Path, data: bytes, lines: bool) -> None:
@@ -239,15 +272,19 @@ def _arrow_column(typ: pa.DataType, n: int, rng: np.random.Generator) -> pa.Arra
 @given(columns=st.lists(st.tuples(st.sampled_from(HEADERS[:12]),
                                   st.sampled_from(range(len(_PA_TYPES)))), max_size=8),
        rows=st.integers(0, 30), seed=st.integers(0, 2**32 - 1),
-       damage=st.one_of(st.none(), st.tuples(st.floats(0, 1), st.integers(0, 255))))
+       damage=st.one_of(st.none(), st.tuples(st.floats(0, 1), st.integers(0, 255))),
+       good=st.one_of(st.none(), firm_rows()))
 def test_parquet_any_schema_or_damaged(store: Store, tmp_path: Path,
                                        columns: list[tuple[str, int]], rows: int, seed: int,
-                                       damage: tuple[float, int] | None) -> None:
+                                       damage: tuple[float, int] | None,
+                                       good: pd.DataFrame | None) -> None:
     rng = np.random.default_rng(seed)
     names = list(dict.fromkeys(c for c, _ in columns))
     types = dict(columns)
     table = pa.table({c: _arrow_column(_PA_TYPES[types[c]], rows, rng) for c in names}) \
         if names else pa.table({})
+    if good is not None:
+        table = pa.Table.from_pandas(good.astype(str), preserve_index=False)
     path = tmp_path / "firms.parquet"
     pq.write_table(table, path)
     if damage is not None:
@@ -265,16 +302,23 @@ def test_parquet_any_schema_or_damaged(store: Store, tmp_path: Path,
                                max_size=6), max_size=8),
        header=st.lists(st.sampled_from(HEADERS), max_size=6),
        sheet=st.sampled_from(["firms", "企业", "Sheet1", "数据"]),
-       damage=st.one_of(st.none(), st.integers(0, 10**6)))
+       damage=st.one_of(st.none(), st.integers(0, 10**6)),
+       good=st.one_of(st.none(), firm_rows()))
 def test_excel_any_cells_or_damaged(store: Store, tmp_path: Path, cells: list[list[Any]],
-                                    header: list[str], sheet: str, damage: int | None) -> None:
+                                    header: list[str], sheet: str, damage: int | None,
+                                    good: pd.DataFrame | None) -> None:
     from openpyxl import Workbook
+
+    if good is not None:
+        header = list(good.columns)
+        cells = good.astype(object).to_numpy().tolist()
+        damage = None if damage is None or damage % 3 else damage
 
     wb = Workbook()
     ws = wb.active
     ws.title = sheet
     if header:
-        ws.append(header)
+        ws.append([_xlsx_safe(h) for h in header])
     for r in cells:
         ws.append([_xlsx_safe(v) for v in r])
     path = tmp_path / "firms.xlsx"
@@ -424,7 +468,7 @@ def test_io_bea_any_pair(tmp_path: Path, pair: tuple[bytes, bytes]) -> None:
     use, make = tmp_path / "x_use.csv", tmp_path / "x_make.csv"
     use.write_bytes(pair[0])
     make.write_bytes(pair[1])
-    outcome("io_bea", lambda: read_bea(use, make), None)
+    outcome("io_bea", lambda: read_bea(use, make), "x_")
 
 
 # ------------------------------------------------------------------ scenarios

@@ -118,3 +118,20 @@ def test_chunk_size() -> None:
     assert chunk_size(3, 16) == 1
     assert chunk_size(0, 2) == 1
     assert SerialExecutor().slots() == 1
+
+
+def test_shocks_keep_their_own_values_without_distributions() -> None:
+    net = _chain()
+    tpl = {**TEMPLATE, "shocks": [{"firm": "f0", "capacity_loss": 0.3, "duration_days": 5},
+                                  {"firm": "f3", "capacity_loss": 0.9}]}
+    res = monte_carlo(net, tpl, n=2, seed=0)
+    one = simulate(net, tpl)
+    assert res.samples["capacity_loss_0"].tolist() == [0.3, 0.3]
+    assert res.samples["capacity_loss_1"].tolist() == [0.9, 0.9]
+    assert res.samples["duration_days_1"].tolist() == [-1, -1]  # to the horizon
+    assert res.samples["total_output_loss"].tolist() == [one.total_output_loss] * 2
+    # with a duration distribution both shocks draw their own durations
+    drawn = monte_carlo(net, tpl, duration_days={"dist": "uniform", "low": 2, "high": 30},
+                        n=50, seed=0)
+    assert not drawn.samples["duration_days_0"].equals(drawn.samples["duration_days_1"])
+    assert drawn.samples["capacity_loss_1"].eq(0.9).all()

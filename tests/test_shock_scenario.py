@@ -150,3 +150,43 @@ def test_demo_section_runs_on_the_demo_chain():
     assert len(frame) == 2
     assert (frame.iloc[:, 1] > 0).all()      # both scenarios lose output
     assert (frame.iloc[:, 4] < 1).all()      # and dip below baseline
+
+
+def test_dataset_without_link_values_is_a_model_error():
+    import pandas as pd
+
+    from chainatlas.exceptions import ModelError
+    from chainatlas.model.dataset import Dataset
+    from chainatlas.services.stress import network_of
+
+    ds = Dataset("x", {
+        "firms": pd.DataFrame({"id": ["A", "B"], "name": ["A", "B"], "region": ["310000"] * 2}),
+        "supply_links": pd.DataFrame({"supplier": ["A"], "customer": ["B"], "segment": ["s"],
+                                      "value": [float("nan")]}),
+    })
+    with pytest.raises(ModelError, match="supply_links.value"):
+        network_of(ds)
+
+
+def test_ttr_files_as_mappings(tmp_path):
+    from chainatlas.exceptions import InputError
+    from chainatlas.services.stress import read_ttr_file
+
+    (tmp_path / "t.yaml").write_text("F1: 3\n'*': 7\n", "utf-8")
+    assert read_ttr_file(tmp_path / "t.yaml") == {"F1": 3.0, "*": 7.0}
+    (tmp_path / "t.json").write_text('{"F1": -2}', "utf-8")
+    with pytest.raises(InputError, match="≥ 0"):
+        read_ttr_file(tmp_path / "t.json")
+    (tmp_path / "t.csv").write_text("who,days\nF1,2\n", "utf-8")
+    with pytest.raises(InputError, match="firm,ttr_days"):
+        read_ttr_file(tmp_path / "t.csv")
+
+
+def test_recording_every_firm_has_a_limit(monkeypatch):
+    from chainatlas.exceptions import LimitExceeded
+    from chainatlas.shock import firm_model
+
+    monkeypatch.setattr(firm_model, "MAX_RECORDED_VALUES", 10)
+    with pytest.raises(LimitExceeded, match="record_firms"):
+        simulate(_small(), {"horizon_days": 5}, record_firms=True)
+    assert simulate(_small(), {"horizon_days": 5}).total_output_loss == 0.0

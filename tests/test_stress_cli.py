@@ -120,3 +120,12 @@ def test_sweep_by_region(demo_db):
 def test_unknown_dataset_is_an_error(demo_db):
     res = _invoke("stress", "tts", "-d", "nope", "--db", str(demo_db))
     assert res.exit_code == 1 and "nope" in res.stderr
+
+
+def test_sweep_on_dask_matches_serial(demo_db):
+    args = ["stress", "sweep", "-d", "yrd-nev", "--db", str(demo_db), "--each", "segment",
+            "--top", "4", "--format", "json"]
+    serial = _invoke(*args)
+    dask = _invoke(*args, "--executor", "dask")
+    assert serial.exit_code == 0 and dask.exit_code == 0, dask.output
+    assert json.loads(serial.stdout) == json.loads(dask.stdout)

@@ -101,3 +101,22 @@ def test_import_through_the_store(shared_data: Path, db_path: Path) -> None:
     assert (cp.table.loc[cp.table["kind"] == "firm", "share"] == 1.0).all()
     cm = map_chain(db_path, "w", chain="willems_05")
     assert len(cm.segments) == 27 and set(cm.segments["status"]) == {"strong"}
+
+
+@pytest.mark.realdata
+def test_import_willems_command(shared_data: Path, db_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from chainatlas.cli.main import app
+    from chainatlas.services.datasets import load_dataset
+
+    path = shared_data / "supply_chains" / "willems_03.csv"
+    result = CliRunner().invoke(app, ["import", "willems", str(path), "--dataset", "w3",
+                                      "--db", str(db_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    stages = read_willems_stages(path)
+    ds = load_dataset(db_path, "w3")
+    assert len(ds.firms) == len(stages)
+    bad = CliRunner().invoke(app, ["import", "willems", str(path.with_name("nope.csv")),
+                                   "--dataset", "w3", "--db", str(db_path)])
+    assert bad.exit_code == 1

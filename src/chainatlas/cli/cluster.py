@@ -111,8 +111,11 @@ def complexity(
     if xlsx is not None:
         svc.write_workbook(xlsx, {"regions": res.location_frame(),
                                   "activities": res.activity_frame(), "cells": res.cell_frame()})
-    emit(res.to_dict() if fmt is Format.json else frame, fmt, out,
-         title=f"economic complexity (λ₂ = {res.eigenvalue:.4f})", table=frame)
+    lsm = res.log_supermodularity()
+    data = res.to_dict() | {"log_supermodularity": lsm} if fmt is Format.json else frame
+    emit(data, fmt, out, table=frame,
+         title=f"economic complexity (λ₂ = {res.eigenvalue:.4f}; {lsm:.0%} of ECI/PCI-ordered "
+               "2×2 comparisons log-supermodular)")
 
 
 @app.command("measures")
@@ -152,6 +155,22 @@ def shift_share(
 
     frame = svc.shift_share_from_csv(start, end)
     emit(frame, fmt, out, title=f"shift-share (national growth {frame.attrs['national_growth']:.2%})")
+
+
+@app.command("gini")
+def gini(
+    file: Annotated[Path, typer.Option("--file", help="CSV with one row per region.")],
+    value: Annotated[str, typer.Option("--value", help="Column of values ≥ 0.")],
+    group: Annotated[str, typer.Option("--group", help="Column of groups (e.g. 东部/中部/西部).")],
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Gini coefficient and Dagum's decomposition: within, net between and transvariation."""
+    from chainatlas.services import cluster as svc
+
+    res = svc.dagum_from_csv(file, value, group)
+    emit(res.to_dict() if fmt is Format.json else res.contributions, fmt, out,
+         title=f"Gini {res.gini:.4f} (Dagum 1997)", table=res.contributions)
 
 
 @app.command("circle")

@@ -48,7 +48,8 @@ def _warn(warnings: list[object]) -> None:
 
 def import_cmd(
     table: Annotated[str, typer.Argument(help="Table to import into (e.g. firms, supply_links), "
-                                              "or 'all' with a folder of <table>.<ext> files.")],
+                                              "'all' with a folder of <table>.<ext> files, or "
+                                              "'willems' with a Willems (2008) supply-chain CSV.")],
     file: Annotated[Path, typer.Argument(help="CSV (UTF-8/BOM/GBK), .xlsx, .parquet or .json "
                                              "file, or a folder with TABLE=all.")],
     dataset: DatasetOpt,
@@ -68,6 +69,10 @@ def import_cmd(
 
     if table == "all":
         report = svc.import_directory(db, dataset, file, mode=mode.value)
+    elif table == "willems":
+        from chainatlas.services.chain import import_willems
+
+        report = import_willems(db, dataset, file, mode=mode.value)
     else:
         report = svc.import_file(db, dataset, table, file, sheet=sheet, mode=mode.value)
     _warn(list(report.warnings))

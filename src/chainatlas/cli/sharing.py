@@ -276,7 +276,7 @@ def accounts_list(
 def warn(
     dataset: DatasetOpt,
     method: Annotated[Method, typer.Option("--method", help="cusum or robust_z.")] = Method.cusum,
-    window: Annotated[int, typer.Option("--window", min=3, help="Baseline periods.")] = 12,
+    window: Annotated[int, typer.Option("--window", min=3, help="Baseline periods.")] = 26,
     threshold: Annotated[float | None, typer.Option(
         "--threshold", help="Alarm threshold (z: 3.5, CUSUM h: 5).")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Only alarms from this period.")

@@ -142,3 +142,97 @@ def sweep_cmd(
                     scheduler=scheduler, workers=workers, scenario=scenario, screen=screen,
                     progress=update)
     emit(res, fmt, out, title=f"sweep by {each.value}: loss if it stops")
+
+
+@app.command("montecarlo")
+def montecarlo_cmd(
+    scenario: Annotated[Path, typer.Argument(
+        help="Template scenario (YAML/JSON); may hold 'uncertain: {capacity_loss, duration_days}'.")],
+    dataset: DatasetOpt,
+    n: Annotated[int, typer.Option("-n", "--samples", min=1, help="Number of scenarios.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")] = 0,
+    loss: Annotated[str | None, typer.Option(
+        "--loss", help="Capacity-loss distribution, e.g. 'uniform:0.2:0.8', "
+                       "'triangular:0.1:0.5:1', 'beta:2:5' or a number.")] = None,
+    duration: Annotated[str | None, typer.Option(
+        "--duration", help="Duration (recovery time, days) distribution, e.g. "
+                           "'lognormal:30:0.5' (median, sigma) or 'triangular:10:30:90'.")] = None,
+    executor: Annotated[ExecutorKind, typer.Option(
+        "--executor", help="Where scenarios run.")] = ExecutorKind.serial,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask scheduler address tcp://HOST:PORT (with --executor dask; "
+                            "without it a local cluster starts).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Worker processes.")] = None,
+    daily: Annotated[bool, typer.Option(
+        "--daily/--no-daily", help="Also print the daily output-ratio quantile fan.")] = False,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Monte Carlo stress test: shock sizes and recovery times drawn at random; quantiles."""
+    from chainatlas.services.scale import montecarlo
+
+    bar, update = _progress("Monte Carlo")
+    with bar:
+        res = montecarlo(db, dataset, scenario, capacity_loss=_dist_option(loss, "--loss"),
+                         duration_days=_dist_option(duration, "--duration"), n=n, seed=seed,
+                         executor=executor.value, scheduler=scheduler, workers=workers,
+                         progress=update)
+    table = res.quantiles.reset_index()
+    if fmt is Format.table:
+        emit(table, fmt, out, title=f"Monte Carlo, {n} scenarios (seed {seed}): quantiles")
+        if daily:
+            emit(res.daily_quantiles.reset_index(), fmt, title="daily output ratio quantiles")
+        return
+    emit(res.to_dict() if daily else {"meta": res.meta, "quantiles": res.to_dict()["quantiles"]},
+         fmt, out, table=table)
+
+
+_DIST_ARGS = {"uniform": ("low", "high"), "triangular": ("low", "mode", "high"),
+              "beta": ("a", "b", "low", "high"), "lognormal": ("median", "sigma")}
+
+
+def _dist_option(text: str | None, option: str) -> Any:
+    """'kind:p1:p2…' or a number → a distribution mapping (None stays None)."""
+    from chainatlas.exceptions import InputError
+
+    if text is None:
+        return None
+    kind, *params = text.split(":")
+    try:
+        if not params:
+            return float(kind)
+        names = _DIST_ARGS[kind]
+        if len(params) > len(names):
+            raise KeyError(kind)
+        return {"dist": kind, **{k: float(v) for k, v in zip(names, params, strict=False)}}
+    except (KeyError, ValueError):
+        forms = ", ".join(k + ":" + ":".join(v) for k, v in _DIST_ARGS.items())
+        raise InputError(f"{option}: expected a number or one of {forms}, got {text!r}") from None
+
+
+@app.command("large")
+def large_cmd(
+    source: Annotated[str, typer.Argument(
+        help="Folder of <table>.parquet files (or <table>/ part folders), or a dataset name.")],
+    days: Annotated[int, typer.Option("--days", min=1, help="Days to simulate.")] = 30,
+    shocked: Annotated[float, typer.Option(
+        "--shocked", min=0.0, max=1.0, help="Share of firms hit (random, --seed).")] = 0.01,
+    loss: Annotated[float, typer.Option(
+        "--loss", min=0.0, max=1.0, help="Capacity loss of the hit firms.")] = 0.5,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    chokepoints: Annotated[bool, typer.Option(
+        "--chokepoints/--no-chokepoints", help="Also screen chokepoints.")] = True,
+    batch_rows: Annotated[int, typer.Option(
+        "--batch-rows", min=1, help="Rows read per chunk.")] = 1 << 20,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Load a large network in chunks, screen chokepoints, simulate; prints sizes and timings."""
+    from chainatlas.services.scale import large_run
+
+    res = large_run(source, db=db, days=days, shocked_share=shocked, capacity_loss=loss,
+                    seed=seed, chokepoints=chokepoints, batch_rows=batch_rows,
+                    log=lambda msg: typer.echo(msg, err=True))
+    emit(res, fmt, out, title="large network run")

@@ -12,6 +12,7 @@ from chainatlas.cluster.complexity import (
     presence_matrix,
     rca,
 )
+from chainatlas.cluster.inequality import DagumResult, dagum_gini, gini
 from chainatlas.cluster.measures import (
     ellison_glaeser,
     herfindahl,
@@ -27,6 +28,7 @@ from chainatlas.cluster.panel import region_activity_matrix
 from chainatlas.cluster.relatedness import proximity, relatedness
 from chainatlas.cluster.scorecard import ClusterScorecard, cluster_scorecard
 from chainatlas.cluster.shiftshare import shift_share
+from chainatlas.cluster.supermodularity import log_supermodularity
 from chainatlas.cluster.travel import (
     MODES,
     TravelMode,
@@ -41,12 +43,15 @@ __all__ = [
     "CircleResult",
     "ClusterScorecard",
     "ComplexityResult",
+    "DagumResult",
     "TravelMode",
     "cluster_scorecard",
     "complexity_indices",
+    "dagum_gini",
     "diversity_ubiquity",
     "economic_complexity",
     "ellison_glaeser",
+    "gini",
     "great_circle_km",
     "herfindahl",
     "hoover_localisation",
@@ -54,6 +59,7 @@ __all__ = [
     "input_circle",
     "krugman_index",
     "location_quotient",
+    "log_supermodularity",
     "opportunity_ranking",
     "plant_herfindahl",
     "presence_matrix",

@@ -91,6 +91,14 @@ class ComplexityResult:
         values = getattr(self, name)
         return pd.DataFrame(values, index=self.locations, columns=self.activities)
 
+    def log_supermodularity(self, *, max_side: int = 60, seed: int = 0) -> float:
+        """Share of ECI/PCI-ordered 2 × 2 comparisons that are log-supermodular, on RCA (binary
+        presence, as py-ecomplexity) or on M (see :mod:`chainatlas.cluster.supermodularity`)."""
+        from chainatlas.cluster.supermodularity import log_supermodularity
+
+        values = self.rca if self.settings.get("presence") == "binary" else self.mcp
+        return log_supermodularity(values, self.eci, self.pci, max_side=max_side, seed=seed)
+
     def to_dict(self) -> dict[str, Any]:
         """``{"eci": {loc: v}, "pci": {act: v}, "density": {loc: {act: v}}, "coi", "cog", …}``."""
         locs = [str(x) for x in self.locations]
@@ -148,8 +156,9 @@ def economic_complexity(
         A fixed P × P proximity (e.g. computed on provinces and reused on prefectures); labels must
         cover the activities. Missing pairs count as 0 and a missing diagonal as 1.
     precision : {"double", "single"}
-        ``single`` runs the P × P products in float32 (about half the time; co-occurrence counts
-        stay exact, densities carry ~1e-6 relative error). ECI/PCI are always solved in float64.
+        ``single`` runs the P × P products and the partial eigensolver's operator in float32
+        (about half the time and memory traffic; co-occurrence counts stay exact, densities carry
+        ~1e-6 and ECI/PCI ~1e-5 error). Small matrices are always solved densely in float64.
     seed : int
         Start vector of the partial eigensolver.
 
@@ -181,7 +190,7 @@ def economic_complexity(
         R = rca(values)
         M = presence_matrix(R, presence, threshold)
     kc0, kp0 = diversity_ubiquity(M)
-    sol = complexity_indices(M, pci_scale=pci_scale, seed=seed)
+    sol = complexity_indices(M, pci_scale=pci_scale, seed=seed, dtype=dtype)
     if proximity_matrix is not None:
         phi = _align_proximity(proximity_matrix, lm.cols).astype(dtype)
     else:

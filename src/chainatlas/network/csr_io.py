@@ -149,7 +149,7 @@ def _read_firms(batches: Iterable[Batch]) -> tuple[pa.Array, npt.NDArray[np.obje
     id_arr = pa.concat_arrays(ids) if ids else pa.array([], pa.large_string())
     if regions:
         enc = pc.dictionary_encode(pa.chunked_array(regions)).combine_chunks()
-        codes = np.asarray(enc.dictionary.to_pylist() + [""], dtype=object)
+        codes = np.asarray([*enc.dictionary.to_pylist(), ""], dtype=object)
         idx = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
         region_obj = codes[idx]
     else:
@@ -243,6 +243,9 @@ def pack_firm_graph(
     fs_f, fs_s, fs_cap, fs_out = r_f.array(), r_s.array(), r_cap.array(), r_out.array()
     firm_segment, capacity = _main_segments(n, fs_f, fs_s, fs_cap, fs_out)
     ids = np.asarray(fid.to_numpy(zero_copy_only=False), dtype=object)
+    del fid
+    # the batches are gone: hand the Arrow pool's cached pages back to the system
+    pa.default_memory_pool().release_unused()
     return FirmGraph(
         ids, np.asarray(coder.ids, dtype=object), firm_segment, region, foreign, capacity,
         src.array(), dst.array(), eseg.array(), value.array(), lead.array(),

@@ -103,8 +103,12 @@ def read_bea(use_path: PathArg, make_path: PathArg | None = None, *, check: bool
     Z = D @ U
     Y = D @ E
     V = use.loc[va_rows, industries].to_numpy(dtype=np.float64)
-    table = IOTable(Z=Z, Y=Y, V=V, x=x, sectors=industries, fd_labels=fd_cols,
-                    va_labels=va_rows, unit="million USD", name=use_p.stem.replace("_use", ""))
+    try:
+        table = IOTable(Z=Z, Y=Y, V=V, x=x, sectors=industries, fd_labels=fd_cols,
+                        va_labels=va_rows, unit="million USD",
+                        name=use_p.stem.replace("_use", ""))
+    except InputError as err:  # name the files in what the table's own checks found
+        raise InputError(f"{use_p} + {make_p.name}: {err.message}", details=err.details) from None
     if check:
         table.check(rtol=rtol, atol=atol, allow_negative=True,
                     source=f"{use_p} + {make_p.name}")

@@ -82,11 +82,15 @@ def read_nbs(path: PathArg, *, labels: str = "en", check: bool = True,
         if "Description" in tot.columns else va_codes
     col = {"en": "Description", "zh": "DescriptionInChinese", "code": "Code"}.get(labels)
     if col is None or col not in dom.columns:
-        raise InputError("labels must be 'en', 'zh' or 'code' (column present in the file)")
+        raise InputError(f"{p}: labels must be 'en', 'zh' or 'code' (column present in the "
+                         "file)")
     names = dom[col].astype(str).str.strip().tolist()
-    table = IOTable(Z=Z, Y=Y, V=V, x=x, sectors=names, fd_labels=[_FD_NAMES[c] for c in _FD],
-                    va_labels=va_names, M=M, m_labels=[f"imported {n}" for n in names],
-                    unit="10k CNY", name=p.stem)
+    try:
+        table = IOTable(Z=Z, Y=Y, V=V, x=x, sectors=names,
+                        fd_labels=[_FD_NAMES[c] for c in _FD], va_labels=va_names, M=M,
+                        m_labels=[f"imported {n}" for n in names], unit="10k CNY", name=p.stem)
+    except InputError as err:  # name the file in what the table's own checks found
+        raise InputError(f"{p}: {err.message}", details=err.details) from None
     if check:
         table.check(rtol=rtol, atol=atol, source=str(p))
     return table

@@ -76,10 +76,13 @@ def table_from_simple_frame(frame: pd.DataFrame, *, source: str = "", unit: str 
         sectors = [lab.split("/", 1)[1] for lab in labels]
     else:
         regions, sectors = [], labels
-    table = IOTable(Z=Z, Y=Y, V=V, x=x, sectors=sectors, regions=regions,
-                    fd_labels=[cols[j] for j in fd_cols] or ["final_demand"],
-                    va_labels=[rows[i] for i in va_rows] or ["value_added"], unit=unit,
-                    name=name)
+    try:
+        table = IOTable(Z=Z, Y=Y, V=V, x=x, sectors=sectors, regions=regions,
+                        fd_labels=[cols[j] for j in fd_cols] or ["final_demand"],
+                        va_labels=[rows[i] for i in va_rows] or ["value_added"], unit=unit,
+                        name=name)
+    except InputError as err:  # name the file in what the table's own checks found
+        raise InputError(f"{where}: {err.message}", details=err.details) from None
     scale = atol + rtol * np.abs(x)
     if TOTAL_OUTPUT in cols:
         given = arr[:n, cols.index(TOTAL_OUTPUT)]

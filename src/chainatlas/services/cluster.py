@@ -16,7 +16,9 @@ from chainatlas.cluster import (
     CircleResult,
     ClusterScorecard,
     ComplexityResult,
+    DagumResult,
     cluster_scorecard,
+    dagum_gini,
     economic_complexity,
     ellison_glaeser,
     hoover_localisation,
@@ -34,6 +36,7 @@ from chainatlas.services.datasets import DbArg, load_dataset
 __all__ = [
     "circle",
     "complexity_from_csv",
+    "dagum_from_csv",
     "dataset_complexity",
     "demo_section",
     "measures",
@@ -161,6 +164,22 @@ def measures(db: DbArg = None, dataset: str | None = None, *,
     return {"regions": reg, "industries": ind,
             "lq": location_quotient(X).reset_index(names="region"),
             "value": value if ds is not None else "matrix"}
+
+
+def dagum_from_csv(path: PathArg, value: str, group: str) -> DagumResult:
+    """Dagum's Gini decomposition of column ``value`` of a CSV by column ``group``."""
+    p = Path(path)
+    if not p.is_file():
+        raise DataNotFound(f"file not found: {p}")
+    df = pd.read_csv(p, encoding="utf-8-sig")
+    missing = [c for c in (value, group) if c not in df.columns]
+    if missing:
+        raise InputError(f"{p}: no column(s) {missing}; columns are {list(df.columns)}")
+    y = pd.to_numeric(df[value], errors="coerce")
+    if y.isna().any():
+        row = int(y.index[y.isna()][0]) + 2
+        raise InputError(f"{p}: row {row}, column '{value}': expected a number ≥ 0")
+    return dagum_gini(y.to_numpy(), df[group].astype(str).to_numpy())
 
 
 def shift_share_from_csv(start: PathArg, end: PathArg) -> pd.DataFrame:

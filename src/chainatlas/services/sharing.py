@@ -29,8 +29,7 @@ from chainatlas._types import PathArg
 from chainatlas.exceptions import AccessDenied, DataNotFound, InputError
 from chainatlas.model.dataset import Dataset
 from chainatlas.model.tables import SIGNAL_KINDS, TABLES
-from chainatlas.services.datasets import DbArg, ImportReport, import_file, import_frames, \
-    open_store
+from chainatlas.services.datasets import DbArg, ImportReport, import_file, import_frames, open_store
 from chainatlas.sharing import (
     FLOW_KINDS,
     LEVELS,
@@ -40,13 +39,13 @@ from chainatlas.sharing import (
     aggregate_signals,
     demand_along_tiers,
     detect,
+    end_segments,
     initial_state_from_signals,
     propagate_demand,
     segment_tiers,
     tier_bullwhip,
 )
-from chainatlas.store import Store
-from chainatlas.store import access
+from chainatlas.store import Store, access
 
 __all__ = [
     "DEFAULT_K",
@@ -352,10 +351,9 @@ def bullwhip_by_tier_of(ds: Dataset, k: int = DEFAULT_K, p: int = 4) -> pd.DataF
     bounds with and without shared end demand for the chain's lead times (in weeks)."""
     bom = _bom(ds)
     orders = _segment_orders(_aggregate_of(ds, k, ("segment",)))
-    tiers = segment_tiers(bom, among=set(orders["segment"]))
-    ends = [s for s in tiers.index[tiers == 0] if s in set(orders["segment"])]
+    ends = end_segments(bom, orders["segment"])
     if not ends:
-        return tier_bullwhip(orders.iloc[:0], tiers, pd.Series(dtype=float))
+        return tier_bullwhip(orders.iloc[:0], segment_tiers(bom), pd.Series(dtype=float))
     # The chain's end product: the end segment with the most upstream segments.
     reach = {e: int((propagate_demand(bom, {e: 1.0}) > 0).sum()) for e in ends}
     end = max(ends, key=lambda e: (reach[e], e))
@@ -400,7 +398,7 @@ def _upstream_days(ds: Dataset) -> pd.Series:
     return pd.Series({s: up(j) for j, s in enumerate(bom.ids)})
 
 
-def warnings_of(ds: Dataset, *, method: str = "cusum", k: int = DEFAULT_K, window: int = 12,
+def warnings_of(ds: Dataset, *, method: str = "cusum", k: int = DEFAULT_K, window: int = 26,
                 threshold: float | None = None, since: str | None = None) -> pd.DataFrame:
     """Early warnings on the k-anonymous segment and region series.
 
@@ -425,7 +423,7 @@ def warnings_of(ds: Dataset, *, method: str = "cusum", k: int = DEFAULT_K, windo
               | ((c["level"] == "region") & (c["kind"] == "inventory_days"))]
     upstream = _upstream_days(ds)
     rows = []
-    min_p = max(3, min(6, window))
+    min_p = max(3, min(8, window))
     for (level, seg, reg, kind), g in watch.groupby(["level", "segment", "region", "kind"]):
         g = g.sort_values("period")
         x = g["value"].to_numpy(dtype=float)

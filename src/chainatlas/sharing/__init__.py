@@ -26,7 +26,13 @@ from chainatlas.sharing.bullwhip import (
     tier_bullwhip,
     variance_ratios,
 )
-from chainatlas.sharing.propagate import Bom, demand_along_tiers, propagate_demand, segment_tiers
+from chainatlas.sharing.propagate import (
+    Bom,
+    demand_along_tiers,
+    end_segments,
+    propagate_demand,
+    segment_tiers,
+)
 from chainatlas.sharing.seeding import InitialState, initial_state_from_signals, latest_signals
 from chainatlas.sharing.warning import (
     Alarm,
@@ -50,6 +56,7 @@ __all__ = [
     "cusum_alarms",
     "demand_along_tiers",
     "detect",
+    "end_segments",
     "evaluate_detector",
     "initial_state_from_signals",
     "latest_signals",

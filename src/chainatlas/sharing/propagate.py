@@ -13,8 +13,9 @@ unit triangular after a topological order and always solvable; we solve with a s
 than forming an inverse. Comparing :math:`x_i` with the orders suppliers of *i* actually received
 shows where orders run ahead of (stock build-up, bullwhip) or behind (destocking) end demand.
 
-Tiers: an end segment (one that is no input of another segment with orders) is tier 0; a
-segment's tier is the longest BOM path from it down to an end segment.
+Tiers: an end segment (a segment with orders that feeds no other segment with orders, see
+:func:`end_segments`) is tier 0; a segment's tier is the longest BOM path from it down to an end
+segment.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from scipy.sparse.linalg import splu
 
 from chainatlas.exceptions import InputError, ModelError
 
-__all__ = ["Bom", "demand_along_tiers", "propagate_demand", "segment_tiers"]
+__all__ = ["Bom", "demand_along_tiers", "end_segments", "propagate_demand", "segment_tiers"]
 
 
 @dataclass
@@ -116,6 +117,31 @@ def propagate_demand(bom: Bom, end_demand: pd.Series | dict[str, float]) -> pd.S
     return pd.Series(x, index=bom.ids, name="requirement")
 
 
+def end_segments(bom: Bom, reporting: Iterable[str]) -> list[str]:
+    """Reporting segments that feed no other reporting segment, directly or further down.
+
+    Segment *s* feeds *v* when the gross requirement of *s* for one unit of *v* is positive;
+    a segment whose direct consumer is unobserved (no or suppressed orders) but which still
+    feeds an observed segment further down is therefore not taken for end demand.
+    """
+    rep = [s for s in dict.fromkeys(reporting) if s in bom.ids]
+    if not rep:
+        return []
+    n = len(bom.ids)
+    lu = splu((sp.identity(n, format="csc") - bom.Q).tocsc())
+    rhs = np.zeros((n, len(rep)))
+    for j, v in enumerate(rep):
+        rhs[bom.index(v), j] = 1.0
+    req = lu.solve(rhs)
+    pos = [bom.index(s) for s in rep]
+    ends = []
+    for a, s in enumerate(rep):
+        feeds = [b for b in range(len(rep)) if b != a and req[pos[a], b] > 1e-15]
+        if not feeds:
+            ends.append(s)
+    return ends
+
+
 def demand_along_tiers(orders: pd.DataFrame, bom: Bom) -> pd.DataFrame:
     """Implied versus received orders by segment and period.
 
@@ -132,9 +158,13 @@ def demand_along_tiers(orders: pd.DataFrame, bom: Bom) -> pd.DataFrame:
         requirement from the period's orders for end segments (tier 0), ``gap = received −
         implied`` and ``ratio = received / implied``.
     """
-    tiers = segment_tiers(bom, among=set(orders["segment"].astype(str)))
+    end = set(end_segments(bom, orders["segment"].astype(str)))
+    if end:
+        reach = propagate_demand(bom, dict.fromkeys(end, 1.0))
+        tiers = segment_tiers(bom, among=reach.index[reach > 0])
+    else:
+        tiers = segment_tiers(bom)
     o = orders.groupby(["period", "segment"], sort=True)["value"].sum()
-    end = set(tiers.index[tiers == 0])
     out = []
     for period, block in o.groupby(level=0, sort=True):
         rec = block.droplevel(0)

@@ -57,22 +57,28 @@ class Alarm:
     change_index: int
 
 
-def robust_zscores(x: npt.ArrayLike, window: int = 12, min_periods: int = 6) -> _F:
+def robust_zscores(x: npt.ArrayLike, window: int = 26, min_periods: int = 8) -> _F:
     """Trailing robust z-scores (NaN until ``min_periods`` earlier values exist)."""
     a = np.asarray(x, dtype=float)
     if window < 3 or min_periods < 3 or min_periods > window:
         raise InputError("robust z-scores need 3 ≤ min_periods ≤ window")
     n = len(a)
     z = np.full(n, np.nan)
-    for t in range(min_periods, n):
+    full = window if not np.isnan(a).any() else n  # full windows go vectorised
+    for t in range(min_periods, min(full, n)):
         base = a[max(0, t - window):t]
         base = base[~np.isnan(base)]
         if len(base) < min_periods or np.isnan(a[t]):
             continue
         m = np.median(base)
         scale = _MAD_TO_SIGMA * np.median(np.abs(base - m))
-        scale = max(scale, 1e-3 * abs(m), 1e-12)
-        z[t] = (a[t] - m) / scale
+        z[t] = (a[t] - m) / max(scale, 1e-3 * abs(m), 1e-12)
+    if full < n:
+        w = np.lib.stride_tricks.sliding_window_view(a[:-1], window)[full - window:]
+        m = np.median(w, axis=1)
+        scale = _MAD_TO_SIGMA * np.median(np.abs(w - m[:, None]), axis=1)
+        scale = np.maximum(np.maximum(scale, 1e-3 * np.abs(m)), 1e-12)
+        z[full:] = (a[full:] - m) / scale
     return z
 
 
@@ -125,15 +131,15 @@ def _hold_off(alarms: list[Alarm], periods: int) -> list[Alarm]:
     return kept
 
 
-def detect(x: npt.ArrayLike, method: str = "cusum", *, window: int = 12, min_periods: int = 6,
+def detect(x: npt.ArrayLike, method: str = "cusum", *, window: int = 26, min_periods: int = 8,
            threshold: float | None = None, k: float = 0.5,
            hold_off: int | None = None) -> list[Alarm]:
     """Alarms on series ``x`` by ``method`` (``"robust_z"`` or ``"cusum"``).
 
     ``threshold`` is :math:`h_z` (default 3.5) for the z-score and :math:`h` (default 5) for
     CUSUM. After an alarm, further alarms in the same direction are held off for ``hold_off``
-    periods (default ``window``: the time the trailing baseline needs to absorb a lasting
-    shift, which would otherwise re-alarm).
+    periods (default ``window // 2``: about when the trailing median has absorbed a lasting
+    shift, which would otherwise re-alarm). Defaults: a half-year baseline of weekly data.
     """
     z = robust_zscores(x, window, min_periods)
     if method == "robust_z":
@@ -142,7 +148,7 @@ def detect(x: npt.ArrayLike, method: str = "cusum", *, window: int = 12, min_per
         found = cusum_alarms(z, k, 5.0 if threshold is None else threshold)
     else:
         raise InputError(f"unknown warning method {method!r}; use robust_z or cusum")
-    return _hold_off(found, window if hold_off is None else int(hold_off))
+    return _hold_off(found, window // 2 if hold_off is None else int(hold_off))
 
 
 def evaluate_detector(series: npt.ArrayLike, change_at: npt.ArrayLike, method: str,
@@ -172,5 +178,5 @@ def evaluate_detector(series: npt.ArrayLike, change_at: npt.ArrayLike, method: s
         rows.append({"change_at": int(c), "detected": bool(post),
                      "delay": float(post[0].index - c) if post else np.nan,
                      "false_alarms": len(pre),
-                     "monitored": int((c if c >= 0 else len(x)) - kwargs.get("min_periods", 6))})
+                     "monitored": int((c if c >= 0 else len(x)) - kwargs.get("min_periods", 8))})
     return pd.DataFrame(rows)

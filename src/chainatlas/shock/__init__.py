@@ -5,6 +5,7 @@ result objects; nothing here touches the store.
 """
 
 from chainatlas.shock.firm_model import FirmShockModel, simulate
+from chainatlas.shock.lp import BomNetwork, TtsTtrSolver, time_to_survive_recover
 from chainatlas.shock.network import ShockNetwork
 from chainatlas.shock.results import SimulationResult
 from chainatlas.shock.scenario import (
@@ -15,8 +16,10 @@ from chainatlas.shock.scenario import (
     load_scenario,
     parse_scenario,
 )
+from chainatlas.shock.screening import screen_firms
 
 __all__ = [
+    "BomNetwork",
     "DemandShock",
     "FirmShockModel",
     "Policy",
@@ -24,7 +27,10 @@ __all__ = [
     "Shock",
     "ShockNetwork",
     "SimulationResult",
+    "TtsTtrSolver",
     "load_scenario",
     "parse_scenario",
+    "screen_firms",
     "simulate",
+    "time_to_survive_recover",
 ]

@@ -27,11 +27,13 @@ PROPORTIONAL = 0
 PRIORITY = 1
 
 
-def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s, O, x, b,  # noqa: E741
-                   level, rule, inv_tau, inv_ratio, dd, fuse_demand):  # pragma: no cover
+def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s, s_grp, O,  # noqa: E741
+                   x, b, level, rule, inv_tau, inv_ratio, dd, fuse_demand):  # pragma: no cover
     """Inventory renewal, orders and inventory-feasible output of every customer (in place).
 
-    Deliveries of the previous day are ``O[e] * level[sup]`` (proportional) or
+    ``s_grp[g]`` carries :math:`s_g = \\sum_{e \\in g} s_e` from one day to the next (summed in
+    link order, so it equals a fresh sum bit for bit). Deliveries of the previous day are
+    ``O[e] * level[sup]`` (proportional) or
     ``min(O[e], level[sup] * A[e])`` (priority water level). ``x`` is the previous day's
     production ratio (drives consumption), ``b`` the ratio orders are based on (previous
     production or previous demand, :math:`D^*_i/P^{ini}_i`). With ``fuse_demand`` (serial use
@@ -76,9 +78,7 @@ def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s
                 if fuse_demand:
                     dd[sup[e]] += o - a
             else:
-                sg = 0.0
-                for e in range(e0, e1):
-                    sg += s[e]
+                sg = s_grp[g]   # Σ s_e of the group, kept from yesterday's update
                 Sg = ng * Ag + sg
                 inv_Sg = 1.0 / Sg if Sg > 0.0 else 0.0
                 sg_new = 0.0
@@ -110,6 +110,7 @@ def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s
                     O[e] = o
                     if fuse_demand:
                         dd[sup[e]] += o - a
+                s_grp[g] = sg_new
             if grp_ess[g]:
                 r = ng + sg_new / Ag
                 if r < inv:
@@ -216,9 +217,11 @@ def _water_level(rho, w, total, available):  # pragma: no cover - compiled
     return np.inf
 
 
-def _production_and_levels(P_ini, C, C_t, dd, cap, inv_ratio, A, O, sup_ptr, sup_order, rule,  # noqa: E741
+def _production_and_levels(P_ini, C, C_t, dd, cap, inv_ratio, A_sup, O, sup_ptr, sup_order, rule,  # noqa: E741
                            x, dem_ratio, level, fd_served, rho_buf, w_buf):  # pragma: no cover - compiled
     """Production ratio ``x``, the rationing level per supplier and final demand served.
+
+    ``A_sup`` holds the initial orders in supplier-major order (``A[sup_order]``).
 
     Demand ratio :math:`D_j/P^{ini}_j = 1 + (C_j(t) - C_j + \\sum_k (O_{kj} - A_{kj}))/P^{ini}_j`;
     :math:`x_j = \\max(0, \\min(1-\\delta_j, \\min_g S_g/A_g, D_j/P^{ini}_j))`.
@@ -263,10 +266,10 @@ def _production_and_levels(P_ini, C, C_t, dd, cap, inv_ratio, A, O, sup_ptr, sup
             w = w_buf[k0 + j:k1 + j + 1 if has_fd else k1 + j]
             total = 0.0
             for q in range(m):
-                e = sup_order[k0 + q]
-                rho[q] = O[e] / A[e]
-                w[q] = A[e]
-                total += A[e]
+                a = A_sup[k0 + q]
+                rho[q] = O[sup_order[k0 + q]] / a
+                w[q] = a
+                total += a
             if has_fd:
                 rho[m] = C_t[j] / C[j]
                 w[m] = C[j]

@@ -134,15 +134,19 @@ class DaskExecutor(Executor):
     """A Dask ``distributed`` cluster: ``address`` of a running scheduler, or a client.
 
     Without either, an in-process ``LocalCluster(processes=False)`` is started (threads share
-    the network at no cost; the numba kernels release no GIL, so use processes or a real
-    cluster for speed-ups).
+    the network at no cost; the day kernels release the GIL but the Python between them does
+    not, so use processes or a real cluster for speed-ups). The shared object is scattered
+    to every worker once per :meth:`map` (``broadcast=True``) and each task receives a
+    batch of items; ``timeout`` bounds the wait for a remote scheduler.
     """
 
     name = "dask"
 
     def __init__(self, address: str | None = None, client: Any = None,
-                 n_workers: int | None = None, processes: bool = False) -> None:
+                 n_workers: int | None = None, processes: bool = False,
+                 timeout: str = "10s") -> None:
         self.address = address
+        self.timeout = timeout
         self.n_workers = n_workers
         self.processes = processes
         self._client = client
@@ -158,7 +162,7 @@ class DaskExecutor(Executor):
                              "pip install 'chainatlas[distributed]'") from err
         try:
             if self.address:
-                self._client = Client(self.address, timeout="10s")
+                self._client = Client(self.address, timeout=self.timeout)
             else:
                 cluster = LocalCluster(n_workers=self.n_workers or 1, processes=self.processes,
                                        threads_per_worker=1 if self.processes else 2,

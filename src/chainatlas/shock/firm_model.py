@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from chainatlas.exceptions import InputError
+from chainatlas.exceptions import InputError, LimitExceeded
 from chainatlas.shock._kernels import (
     PRIORITY,
     PROPORTIONAL,
@@ -115,6 +115,9 @@ class FirmShockModel:
                         parallel=self.parallel)
 
 
+#: Largest days × firms table of daily output ratios ``record_firms`` may keep (1.6 GB).
+MAX_RECORDED_VALUES = 200_000_000
+
 #: Networks with at least this many links use the multi-threaded kernels by default.
 PARALLEL_FROM_LINKS = 200_000
 
@@ -160,6 +163,7 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
     customer_pass, production_and_levels = day_kernels(parallel)
 
     s = np.zeros(len(lay.A))
+    s_grp = np.zeros(lay.n_groups)
     O = lay.A.copy()  # noqa: E741
     x = np.ones(n)
     level = np.full(n, 1.0 if rule == PROPORTIONAL else np.inf)
@@ -196,12 +200,16 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
     rationed = np.zeros(n, dtype=bool)
     everyone = np.arange(n, dtype=np.int64)
     customer_pass(everyone, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
-                  lay.sup, s, O, x, basis, level, rule, inv_tau, inv_ratio, dd, False)
+                  lay.sup, s, s_grp, O, x, basis, level, rule, inv_tau, inv_ratio, dd, False)
     act = everyone if not event_driven else np.zeros(0, dtype=np.int64)
 
     rows = np.zeros((H, 7))
     seg_hist = np.zeros((H, len(seg_labels)))
     reg_hist = np.zeros((H, len(reg_codes)))
+    if record_firms and H * n > MAX_RECORDED_VALUES:
+        raise LimitExceeded(f"recording every firm's daily output would hold {H * n:,} values "
+                            f"(limit {MAX_RECORDED_VALUES:,}); shorten the horizon or drop "
+                            "record_firms")
     firm_hist = np.zeros((H, n)) if record_firms else None
 
     for t in range(H):
@@ -213,13 +221,13 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
                     C_t[firms] *= 1.0 + change
         if parallel:
             customer_pass(act, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
-                          lay.sup, s, O, x, basis, level, rule, inv_tau, inv_ratio, dd, False)
+                          lay.sup, s, s_grp, O, x, basis, level, rule, inv_tau, inv_ratio, dd, False)
             demand_deviation(act, lay.cust_grp_ptr, lay.grp_ptr, lay.sup, O, lay.A, dd)
         else:
             dd.fill(0.0)
             customer_pass(act, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
-                          lay.sup, s, O, x, basis, level, rule, inv_tau, inv_ratio, dd, True)
-        production_and_levels(net.P_ini, C, C_t, dd, cap, inv_ratio, lay.A, O, lay.sup_ptr,
+                          lay.sup, s, s_grp, O, x, basis, level, rule, inv_tau, inv_ratio, dd, True)
+        production_and_levels(net.P_ini, C, C_t, dd, cap, inv_ratio, lay.A_sup, O, lay.sup_ptr,
                               lay.sup_order, rule, x, dem, level, fd_served, rho_buf, w_buf)
         if basis is plan:
             np.minimum(dem, cap, out=plan)

@@ -156,8 +156,8 @@ class MonteCarloResult:
     Attributes
     ----------
     samples : DataFrame
-        One row per scenario: ``sample``, the drawn ``capacity_loss_<s>`` and
-        ``duration_days_<s>`` of each template shock *s*, and the :data:`METRICS`
+        One row per scenario: ``sample``, the ``capacity_loss_<s>`` and ``duration_days_<s>``
+        of each template shock *s* (-1: to the horizon), and the :data:`METRICS`
         (``recovery_day`` censored at the horizon; ``recovered`` tells whether it happened).
     quantiles : DataFrame
         Index = metric; columns ``mean``, ``std_error``, then one column per quantile level.
@@ -181,15 +181,23 @@ class MonteCarloResult:
         }
 
 
-def _draws(template: Scenario, loss: Distribution, duration: Distribution, n: int,
+def _draws(template: Scenario, loss: Distribution | None, duration: Distribution | None, n: int,
            seed: int | None) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """Capacity loss and duration of every (scenario, shock); a shock keeps its own value where
+    no distribution is given (duration -1: the template's, i.e. to the horizon)."""
     rng = np.random.default_rng(seed)
     k = len(template.shocks)
     losses = np.empty((n, k))
     days = np.empty((n, k), dtype=np.int64)
-    for s in range(k):
-        losses[:, s] = np.clip(loss.sample(rng, n), 0.0, 1.0)
-        days[:, s] = np.maximum(0, np.rint(duration.sample(rng, n))).astype(np.int64)
+    for s, shock in enumerate(template.shocks):
+        if loss is None:
+            losses[:, s] = shock.capacity_loss
+        else:
+            losses[:, s] = np.clip(loss.sample(rng, n), 0.0, 1.0)
+        if duration is None:
+            days[:, s] = -1 if shock.duration_days is None else shock.duration_days
+        else:
+            days[:, s] = np.maximum(0, np.rint(duration.sample(rng, n))).astype(np.int64)
     return losses, days
 
 
@@ -199,7 +207,8 @@ def _run_sample(shared: tuple[ShockNetwork, dict[str, Any]],
     net, template = shared
     losses, days = item
     data = dict(template)
-    data["shocks"] = [{**sh, "capacity_loss": float(x), "duration_days": int(d)}
+    data["shocks"] = [{**sh, "capacity_loss": float(x),
+                       "duration_days": int(d) if d >= 0 else sh.get("duration_days")}
                       for sh, x, d in zip(template["shocks"], losses, days, strict=True)]
     res = simulate(net, parse_scenario(data), parallel=False)
     H = len(res.daily)
@@ -226,8 +235,8 @@ def monte_carlo(net: ShockNetwork, template: Scenario | Mapping[str, Any], *,
         demand shocks, policy and horizon are kept.
     capacity_loss, duration_days : number, mapping or Distribution, optional
         Distributions of each shock's capacity loss (share, clipped to [0, 1]) and duration
-        (days; the recovery time before the ``recovery`` curve starts). Default: the
-        template's own value (fixed); a template shock without a duration lasts to the horizon.
+        (days, rounded; the time before the ``recovery`` curve starts), drawn independently
+        per shock and scenario. Default (None): every shock keeps its own template value.
     n : int
         Number of scenarios (≥ 1).
     seed : int, optional
@@ -253,12 +262,10 @@ def monte_carlo(net: ShockNetwork, template: Scenario | Mapping[str, Any], *,
     levels = [float(q) for q in quantiles]
     if not levels or any(not 0.0 <= q <= 1.0 for q in levels):
         raise InputError(f"quantile levels must lie in [0, 1], got {list(quantiles)}")
-    first = tpl.shocks[0]
-    loss = parse_distribution(capacity_loss if capacity_loss is not None
-                              else first.capacity_loss, "capacity_loss")
-    dur_default = first.duration_days if first.duration_days is not None else tpl.horizon_days
-    dur = parse_distribution(duration_days if duration_days is not None else dur_default,
-                             "duration_days")
+    loss = (parse_distribution(capacity_loss, "capacity_loss") if capacity_loss is not None
+            else None)
+    dur = (parse_distribution(duration_days, "duration_days") if duration_days is not None
+           else None)
     losses, days = _draws(tpl, loss, dur, int(n), seed)
     items = [(losses[k].tolist(), days[k].tolist()) for k in range(int(n))]
     executor = executor or SerialExecutor()
@@ -284,8 +291,10 @@ def monte_carlo(net: ShockNetwork, template: Scenario | Mapping[str, Any], *,
     fan = pd.DataFrame(np.quantile(paths, levels, axis=0).T, columns=cols)
     fan.index.name = "day"
     meta = {"n": int(n), "seed": seed, "horizon_days": tpl.horizon_days,
-            "quantile_levels": levels, "capacity_loss": loss.to_dict(),
-            "duration_days": dur.to_dict(), "template": tpl.name,
+            "quantile_levels": levels,
+            "capacity_loss": loss.to_dict() if loss else "as in the template",
+            "duration_days": dur.to_dict() if dur else "as in the template",
+            "template": tpl.name,
             "share_recovered": float(samples["recovered"].mean()),
             "executor": executor.name}
     return MonteCarloResult(samples, table, fan, meta)

@@ -62,6 +62,8 @@ class ModelLayout:
         Whether the group's segment is essential (limits production when short).
     sup_ptr, sup_order : int64
         Links (model order) of supplier *j* are ``sup_order[sup_ptr[j]:sup_ptr[j+1]]``.
+    A_sup : float64 (E)
+        ``A[sup_order]``: daily flows in supplier-major order (streamed by priority rationing).
     edge_of : int64 (E)
         Position of each model-order link in the network's link arrays.
     """
@@ -77,6 +79,7 @@ class ModelLayout:
     grp_ess: npt.NDArray[np.bool_]
     sup_ptr: _I
     sup_order: _I
+    A_sup: _F
     edge_of: _I
 
     @property
@@ -300,7 +303,7 @@ class ShockNetwork:
         np.cumsum(np.bincount(sup, minlength=n), out=sup_ptr[1:])
         lay = ModelLayout(sup=sup.astype(np.int32), cus=cus.astype(np.int32), A=A, seg=seg.astype(np.int32),
                           cust_grp_ptr=cust_grp_ptr, grp_ptr=grp_ptr, grp_seg=grp_seg, A_g=A_g,
-                          grp_ess=ess, sup_ptr=sup_ptr, sup_order=sup_order,
+                          grp_ess=ess, sup_ptr=sup_ptr, sup_order=sup_order, A_sup=A[sup_order],
                           edge_of=order.astype(np.int64))
         self._layouts[bool(substitution)] = lay
         return lay

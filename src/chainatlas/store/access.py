@@ -97,6 +97,15 @@ def _check_hash(token: str, stored: str) -> bool:
     return hmac.compare_digest(got.hex(), digest)
 
 
+def _iso(frame: pd.DataFrame) -> pd.DataFrame:
+    """Timestamps as ISO-8601 text (None when missing), so results serialise anywhere."""
+    for col in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[col]):
+            text = frame[col].dt.strftime("%Y-%m-%dT%H:%M:%S.%f")
+            frame[col] = text.astype(object).where(frame[col].notna(), None)
+    return frame
+
+
 def _rows(cur: Any, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     return list(cur.execute(sql, list(params)).fetchall())
 
@@ -147,8 +156,8 @@ def disable_account(store: Store, account_id: str, *, by: str = "-") -> None:
 def list_accounts(store: Store) -> pd.DataFrame:
     """Accounts without their hashes: ``id, role, dataset, firm, created_at, disabled_at``."""
     with store._reader() as cur:
-        return cur.execute("SELECT id, role, dataset, firm, created_at, disabled_at "
-                           "FROM accounts ORDER BY id").df()
+        return _iso(cur.execute("SELECT id, role, dataset, firm, created_at, disabled_at "
+                                "FROM accounts ORDER BY id").df())
 
 
 def authenticate(store: Store, token: str | None) -> Account:
@@ -218,7 +227,8 @@ def list_agreements(store: Store, dataset: str, *, firm: str | None = None,
     if active_only:
         sql += " AND revoked_at IS NULL"
     with store._reader() as cur:
-        return cur.execute(sql + " ORDER BY granted_at, owner_firm, partner_firm", params).df()
+        return _iso(cur.execute(sql + " ORDER BY granted_at, owner_firm, partner_firm",
+                                params).df())
 
 
 def active_grants(store: Store, dataset: str, partner_firm: str) -> dict[str, set[str]]:
@@ -260,4 +270,4 @@ def read_audit(store: Store, *, dataset: str | None = None,
         sql += " AND firm = ?"
         params.append(firm)
     with store._reader() as cur:
-        return cur.execute(sql + " ORDER BY \"at\", rowid", params).df()
+        return _iso(cur.execute(sql + " ORDER BY \"at\", rowid", params).df())

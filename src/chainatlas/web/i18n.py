@@ -79,6 +79,8 @@ COLUMNS_ZH: dict[str, str] = {
     "year": "年份", "sector": "部门", "output_multiplier": "产出乘数",
     "backward_linkage": "后向关联", "forward_linkage": "前向关联", "key_sector": "关键部门",
     "share_within": "圈内比重", "value_total": "总值", "value_within": "圈内值",
+    "local_share": "本地占比", "lq": "区位熵", "top_region": "最大产地",
+    "firms_within": "圈内企业数", "nearest_region": "最近地区", "nearest_hours": "最近小时",
     "need": "需求", "asset": "成果", "title": "标题", "owner": "权属单位", "item": "条目",
 }
 

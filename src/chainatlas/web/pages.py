@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
-from dash import Dash, dcc, html
+from dash import Dash, html
 
+from chainatlas.report.svg import bar_chart
 from chainatlas.web import page_analyses, page_chain, page_map, page_stress
-from chainatlas.web._widgets import bar_figure, error_box, grid, register_downloads
+from chainatlas.web._widgets import error_box, grid, register_downloads, svg_image
 from chainatlas.web.i18n import HEALTH_LABELS, STATUS_COLORS, STATUS_LABELS, label, t
 
 __all__ = ["register_callbacks", "render"]
@@ -33,19 +33,21 @@ def _overview(store: Any, dataset: str, lang: str) -> Any:
         if len(health):
             row = health.iloc[0]
             parts = [c for c in health.columns if c.startswith("h_")]
-            children.append(dcc.Graph(id="overview-health", figure=bar_figure(
+            children.append(svg_image("overview-health", bar_chart(
                 [label(HEALTH_LABELS, p[2:], lang) for p in parts],
                 [float(row[p]) * 100 for p in parts],
                 title=f"{t('health', lang)}: {float(row['health']):.1f} / 100")))
         segs = pd.DataFrame(cmap["segments"])
         if len(segs):
             counts_by = segs["status"].value_counts()
-            pie = go.Pie(labels=[label(STATUS_LABELS, s, lang) for s in counts_by.index],
-                         values=list(counts_by.values), sort=False,
-                         marker={"colors": [STATUS_COLORS.get(s, "#999") for s in counts_by.index]})
-            children.append(dcc.Graph(id="overview-status", figure=go.Figure(pie)))
-            cols = [c for c in ("segment", "name", "stage", "status", "firms_local", "share")
-                    if c in segs]
+            children.append(svg_image("overview-status", bar_chart(
+                [label(STATUS_LABELS, s, lang) for s in counts_by.index],
+                [float(v) for v in counts_by.values], title=t("segments", lang),
+                colors=[STATUS_COLORS.get(s, "#999") for s in counts_by.index])))
+            if lang == "en" and "name_en" in segs:
+                segs["name"] = segs["name_en"].where(segs["name_en"].notna(), segs["name"])
+            cols = [c for c in ("segment", "name", "stage", "status", "firms", "firms_local",
+                                "local_share", "lq", "top_region") if c in segs]
             children += [html.H4(t("segment_table", lang)),
                          grid("overview-segments", segs[cols], height=320, lang=lang)]
     return html.Div(children)
