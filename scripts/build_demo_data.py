@@ -436,6 +436,8 @@ def main() -> None:
         },
     }
     write(args.out, "yrd-nev", tables, meta, extras={"need_asset_topics": labels})
+    from demo_data.signals import write_signals  # illustrative weekly signals (数据共享)
+    print("yrd-nev signals", write_signals(args.out / "yrd-nev"))
     gd_meta = {
         "name": "gd-clusters",
         "title": "广东省20个战略性产业集群（示例数据） / Guangdong's 20 strategic industry clusters (illustrative)",

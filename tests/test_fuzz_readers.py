@@ -194,6 +194,7 @@ def firm_rows(draw: st.DrawFn) -> pd.DataFrame:
     if draw(st.booleans()):
         frame["tags"] = draw(st.lists(st.sampled_from(["", "高新", "链主;高新", "规上"]),
                                       min_size=n, max_size=n))
+    frame = frame.astype(object)
     for _ in range(draw(st.integers(0, 2))):  # damage: a cell gets any value
         col = draw(st.sampled_from(list(frame.columns)))
         frame.loc[draw(st.integers(0, n - 1)), col] = draw(cell)

@@ -136,3 +136,21 @@ def test_initial_state_takes_the_latest_figures_and_defaults_elsewhere() -> None
     early = initial_state_from_signals(sig, ["A", "B"], as_of="2024-01-15")
     assert early.inventory_days.tolist() == [20.0, 15.0]
     np.testing.assert_allclose(early.spare_capacity, [0.1, 1.0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(x=st.lists(st.floats(-1e3, 1e3), min_size=3, max_size=60),
+       window=st.integers(3, 20), data=st.data())
+def test_robust_zscores_match_the_definition_point_by_point(x: list[float], window: int,
+                                                            data: st.DataObject) -> None:
+    min_periods = data.draw(st.integers(3, window))
+    a = np.asarray(x)
+    z = robust_zscores(a, window, min_periods)
+    for t in range(len(a)):
+        base = a[max(0, t - window):t]
+        if t < min_periods or len(base) < min_periods:
+            assert np.isnan(z[t])
+            continue
+        m = np.median(base)
+        scale = max(1.4826 * np.median(np.abs(base - m)), 1e-3 * abs(m), 1e-12)
+        assert z[t] == pytest.approx((a[t] - m) / scale, rel=1e-9, abs=1e-9)

@@ -114,9 +114,9 @@ def test_import_willems_command(shared_data: Path, db_path: Path) -> None:
     result = CliRunner().invoke(app, ["import", "willems", str(path), "--dataset", "w3",
                                       "--db", str(db_path), "--format", "json"])
     assert result.exit_code == 0, result.output
-    stages = read_willems_stages(path)
+    stages, _ = read_willems_stages(path)
     ds = load_dataset(db_path, "w3")
-    assert len(ds.firms) == len(stages)
+    assert len(ds.firms) == len(stages) == 17
     bad = CliRunner().invoke(app, ["import", "willems", str(path.with_name("nope.csv")),
                                    "--dataset", "w3", "--db", str(db_path)])
     assert bad.exit_code == 1

@@ -1,9 +1,11 @@
 """Write a year of illustrative weekly signals for the yrd-nev demo (deterministic).
 
-    python scripts/demo_data/signals.py
+    python scripts/demo_data/signals.py [FOLDER]
 
-Reads the demo's own tables, writes ``src/chainatlas/datasets/data/yrd-nev/signals.csv`` and
-records its row count in that folder's ``meta.json``. Every figure is invented:
+Reads the demo's own tables from FOLDER (default ``src/chainatlas/datasets/data/yrd-nev``),
+writes ``signals.csv`` there and records its row count in the folder's ``meta.json``;
+``scripts/build_demo_data.py`` calls :func:`write_signals` after writing the other tables.
+Every figure is invented:
 
 - **end demand**: weekly vehicle orders received by the assemblers, 85 % of their capacity with a
   mild seasonal swing, 4 % noise, the Spring Festival week (2024-02-12) 25 % lower, and a lasting
@@ -31,7 +33,6 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-from chainatlas.datasets import load_demo  # noqa: E402
 from chainatlas.model.tables import TABLES  # noqa: E402
 from chainatlas.sharing import Bom, order_up_to_orders, segment_tiers  # noqa: E402
 
@@ -43,17 +44,26 @@ P = 4
 START = pd.Timestamp("2024-01-01")  # a Monday
 
 
-def main() -> None:
+def _read(folder: Path, table: str) -> pd.DataFrame:
+    spec = TABLES[table]
+    dtypes = {c.name: ("float64" if c.dtype == "float" else "string") for c in spec.columns
+              if c.dtype in ("str", "float")}
+    return pd.read_csv(folder / f"{table}.csv", dtype=dtypes, keep_default_na=False,
+                       na_values=[""])
+
+
+def write_signals(folder: Path = OUT) -> int:
+    """Write ``folder/signals.csv`` from the demo tables in ``folder``; return the row count."""
     rng = np.random.default_rng(SEED)
-    ds = load_demo("yrd-nev")
-    firms = ds.firms.set_index("id")
-    fs = ds.firm_segments.copy()
+    firms = _read(folder, "firms").set_index("id")
+    fs = _read(folder, "firm_segments")
     fs["region"] = firms["region"].reindex(fs["firm"]).to_numpy()
     fs = fs[fs["region"].astype(str).str[:2].isin(["31", "32", "33", "34"])]
     fs = fs[fs["capacity"].fillna(0) > 0]
-    bom = Bom.from_frame(ds.segment_inputs, ds.segments["id"].astype(str).tolist())
+    bom = Bom.from_frame(_read(folder, "segment_inputs"),
+                         _read(folder, "segments")["id"].astype(str).tolist())
     tiers = segment_tiers(bom)
-    links = ds.supply_links
+    links = _read(folder, "supply_links")
     lead_weeks = (links.groupby("segment")["lead_time_days"].median() / 7).clip(lower=0.5)
 
     T = WEEKS + BURN_IN
@@ -108,16 +118,16 @@ def main() -> None:
     frame = pd.DataFrame(rows, columns=TABLES["signals"].column_names)
     frame["value"] = frame["value"].map(lambda v: float(f"{v:.5g}"))
     frame = frame.sort_values(["kind", "firm", "segment", "period"], kind="stable")
-    frame.to_csv(OUT / "signals.csv", index=False, encoding="utf-8", lineterminator="\n")
-    meta_path = OUT / "meta.json"
+    frame.to_csv(folder / "signals.csv", index=False, encoding="utf-8", lineterminator="\n")
+    meta_path = folder / "meta.json"
     meta = json.loads(meta_path.read_text("utf-8"))
     meta.setdefault("tables", {})["signals"] = len(frame)
     meta["signals_note"] = ("signals are illustrative: weekly orders through an order-up-to "
                             "policy, a 15% end-demand drop from 2024-09-02, cell stocks running "
                             "down from July (scripts/demo_data/signals.py)")
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print("signals", len(frame), "rows;", frame["kind"].value_counts().to_dict())
+    return len(frame)
 
 
 if __name__ == "__main__":
-    main()
+    print("signals", write_signals(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT), "rows")

@@ -98,26 +98,41 @@ def cluster_complexity(body: MatrixBody) -> Any:
         return _out(svc.complexity_from_csv(_matrix_csv(body, Path(tmp))))
 
 
+ValueQ = Literal["output_value", "capacity", "firms", "employees"]
+
+
 @router.get("/datasets/{name}/cluster/complexity", tags=["cluster"])
-def dataset_complexity(request: Request, name: str, chain: str | None = None) -> Any:
+def dataset_complexity(request: Request, name: str, chain: str | None = None,
+                       value: ValueQ = "output_value",
+                       presence: Literal["binary", "continuous"] = "binary",
+                       threshold: float = Query(1.0, gt=0, le=1e6),
+                       exclude_self: bool = False) -> Any:
+    """ECI, PCI, density, distance, COI and COG of the dataset's region × segment matrix."""
     from chainatlas.services import cluster as svc
 
-    return _out(svc.dataset_complexity(_store(request), name, chain=chain))
+    return _out(svc.dataset_complexity(_store(request), name, chain=chain, value=value,
+                                       presence=presence, threshold=threshold,
+                                       include_self=not exclude_self))
 
 
 @router.get("/datasets/{name}/cluster/measures", tags=["cluster"])
-def cluster_measures(request: Request, name: str, chain: str | None = None) -> Any:
+def cluster_measures(request: Request, name: str, chain: str | None = None,
+                     value: ValueQ = "output_value") -> Any:
+    """Location quotients, Krugman, Hoover, Herfindahl and Ellison–Glaeser agglomeration."""
     from chainatlas.services import cluster as svc
 
-    return _out(svc.measures(_store(request), name, chain=chain))
+    return _out(svc.measures(_store(request), name, chain=chain, value=value))
 
 
 @router.get("/datasets/{name}/cluster/circle", tags=["cluster"])
 def cluster_circle(request: Request, name: str, of: str, hours: float = Query(4.0, gt=0),
-                   mode: Literal["road", "rail"] = "road", chain: str | None = None) -> Any:
+                   mode: Literal["road", "rail"] = "road", chain: str | None = None,
+                   value: ValueQ = "output_value") -> Any:
+    """Share of a chain's output and of the site's purchases within N hours (N小时产业圈)."""
     from chainatlas.services import cluster as svc
 
-    return _out(svc.circle(_store(request), name, of, hours, mode=mode, chain=chain))
+    return _out(svc.circle(_store(request), name, of, hours, mode=mode, chain=chain,
+                           value=value))
 
 
 @router.get("/datasets/{name}/cluster/scorecard", tags=["cluster"])

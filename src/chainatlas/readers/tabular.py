@@ -139,6 +139,13 @@ def _read_csv(path: Path, file: str) -> RawTable:
         raise _fail(file, f"malformed CSV: {err}",
                     expected=f"the same number of '{sep}'-separated fields on every line") from None
     del text
+    if not isinstance(frame.index, pd.RangeIndex):
+        # pandas turns the leading cells of a first data line longer than the header into an
+        # index, shifting every value one column to the right: refuse instead.
+        width = len(frame.columns)
+        raise _fail(file, f"line 2 has {width + frame.index.nlevels} fields but the header has "
+                    f"{width}", row=2,
+                    expected=f"the same number of '{sep}'-separated fields on every line")
     frame = _drop_empty_rows(frame)
     return RawTable(frame, file, 2, "csv", encoding=encoding)
 

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from chainatlas.exceptions import LimitExceeded
+from chainatlas.model.arrow import frame_to_arrow
 from chainatlas.model.tables import TableSpec, get_spec
 
 __all__ = ["EXPORT_FORMATS", "EXCEL_MAX_ROWS", "write_table", "write_template"]
@@ -33,26 +33,6 @@ def _tags_text(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     return out
 
 
-def _arrow(frame: pd.DataFrame, spec: TableSpec) -> pa.Table:
-    arrays: dict[str, pa.Array] = {}
-    for c in spec.columns:
-        if c.name not in frame.columns:
-            continue
-        s = frame[c.name]
-        if c.dtype == "tags":
-            arrays[c.name] = pa.array([list(v) if v is not None else [] for v in s.tolist()],
-                                      type=pa.list_(pa.string()))
-        elif c.dtype in ("str", "date"):
-            arrays[c.name] = pa.array(s.astype("string"), type=pa.string())
-        elif c.dtype == "int":
-            arrays[c.name] = pa.array(s.astype("Int64"), type=pa.int64())
-        elif c.dtype == "float":
-            arrays[c.name] = pa.array(s.astype("float64"), type=pa.float64())
-        else:
-            arrays[c.name] = pa.array(s.astype("boolean"), type=pa.bool_())
-    return pa.table(arrays)
-
-
 def _cells(frame: pd.DataFrame) -> pd.DataFrame:
     """Object cells with ``None`` for missing values (what openpyxl writes as an empty cell)."""
     out = frame.astype(object)
@@ -65,7 +45,7 @@ def write_table(frame: pd.DataFrame, table: str, path: Path, fmt: str) -> Path:
     cols = [c.name for c in spec.columns if c.name in frame.columns]
     frame = frame[cols]
     if fmt == "parquet":
-        pq.write_table(_arrow(frame, spec), path)
+        pq.write_table(frame_to_arrow(frame, spec), path)
     elif fmt == "csv":
         _tags_text(frame, spec).to_csv(path, index=False, encoding="utf-8-sig")
     else:

@@ -30,7 +30,9 @@ from chainatlas.shock.sweep import sweep as run_sweep
 __all__ = [
     "CHIP_SEGMENTS",
     "demo_section",
+    "foreign_chip_ban",
     "network_of",
+    "parse_scenario",
     "read_ttr_file",
     "run_scenario",
     "run_scenario_of",

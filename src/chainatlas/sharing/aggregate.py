@@ -95,7 +95,7 @@ def _relations(cells: Iterable[Cell]) -> list[tuple[Cell, list[Cell]]]:
     return rel
 
 
-def suppression_pattern(contrib: dict[Cell, frozenset[int]], firm_of: Sequence[Any],
+def suppression_pattern(contrib: dict[Cell, frozenset[int]], firm_of: Sequence[Any] | np.ndarray,
                         k: int = 3) -> dict[Cell, str]:
     """Which cells to suppress and why, for one kind and period.
 
@@ -214,7 +214,8 @@ def aggregate_signals(signals: pd.DataFrame, firm_region: pd.Series | dict[str, 
     value = sig["value"].to_numpy(dtype=float)
     unit = sig["unit"].astype(object).fillna("").astype(str).to_numpy()
     rows: list[dict[str, Any]] = []
-    for (period, kind), idx in sig.groupby(["period", "kind"], sort=True).indices.items():
+    groups: dict[Any, Any] = dict(sig.groupby(["period", "kind"], sort=True).indices)
+    for (period, kind), idx in groups.items():
         flow = kind in FLOW_KINDS
         contrib: dict[Cell, set[int]] = {}
         for i in idx:

@@ -124,7 +124,8 @@ def simulate_serial_chain(demand: npt.ArrayLike, lead_times: Sequence[float], p:
 
 def bullwhip_bound(lead_times: Sequence[float] | float, p: int, *, shared: bool) -> float:
     """Chen et al. (2000) lower bound on Var(orders of the last stage)/Var(end demand)."""
-    Ls = [float(lead_times)] if np.isscalar(lead_times) else [float(x) for x in lead_times]  # type: ignore[arg-type]
+    Ls = ([float(lead_times)] if isinstance(lead_times, (int, float))
+          else [float(x) for x in lead_times])
     for L in Ls:
         _check(L, p)
     if shared:
@@ -180,13 +181,14 @@ def tier_bullwhip(orders: pd.DataFrame, tiers: pd.Series, multipliers: pd.Series
     rows = []
     lead_acc: list[float] = []
     prev = None
-    for tier, v in var.items():
+    for key, v in var.items():
+        tier = int(key)  # type: ignore[call-overload]
         segs = sorted(norm.index[t.to_numpy() == tier])
         if lead_periods is not None and tier > 0:
             lead_acc.append(float(lead_periods.reindex(segs).median()))
         shared = bullwhip_bound(lead_acc, p, shared=True) if lead_acc else 1.0
         alone = bullwhip_bound(lead_acc, p, shared=False) if lead_acc else 1.0
-        rows.append({"tier": int(tier), "segments": ",".join(segs), "variance": float(v),
+        rows.append({"tier": tier, "segments": ",".join(segs), "variance": float(v),
                      "ratio_to_end": float(v / var.iloc[0]),
                      "ratio_to_downstream": float(v / prev) if prev else 1.0,
                      "bound_shared": shared if lead_periods is not None else np.nan,

@@ -15,7 +15,7 @@ reported for each segment (clipped to the policy's range, 1 to 3650 days).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,7 +75,7 @@ class InitialState:
                 "firms": self.to_frame().to_dict(orient="records")}
 
 
-def initial_state_from_signals(signals: pd.DataFrame, firm_ids: Sequence[str], *,
+def initial_state_from_signals(signals: pd.DataFrame, firm_ids: Iterable[str], *,
                                as_of: str | None = None, inventory_days: float = 15.0,
                                spare_capacity: float = 0.1) -> InitialState:
     """Initial inventories and spare capacity per firm from the latest signals.
@@ -84,7 +84,7 @@ def initial_state_from_signals(signals: pd.DataFrame, firm_ids: Sequence[str], *
     ----------
     signals : DataFrame
         ``signals`` table rows.
-    firm_ids : sequence of str
+    firm_ids : iterable of str
         Firms of the model, in its order.
     as_of : str, optional
         ISO date: use figures reported for periods up to this date (default: the latest).
@@ -107,6 +107,6 @@ def initial_state_from_signals(signals: pd.DataFrame, firm_ids: Sequence[str], *
     seg_days: dict[str, float] = {}
     if len(inv):
         med = inv.groupby(inv["segment"].astype(str))["value"].median()
-        seg_days = {s: float(np.clip(v, 1.0, 3650.0)) for s, v in med.items()}
+        seg_days = {str(s): float(np.clip(v, 1.0, 3650.0)) for s, v in med.items()}
     return InitialState(ids, np.where(has_inv, days, inventory_days), spare, has_inv, has_cap,
                         seg_days, as_of)

@@ -35,14 +35,14 @@ import pyarrow as pa
 
 from chainatlas._types import PathArg
 from chainatlas.exceptions import DataNotFound, InputError, StoreError
-from chainatlas.model.dataset import Dataset
-from chainatlas.model.tables import TABLE_ORDER, TABLES, get_spec
-from chainatlas.store._convert import (
+from chainatlas.model.arrow import (
     frame_from_arrow,
     frame_from_parquet_bytes,
     frame_to_arrow,
     frame_to_parquet_bytes,
 )
+from chainatlas.model.dataset import Dataset
+from chainatlas.model.tables import TABLE_ORDER, TABLES, get_spec
 from chainatlas.store._schema import MIGRATIONS, SCHEMA_VERSION, physical_name, sync_tables
 from chainatlas.store.integrity import IntegrityReport, check_store
 
