@@ -138,9 +138,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture()
-def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    db = tmp_path / "served.duckdb"
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    db = tmp_path_factory.mktemp("served") / "served.duckdb"
     with Store.open(db) as store:
         import_frames(store, "d", _state("A", *STATES["A"]), mode="replace")
     port = _free_port()
@@ -174,7 +174,10 @@ def api_flip_trials(base: str, writes: int, readers: int = 4) -> dict[str, Any]:
     sizes = {STATES[k][1]: k for k in STATES}
     seen: Counter[str] = Counter()
     done = threading.Event()
-    with httpx.Client(base_url=base, timeout=60) as c:
+    with httpx.Client(base_url=base, timeout=120) as c:  # start from state A
+        r = c.post("/api/v1/datasets/d/imports/firms", headers=AUTH, data={"mode": "replace"},
+                   files={"file": ("firms.csv", io.BytesIO(_firms_csv("A")), "text/csv")})
+        assert r.status_code == 200, r.text
         v0 = c.get("/api/v1/datasets/d").json()["version"]
 
     def writer() -> None:

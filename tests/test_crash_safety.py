@@ -112,7 +112,9 @@ def test_killed_imports_leave_old_or_new_dataset_whole(tmp_path: Path) -> None:
 def _small(db: Path) -> None:
     import_frames(db, "d", {
         "regions": pd.DataFrame({"code": ["320100"], "name": ["南京市"]}),
-        "segments": pd.DataFrame({"id": ["s1", "s2", "s3"], "name": ["a", "b", "c"]}),
+        "chains": pd.DataFrame({"id": ["c"], "name": ["链"]}),
+        "segments": pd.DataFrame({"id": ["s1", "s2", "s3"], "chain": "c", "name": ["a", "b", "c"],
+                                  "stage": ["downstream", "midstream", "upstream"]}),
         "segment_inputs": pd.DataFrame({"segment": ["s1", "s2"], "input_segment": ["s2", "s3"],
                                         "quantity": [1.0, 2.0]}),
         "firms": pd.DataFrame({"id": ["F1", "F2"], "name": ["甲", "乙"],
@@ -138,7 +140,7 @@ def test_check_passes_on_a_sound_store(db_path: Path) -> None:
     assert report.ok, report.problems
     assert report.datasets == ["d"]
     assert report.frames == 1
-    assert report.rows == 1 + 3 + 2 + 2
+    assert report.rows == 1 + 1 + 3 + 2 + 2
 
 
 def test_check_finds_duplicate_keys(db_path: Path) -> None:

@@ -144,6 +144,33 @@ def test_yrd_provinces_hold_most_of_the_demo_chain(demo) -> None:
     assert prov.loc[["310000", "320000", "330000", "340000"], "share"].sum() > 70
 
 
+def test_segment_lq_of_a_tiny_dataset_by_hand() -> None:
+    from chainatlas.model.dataset import Dataset
+    from chainatlas.web.geo import segment_lq
+
+    # Nanjing 320100: cells 30, bms 10; Suzhou 320500: bms 60; Hefei 340100: cells 0 (none)
+    ds = Dataset("t", {
+        "regions": pd.DataFrame({"code": ["320100", "320500", "340100"], "name": ["宁", "苏", "合"],
+                                 "country": ["CHN"] * 3}),
+        "segments": pd.DataFrame({"id": ["cells", "bms"], "name": ["电芯", "电池管理"]}),
+        "firms": pd.DataFrame({"id": ["A", "B", "C", "D"], "name": list("ABCD"),
+                               "region": ["320100", "320100", "320500", "340100"],
+                               "country": ["CHN"] * 4}),
+        "firm_segments": pd.DataFrame({"firm": ["A", "B", "C", "D"],
+                                       "segment": ["cells", "bms", "bms", "bms"],
+                                       "output_value": [30.0, 10.0, 60.0, 0.0]}),
+    })
+    # Jiangsu as one province: cells share 30/100 of Jiangsu = share of China → LQ 1
+    assert segment_lq(ds, "province", "cells").to_dict() == pytest.approx({"320000": 1.0})
+    # cities: Nanjing (30/40) / (30/100) = 2.5, Suzhou 0
+    lq = segment_lq(ds, "city", "cells")
+    assert lq["320100"] == pytest.approx(2.5) and lq["320500"] == 0.0
+    assert segment_lq(ds, "city", "nope").empty
+    m = region_measures(ds, "city", "cells").set_index("code")
+    assert m.loc["320100", "lq"] == pytest.approx(2.5)
+    assert m.loc["340100", "lq"] == 0.0  # a region with firms but no positive output
+
+
 def test_firm_points_sit_near_their_region(demo) -> None:
     pts = firm_points(demo, spread_deg=0.12)
     regs = demo.regions.set_index("code")
@@ -180,6 +207,10 @@ def test_map_figure_layers(demo) -> None:
     city = map_figure(demo, level="city", measure="firms", show_firms=True)
     pts = city.data[-1]
     assert len(pts.lon) < len(firm_points(demo))  # firms outside the YRD left out
+    lq = map_figure(demo, level="province", measure="lq", segment="cells", show_firms=False)
+    shaded = lq.data[1]
+    expected = region_measures(demo, "province", "cells").set_index("code")["lq"]
+    assert dict(zip(shaded.locations, shaded.z, strict=True)) == pytest.approx(expected.to_dict())
 
 
 def test_download_files_round_trip() -> None:

@@ -102,6 +102,17 @@ def test_a_firm_grants_revokes_and_uploads_only_for_itself(store: Store) -> None
     bad = mine.assign(period="2024-01-29", kind="mood")
     with pytest.raises(ValidationError):
         svc.import_signals(store, DS, s1, frame=bad)
+    pct = pd.DataFrame({"企业编号": ["S1", "S1"], "环节编号": ["cells", "cells"],
+                        "报告期": ["2024-02-05", "2024-02-05"],
+                        "信号类型": ["utilisation", "inventory_days"], "数值": [0.9, 85.0],
+                        "单位": ["1", "天"]})
+    svc.import_signals(store, DS, s1, frame=pct)  # 85 days is fine
+    with pytest.raises(ValidationError) as err:
+        svc.import_signals(store, DS, s1, frame=pct.assign(报告期="2024-02-12",
+                                                            数值=[85.0, 10.0]))
+    problem = err.value.problems[0]
+    assert (problem.row, problem.column, problem.value) == (1, "数值", 85.0)
+    assert "0.85" in str(problem.expected)
 
 
 def test_planner_sees_only_aggregates_never_from_fewer_than_k(store: Store) -> None:
@@ -191,3 +202,37 @@ def test_old_store_gains_the_access_tables_on_open(tmp_path: Path) -> None:
         assert access.list_accounts(s).empty
         assert np.all(access.read_audit(s).columns == ["at", "account", "action", "dataset",
                                                        "firm", "object", "rows"])
+
+
+def test_a_late_upload_cannot_be_differenced_out_of_released_aggregates(store: Store) -> None:
+    planner = svc.authenticate(store, svc.add_account(store, svc.LOCAL_ADMIN, "p2", "planner",
+                                                      dataset=DS))
+    w4 = "2024-01-22"
+
+    def upload(firm: str, period: str, value: float) -> None:
+        row = pd.DataFrame({"firm": [firm], "segment": ["cells"], "period": [period],
+                            "kind": ["orders"], "value": [value], "unit": ["只"]})
+        svc.import_signals(store, DS, svc.LOCAL_ADMIN, frame=row)
+
+    for firm, v in (("S1", 10.0), ("S2", 20.0), ("S3", 30.0)):
+        upload(firm, w4, v)
+    first = svc.aggregate(store, DS, planner, kind="orders")
+    cell = first[(first["segment"] == "cells") & (first["period"] == w4)].iloc[0]
+    assert cell["value"] == 60.0 and cell["n_firms"] == 3
+    upload("S4", w4, 777.0)  # late: without freezing, the new total minus 60 would be S4's 777
+    again = svc.aggregate(store, DS, planner, kind="orders")
+    cell2 = again[(again["segment"] == "cells") & (again["period"] == w4)].iloc[0]
+    assert cell2["value"] == 60.0 and cell2["n_firms"] == 3
+    assert not np.isclose(again["value"].dropna(), 777.0).any()
+    # the partner still sees the late figure (only aggregates are frozen) ...
+    s4 = _firm(store, "S4")
+    svc.grant(store, DS, s4, None, "C", ["orders"])
+    seen = svc.read_signals(store, DS, _firm(store, "C"), firm="S4")
+    assert 777.0 in set(seen["value"])
+    # ... and a period that has not ended yet is not released at all
+    today = pd.Timestamp.now().normalize()
+    this_week = (today - pd.Timedelta(days=today.weekday())).date().isoformat()
+    for firm in ("S1", "S2", "S3", "S4", "X"):
+        upload(firm, this_week, 5.0)
+    now = svc.aggregate(store, DS, planner, kind="orders")
+    assert this_week not in set(now["period"])

@@ -94,6 +94,15 @@ def test_cli_aggregate_warn_and_bad_token(db: Path) -> None:
     assert code == 1 and "invalid account token" in err
     code, _, _ = run("warn", "-d", DS, "--method", "tea", "--db", str(db))
     assert code == 2
+    code, _, err = run("accounts", "disable", "cli-plan", "--token", t_plan, "--db", str(db))
+    assert code == 1 and "admin" in err
+    code, _, err = run("accounts", "disable", "cli-plan", "--db", str(db))
+    assert code == 0, err
+    code, _, err = run("signals", "aggregate", "-d", DS, "--token", t_plan, "--db", str(db))
+    assert code == 1 and "invalid account token" in err
+    code, out, _ = run("accounts", "list", "--db", str(db), "-f", "json")
+    listed = {a["id"]: a for a in json.loads(out)}
+    assert listed["cli-plan"]["disabled_at"] and "token_hash" not in listed["cli-plan"]
 
 
 def test_api_upload_read_and_scope(db: Path) -> None:

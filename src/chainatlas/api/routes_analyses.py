@@ -17,7 +17,6 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from chainatlas._json import to_jsonable
-from chainatlas.api._io_store import load_io_table_from
 from chainatlas.api.auth import require_read, require_write
 from chainatlas.exceptions import InputError
 
@@ -260,7 +259,7 @@ def io_analyze_stored(request: Request, name: str, table_name: str,
     """Multipliers, linkages, key sectors and extraction of an IO table stored in a dataset."""
     from chainatlas.services import io as svc
 
-    table = load_io_table_from(_store(request), name, table_name)
+    table = svc.load_stored_table(_store(request), name, table_name)
     return _out(svc.analyze(table, forward=forward))
 
 
@@ -287,7 +286,7 @@ def io_shock(request: Request, body: IOShockBody) -> Any:
 
     if (body.dataset is None) != (body.table_name is None):
         raise InputError("give both dataset and table_name, or neither (built-in table)")
-    table = (load_io_table_from(_store(request), body.dataset, body.table_name)
+    table = (svc.load_stored_table(_store(request), body.dataset, body.table_name)
              if body.dataset and body.table_name else svc.demo_table())
     frame = pd.DataFrame({"sector": list(body.values), "value": list(body.values.values())})
     vector = svc.shock_vector(frame, table, source="request body")

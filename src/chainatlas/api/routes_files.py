@@ -18,7 +18,6 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from chainatlas._json import to_jsonable
-from chainatlas.api._io_store import store_io_table_in
 from chainatlas.api.auth import require_read, require_write
 from chainatlas.api.uploads import save_upload
 
@@ -75,7 +74,7 @@ def io_store(request: Request, name: str, table_name: str,
     with tempfile.TemporaryDirectory(prefix="chainatlas-upload-") as tmp:
         path = save_upload(request, file, Path(tmp), "io-table", {".csv", ".xlsx", ".xls"})
         table = svc.load_io_table(path, layout, year=year)
-        rows = store_io_table_in(_store(request), name, table_name, table)
+        rows = svc.store_io_table(_store(request), name, table_name, table)
     return {"dataset": name, "table_name": table_name, "industries": table.n, "rows": rows}
 
 

@@ -260,6 +260,19 @@ def accounts_add(
          title="account created — keep the token, it is not shown again")
 
 
+@accounts_app.command("disable")
+def accounts_disable(
+    account_id: Annotated[str, typer.Argument(help="Account to disable.")],
+    token: TokenOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Disable an account: its token stops working at once (admins only)."""
+    from chainatlas.services import sharing as svc
+
+    svc.disable_account(db, _who(db, token), account_id)
+    typer.echo(f"disabled {account_id}")
+
+
 @accounts_app.command("list")
 def accounts_list(
     token: TokenOpt = None,

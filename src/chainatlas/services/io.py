@@ -7,8 +7,7 @@ analyses themselves live in :mod:`chainatlas.ioa`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -99,20 +98,11 @@ def demo_table() -> IOTable:
     return table
 
 
-@contextmanager
-def _open(db: PathArg | None, read_only: bool) -> Iterator[Any]:
-    from chainatlas.services.datasets import open_store
-
-    store = open_store(db, read_only=read_only)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def load_stored_table(db: PathArg | None, dataset: str, table_name: str) -> IOTable:
+def load_stored_table(db: Any, dataset: str, table_name: str) -> IOTable:
     """The IO table ``table_name`` stored with ``dataset`` (a long frame, see ``IOTable.to_long``)."""
-    with _open(db, read_only=True) as store:
+    from chainatlas.services.datasets import _store
+
+    with _store(db, read_only=True) as store:
         key = _FRAME_PREFIX + table_name
         if key not in store.list_frames(dataset):
             have = [k[len(_FRAME_PREFIX):] for k in store.list_frames(dataset)
@@ -125,10 +115,12 @@ def load_stored_table(db: PathArg | None, dataset: str, table_name: str) -> IOTa
     return table
 
 
-def store_io_table(db: PathArg | None, dataset: str, table_name: str, table: IOTable) -> int:
+def store_io_table(db: Any, dataset: str, table_name: str, table: IOTable) -> int:
     """Store ``table`` with ``dataset`` under ``table_name``; returns the number of long rows."""
+    from chainatlas.services.datasets import _store
+
     frame = table.to_long()
-    with _open(db, read_only=False) as store:
+    with _store(db) as store:
         if not store.has_dataset(dataset):
             store.create_dataset(dataset)
         store.write_frame(dataset, _FRAME_PREFIX + table_name, frame)

@@ -26,7 +26,13 @@ import numpy as np
 import pandas as pd
 
 from chainatlas._types import PathArg
-from chainatlas.exceptions import AccessDenied, DataNotFound, InputError
+from chainatlas.exceptions import (
+    AccessDenied,
+    DataNotFound,
+    InputError,
+    Problem,
+    ValidationError,
+)
 from chainatlas.model.dataset import Dataset
 from chainatlas.model.tables import SIGNAL_KINDS, TABLES
 from chainatlas.services.datasets import DbArg, ImportReport, import_file, import_frames, open_store
@@ -58,12 +64,14 @@ __all__ = [
     "bullwhip_by_tier",
     "demand_tiers",
     "demo_section",
+    "disable_account",
     "early_warnings",
     "grant",
     "import_signals",
     "list_accounts",
     "list_agreements",
     "read_signals",
+    "released_aggregates",
     "revoke",
     "stress_seed",
     "warnings_of",
@@ -124,6 +132,13 @@ def add_account(db: DbArg, by: Account, account_id: str, role: str, *,
                                      by=by.id)
 
 
+def disable_account(db: DbArg, by: Account, account_id: str) -> None:
+    """Disable an account (admins only): its token stops working at once."""
+    _require(by, "admin")
+    with _store(db) as store:
+        access.disable_account(store, account_id, by=by.id)
+
+
 def list_accounts(db: DbArg, by: Account) -> pd.DataFrame:
     """Every account (admins only; hashes are never returned)."""
     _require(by, "admin")
@@ -146,18 +161,23 @@ def import_signals(db: DbArg, dataset: str, by: Account, path: PathArg | None = 
         raise InputError("give either a file or a frame of signals")
     if by.role == "firm" and mode != "append":
         raise AccessDenied("a firm account may only append its signals")
-    if by.role == "firm":
+    if path is not None:
         from chainatlas.readers.tabular import read_file
-        raw = read_file(path, sheet=sheet, table="signals").frame if path is not None else frame
-        assert raw is not None
-        header = TABLES["signals"].header_map()
-        cols = [c for c in raw.columns if header.get(str(c).strip().casefold()) == "firm"]
-        if not cols:
+
+        raw = read_file(path, sheet=sheet, table="signals")
+        table, source, base = raw.frame, raw.file, raw.row_base
+    else:
+        assert frame is not None
+        table, source, base = frame.reset_index(drop=True), "<upload>:signals", 1
+    columns = _canonical_columns(table)
+    if by.role == "firm":
+        if "firm" not in columns:
             raise InputError("the signals have no firm column")
-        others = sorted({str(v) for v in raw[cols[0]].dropna()} - {by.firm})
+        others = sorted({str(v) for v in table[columns["firm"]].dropna()} - {by.firm})
         if others:
             raise AccessDenied(f"account '{by.id}' may upload only signals of firm {by.firm}, "
                                f"not of {', '.join(others[:5])}")
+    _check_signal_values(table, columns, source, base)
     with _store(db) as store:
         if path is not None:
             report = import_file(store, dataset, "signals", path, sheet=sheet, mode=mode,  # type: ignore[arg-type]
@@ -169,6 +189,41 @@ def import_signals(db: DbArg, dataset: str, by: Account, path: PathArg | None = 
         access.write_audit(store, [access.AuditEntry(by.id, "signals.upload", dataset, by.firm,
                                                      "signals", report.rows)])
         return report
+
+
+#: Plausible upper bounds per kind (a utilisation of 85 is a percentage typed for a share).
+_KIND_MAX = {"utilisation": (1.5, "a share of capacity between 0 and 1.5 (0.85, not 85)"),
+             "inventory_days": (3650.0, "days of use between 0 and 3650"),
+             "lead_time": (3650.0, "days between 0 and 3650")}
+
+
+def _canonical_columns(table: pd.DataFrame) -> dict[str, Any]:
+    """Canonical column name → the header used in ``table`` (Chinese and alias headers too)."""
+    header = TABLES["signals"].header_map()
+    out: dict[str, Any] = {}
+    for c in table.columns:
+        name = header.get(str(c).strip().casefold())
+        if name is not None and name not in out:
+            out[name] = c
+    return out
+
+
+def _check_signal_values(table: pd.DataFrame, columns: dict[str, Any], source: str,
+                         base: int) -> None:
+    """Kind-specific ranges the generic validation cannot know (it checks value ≥ 0)."""
+    if "kind" not in columns or "value" not in columns:
+        return  # the generic validation reports the missing column
+    kinds = table[columns["kind"]].astype(str).str.strip()
+    values = pd.to_numeric(table[columns["value"]], errors="coerce")
+    problems = []
+    for kind, (hi, expected) in _KIND_MAX.items():
+        bad = (kinds == kind) & (values > hi)
+        for i in np.flatnonzero(bad.to_numpy()):
+            problems.append(Problem(f"{kind} value out of range", file=source,
+                                    row=int(table.index[i]) + base, column=str(columns["value"]),
+                                    value=table[columns["value"]].iloc[i], expected=expected))
+    if problems:
+        raise ValidationError(problems, title=f"{source}: signals failed validation")
 
 
 def _partners(store: Store, dataset: str, firm: str) -> set[str]:
@@ -302,19 +357,56 @@ def _k_for(by: Account, k: int | None) -> int:
     return k
 
 
-def _load(db: DbArg, dataset: str) -> Dataset:
-    with _store(db) as store:
-        return store.load_dataset(dataset)
+def _period_end(period: pd.Series, freq: pd.Series) -> pd.Series:
+    start = pd.to_datetime(period.astype(str), errors="coerce")
+    days = freq.astype(object).map(lambda f: _PERIOD_DAYS.get(str(f), 7.0)).astype(float)
+    return start + pd.to_timedelta(np.ceil(days), unit="D")
+
+
+def released_aggregates(store: Store, dataset: str, k: int = DEFAULT_K, *,
+                        today: str | None = None) -> tuple[Dataset, AggregateResult]:
+    """The dataset and its aggregates as released: each ``(kind, period)`` is frozen when first
+    released and only once the period has ended.
+
+    Freezing closes the differencing-over-time attack: without it a planner could aggregate,
+    wait for one firm to upload a late figure for the same period and aggregate again. A
+    period still open (its end after ``today``) is not released at all; a released period keeps
+    the cells of its first release (late uploads for it reach firms and partners, never the
+    aggregates). Released cells live in the dataset's frame ``sharing/released/k<k>``.
+    """
+    ds = store.load_dataset(dataset)
+    fresh = _aggregate_of(ds, k)
+    key = f"sharing/released/k{k}"
+    try:
+        old = store.read_frame(dataset, key)
+    except DataNotFound:
+        old = fresh.cells.iloc[:0]
+    sig = ds.table("signals")
+    now = pd.Timestamp(today) if today else pd.Timestamp.now().normalize()
+    spans = pd.DataFrame({"period": sig["period"].astype(str), "kind": sig["kind"].astype(str),
+                          "end": _period_end(sig["period"], sig["freq"])})
+    ends = spans.groupby(["kind", "period"])["end"].max()
+    closed = {kp for kp, end in ends.items() if pd.notna(end) and end <= now}
+    done = set(zip(old["kind"].astype(str), old["period"].astype(str), strict=True))
+    cells = fresh.cells
+    pairs = list(zip(cells["kind"].astype(str), cells["period"].astype(str), strict=True))
+    new_mask = np.array([(kp in closed) and (kp not in done) for kp in pairs], dtype=bool)
+    if new_mask.any():
+        old = pd.concat([old, cells[new_mask]], ignore_index=True)
+        store.write_frame(dataset, key, old, bump_version=False)
+    return ds, AggregateResult(old.reset_index(drop=True), k)
 
 
 def aggregate(db: DbArg, dataset: str, by: Account, *, level: str = "segment",
               kind: str | None = None, k: int | None = None) -> pd.DataFrame:
-    """k-anonymous aggregates at ``level`` (chain, region, segment, segment_region)."""
+    """k-anonymous aggregates at ``level`` (chain, region, segment, segment_region), as
+    released (see :func:`released_aggregates`)."""
     _scope(by, dataset)
     _check_kinds([kind] if kind else None)
     if level not in LEVELS:
         raise InputError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-    res = _aggregate_of(_load(db, dataset), _k_for(by, k), levels=(level,))
+    with _store(db) as store:
+        _, res = released_aggregates(store, dataset, _k_for(by, k))
     out = res.published(level)
     return out[out["kind"] == kind].reset_index(drop=True) if kind else out
 
@@ -335,22 +427,28 @@ def _lead_days(ds: Dataset) -> pd.Series:
         "lead_time_days"].median().dropna()
 
 
-def demand_tiers_of(ds: Dataset, k: int = DEFAULT_K) -> pd.DataFrame:
+def demand_tiers_of(ds: Dataset, k: int = DEFAULT_K,
+                    res: AggregateResult | None = None) -> pd.DataFrame:
     """Implied (BOM-propagated end demand) vs received orders per segment and period, from the
-    k-anonymous segment aggregates."""
-    return demand_along_tiers(_segment_orders(_aggregate_of(ds, k, ("segment",))), _bom(ds))
+    k-anonymous segment aggregates (``res``, default: computed from ``ds``)."""
+    res = res if res is not None else _aggregate_of(ds, k, ("segment",))
+    return demand_along_tiers(_segment_orders(res), _bom(ds))
 
 
 def demand_tiers(db: DbArg, dataset: str, by: Account, k: int | None = None) -> pd.DataFrame:
     _scope(by, dataset)
-    return demand_tiers_of(_load(db, dataset), _k_for(by, k))
+    with _store(db) as store:
+        ds, res = released_aggregates(store, dataset, _k_for(by, k))
+    return demand_tiers_of(ds, res=res)
 
 
-def bullwhip_by_tier_of(ds: Dataset, k: int = DEFAULT_K, p: int = 4) -> pd.DataFrame:
+def bullwhip_by_tier_of(ds: Dataset, k: int = DEFAULT_K, p: int = 4,
+                        res: AggregateResult | None = None) -> pd.DataFrame:
     """Variance amplification of orders by tier (end-product units), with the Chen et al.
     bounds with and without shared end demand for the chain's lead times (in weeks)."""
     bom = _bom(ds)
-    orders = _segment_orders(_aggregate_of(ds, k, ("segment",)))
+    res = res if res is not None else _aggregate_of(ds, k, ("segment",))
+    orders = _segment_orders(res)
     ends = end_segments(bom, orders["segment"])
     if not ends:
         return tier_bullwhip(orders.iloc[:0], segment_tiers(bom), pd.Series(dtype=float))
@@ -368,7 +466,9 @@ def bullwhip_by_tier_of(ds: Dataset, k: int = DEFAULT_K, p: int = 4) -> pd.DataF
 def bullwhip_by_tier(db: DbArg, dataset: str, by: Account, k: int | None = None,
                      p: int = 4) -> pd.DataFrame:
     _scope(by, dataset)
-    return bullwhip_by_tier_of(_load(db, dataset), _k_for(by, k), p)
+    with _store(db) as store:
+        ds, res = released_aggregates(store, dataset, _k_for(by, k))
+    return bullwhip_by_tier_of(ds, p=p, res=res)
 
 
 @dataclass
@@ -399,7 +499,8 @@ def _upstream_days(ds: Dataset) -> pd.Series:
 
 
 def warnings_of(ds: Dataset, *, method: str = "cusum", k: int = DEFAULT_K, window: int = 26,
-                threshold: float | None = None, since: str | None = None) -> pd.DataFrame:
+                threshold: float | None = None, since: str | None = None,
+                res: AggregateResult | None = None) -> pd.DataFrame:
     """Early warnings on the k-anonymous segment and region series.
 
     Series watched: segment orders and forecasts, segment and region inventory days. For orders
@@ -413,7 +514,7 @@ def warnings_of(ds: Dataset, *, method: str = "cusum", k: int = DEFAULT_K, windo
         ``level, segment, region, kind, method, period, direction, score, change_period,
         delay_periods, delay_days, lead_time_bought_days``.
     """
-    res = _aggregate_of(ds, k)
+    res = res if res is not None else _aggregate_of(ds, k)
     c = res.cells[res.cells["value"].notna()]
     sig = ds.table("signals")
     freq = sig.groupby("kind")["freq"].agg(lambda f: f.dropna().mode().iloc[0]
@@ -454,9 +555,10 @@ def warnings_of(ds: Dataset, *, method: str = "cusum", k: int = DEFAULT_K, windo
 def early_warnings(db: DbArg, dataset: str, by: Account, **kwargs: Any) -> pd.DataFrame:
     """:func:`warnings_of` on a stored dataset (any authenticated account of the dataset)."""
     _scope(by, dataset)
-    if "k" in kwargs:
-        kwargs["k"] = _k_for(by, kwargs["k"])
-    return warnings_of(_load(db, dataset), **kwargs)
+    k = _k_for(by, kwargs.pop("k", None))
+    with _store(db) as store:
+        ds, res = released_aggregates(store, dataset, k)
+    return warnings_of(ds, k=k, res=res, **kwargs)
 
 
 def stress_seed(db: DbArg, dataset: str, by: Account, *, as_of: str | None = None,

@@ -39,8 +39,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from chainatlas.model.tables import TABLE_ORDER, get_spec
 from chainatlas.model.arrow import frame_from_parquet_bytes
+from chainatlas.model.tables import TABLE_ORDER, get_spec
 from chainatlas.store._schema import SCHEMA_VERSION, SQL_TYPES, physical_name
 
 __all__ = ["CHECKS", "IntegrityProblem", "IntegrityReport", "check_store"]

@@ -11,6 +11,7 @@ import dash_ag_grid as dag
 import pandas as pd
 import plotly.graph_objects as go
 from dash import MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash.dcc.express import send_bytes, send_string
 
 from chainatlas.exceptions import ChainAtlasError
 from chainatlas.web.i18n import column_label, t
@@ -78,8 +79,8 @@ def table_file(rows: list[dict[str, Any]] | None, columns: list[dict[str, Any]] 
             with pd.ExcelWriter(buf, engine="openpyxl") as xl:
                 frame.to_excel(xl, sheet_name=stem[:31] or "table", index=False)
 
-        return dcc.send_bytes(write, f"{stem}.xlsx")
-    return dcc.send_string("\ufeff" + frame.to_csv(index=False), f"{stem}.csv", type="text/csv")
+        return dict(send_bytes(write, f"{stem}.xlsx"))
+    return dict(send_string("\ufeff" + frame.to_csv(index=False), f"{stem}.csv", type="text/csv"))
 
 
 def register_downloads(app: Dash) -> None:

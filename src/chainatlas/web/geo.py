@@ -27,7 +27,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from chainatlas.cluster.measures import location_quotient
+from chainatlas.cluster.panel import region_activity_matrix
 from chainatlas.cluster.travel import EARTH_RADIUS_KM, resolve_mode
+from chainatlas.exceptions import ChainAtlasError
 
 __all__ = [
     "GEO_DIR",
@@ -38,6 +41,7 @@ __all__ = [
     "geodesic_ring",
     "region_measures",
     "rollup_code",
+    "segment_lq",
 ]
 
 GEO_DIR = Path(__file__).with_name("assets") / "geo"
@@ -51,6 +55,7 @@ MEASURES: dict[str, tuple[str, str, str]] = {
     "output": ("产值 (万元/年)", "output (10k yuan/yr)", "万元"),
     "share": ("占全链产值比重 (%)", "share of chain output (%)", "%"),
     "segments": ("覆盖环节数", "segments present", ""),
+    "lq": ("所选环节区位熵", "location quotient of a segment", ""),
 }
 
 
@@ -61,7 +66,8 @@ def boundaries(level: Level = "province") -> dict[str, Any]:
         from chainatlas.exceptions import InputError
 
         raise InputError(f"map level must be province or city, not {level!r}")
-    return json.loads((GEO_DIR / _FILES[level]).read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads((GEO_DIR / _FILES[level]).read_text(encoding="utf-8"))
+    return data
 
 
 def rollup_code(code: object, level: Level) -> str | None:
@@ -78,9 +84,11 @@ def rollup_code(code: object, level: Level) -> str | None:
     return s[:4] + "00"
 
 
-def region_measures(ds: Any, level: Level = "province") -> pd.DataFrame:
-    """Per map region: ``firms``, ``output`` (万元/yr), ``share`` of the chain's output (%) and
-    ``segments`` present, for the regions of ``level`` that hold firms.
+def region_measures(ds: Any, level: Level = "province", segment: str | None = None
+                    ) -> pd.DataFrame:
+    """Per map region: ``firms``, ``output`` (万元/yr), ``share`` of the chain's output (%),
+    ``segments`` present and (with ``segment``) the segment's location quotient ``lq``, for the
+    regions of ``level`` that hold firms.
 
     ``share`` divides by the output of all firms of the dataset, foreign ones included, so the
     shares of the mapped regions sum to the domestic share.
@@ -100,13 +108,32 @@ def region_measures(ds: Any, level: Level = "province") -> pd.DataFrame:
         "segments": fs.groupby("code")["segment"].nunique(),
     }).fillna(0.0)
     out["share"] = 100.0 * out["output"] / total if total > 0 else 0.0
+    out["lq"] = segment_lq(ds, level, segment).reindex(out.index).fillna(0.0) if segment \
+        else 0.0
     out.index.name = "code"
     out = out.reset_index()
     out.insert(1, "name", out["code"].map(known))
     out["firms"] = out["firms"].astype(int)
     out["segments"] = out["segments"].astype(int)
-    return out[["code", "name", "firms", "output", "share", "segments"]].sort_values(
+    cols = ["code", "name", "firms", "output", "share", "segments"] + (["lq"] if segment else [])
+    return out[cols].sort_values(
         "output", ascending=False, ignore_index=True)
+
+
+def segment_lq(ds: Any, level: Level, segment: str | None) -> pd.Series:
+    """Location quotient of ``segment`` per map region (domestic output value, regions rolled
+    up to ``level`` first): :math:`LQ_{rs} = (x_{rs}/x_r)/(x_s/x)` (Isard 1960); 0 where the
+    region has none of it; empty when ``segment`` is not produced in China."""
+    try:
+        X = region_activity_matrix(ds, "output_value", domestic_only=True)
+    except ChainAtlasError:
+        return pd.Series(dtype=float)
+    codes = X.index.map(lambda c: rollup_code(c, level))
+    X = X[codes.notna()].groupby(codes[codes.notna()]).sum()
+    if segment not in X.columns:
+        return pd.Series(dtype=float)
+    lq: pd.Series = location_quotient(X)[segment]
+    return lq
 
 
 def firm_points(ds: Any, *, spread_deg: float = 0.12) -> pd.DataFrame:
@@ -133,7 +160,8 @@ def firm_points(ds: Any, *, spread_deg: float = 0.12) -> pd.DataFrame:
     lon0 = pd.to_numeric(f["region"].map(xy["lon"]), errors="coerce").to_numpy(dtype=float)
     f["lat"] = lat0 + r * np.sin(theta)
     f["lon"] = lon0 + r * np.cos(theta) / np.cos(np.radians(lat0))
-    return f.drop(columns=["tags"]).dropna(subset=["lon", "lat"])
+    out: pd.DataFrame = f.drop(columns=["tags"]).dropna(subset=["lon", "lat"])
+    return out
 
 
 def circle_radius_km(hours: float, mode: str = "road") -> float:

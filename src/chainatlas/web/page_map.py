@@ -38,10 +38,11 @@ def _measure_label(key: str, lang: str) -> str:
 
 def map_figure(ds: Any, *, level: str = "province", measure: str = "firms", lang: str = "zh",
                site: str | None = None, hours: float | None = None, mode: str = "road",
-               show_firms: bool = True) -> go.Figure:
+               show_firms: bool = True, segment: str | None = None) -> go.Figure:
     """The map: an outline layer of every boundary, the measure's choropleth, firm points and
-    (with ``site`` and ``hours``) the N-hour circle around the site."""
-    gj = boundaries(level)  # type: ignore[arg-type]
+    (with ``site`` and ``hours``) the N-hour circle around the site. ``measure="lq"`` shades
+    the location quotient of ``segment``."""
+    gj = boundaries("city" if level == "city" else "province")
     feats = gj["features"]
     ids = [f["properties"]["id"] for f in feats]
     names = [f["properties"]["name"] for f in feats]
@@ -51,7 +52,9 @@ def map_figure(ds: Any, *, level: str = "province", measure: str = "firms", lang
         colorscale=[[0, "#f4f4f4"], [1, "#f4f4f4"]], showscale=False,
         marker={"line": {"color": "#9a9a9a", "width": 0.6}}, hovertext=names,
         hoverinfo="text", name="boundaries"))
-    table = region_measures(ds, level)  # type: ignore[arg-type]
+    table = region_measures(ds, level, segment if measure == "lq" else None)  # type: ignore[arg-type]
+    if measure not in table:
+        table[measure] = 0.0
     if len(table):
         shaded = set(table["code"])
         sub = {"type": "FeatureCollection",
@@ -110,6 +113,12 @@ def render(store: Any, dataset: str, lang: str) -> Any:
         if len(regs) else regs
     first = ("310000" if "310000" in set(sites["code"].astype(str)) else
              (str(sites["code"].iloc[0]) if len(sites) else None))
+    segs = ds.segments
+    name_col = "name_en" if lang == "en" and "name_en" in segs else "name"
+    segment_options = [{"label": str(r[name_col] if pd.notna(r[name_col]) else r["name"]),
+                        "value": str(r["id"])} for _, r in segs.iterrows()]
+    ids = [o["value"] for o in segment_options]
+    first_segment = "cells" if "cells" in ids else (ids[0] if ids else None)
     return html.Div([
         html.Div([
             dcc.RadioItems(id="map-level", value="province", inline=True, options=[
@@ -118,6 +127,8 @@ def render(store: Any, dataset: str, lang: str) -> Any:
             html.Label(t("measure", lang)),
             dcc.Dropdown(id="map-measure", value="firms", clearable=False, style={"width": "230px"},
                          options=[{"label": _measure_label(k, lang), "value": k} for k in MEASURES]),
+            dcc.Dropdown(id="map-segment", value=first_segment, clearable=False,
+                         style={"width": "220px"}, options=segment_options),
             dcc.Checklist(id="map-firms", value=["firms"], inline=True,
                           options=[{"label": t("firm_points", lang), "value": "firms"}]),
         ], style={"display": "flex", "gap": "0.8em", "alignItems": "center"}),
@@ -146,21 +157,24 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
                   Input("map-level", "value"), Input("map-measure", "value"),
                   Input("map-firms", "value"), Input("map-site", "value"),
                   Input("map-hours", "value"), Input("map-mode", "value"),
+                  Input("map-segment", "value"),
                   State("dataset", "value"), State("lang", "data"))
     def _map(level: str, measure: str, firms: list[str] | None, site: str | None,
-             hours: float | None, mode: str, dataset: str, lang: str) -> tuple[Any, Any, Any]:
+             hours: float | None, mode: str, segment: str | None, dataset: str,
+             lang: str) -> tuple[Any, Any, Any]:
         from chainatlas.services import cluster
         from chainatlas.services.datasets import load_dataset
 
         ds = load_dataset(get_store(), dataset)
         fig = map_figure(ds, level=level, measure=measure, lang=lang, site=site, hours=hours,
-                         mode=mode, show_firms=bool(firms))
-        table = grid("map-grid", region_measures(ds, level), height=300,  # type: ignore[arg-type]
-                     lang=lang)
+                         mode=mode, show_firms=bool(firms), segment=segment)
+        table = grid("map-grid", region_measures(ds, level, segment),  # type: ignore[arg-type]
+                     height=300, lang=lang)
         summary: Any = None
         if site and hours:
             try:
-                res = cluster.circle(get_store(), dataset, site, float(hours), mode=mode)
+                res = cluster.circle(get_store(), dataset, site, float(hours),
+                                     mode="rail" if mode == "rail" else "road")
                 summary = html.P(t("circle_summary", lang).format(
                     site=res.site_name, hours=f"{float(hours):g}",
                     share=100 * res.share_within, covered=res.segments_covered,
