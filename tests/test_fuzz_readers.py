@@ -531,3 +531,14 @@ def test_scenario_any_text_file(tmp_path: Path, doc: str, suffix: str) -> None:
     path = tmp_path / f"scenario{suffix}"
     path.write_text(doc, encoding="utf-8")
     outcome("scenario_file", lambda: load_scenario(path), path.name)
+
+
+@pytest.mark.xfail(strict=True, raises=UnicodeDecodeError,
+                   reason="shock.scenario.load_scenario decodes the file as UTF-8 outside its "
+                          "try block, so a non-UTF-8 scenario file raises UnicodeDecodeError")
+def test_scenario_file_that_is_not_utf8(tmp_path: Path) -> None:
+    from chainatlas.shock.scenario import load_scenario
+
+    path = tmp_path / "scenario.yaml"
+    path.write_bytes("horizon_days: 30\nname: 测试\n".encode("gb18030"))
+    outcome("scenario_file", lambda: load_scenario(path), path.name)

@@ -218,7 +218,7 @@ def _check_signal_values(table: pd.DataFrame, columns: dict[str, Any], source: s
     problems = []
     for kind, (hi, expected) in _KIND_MAX.items():
         bad = (kinds == kind) & (values > hi)
-        for i in np.flatnonzero(bad.to_numpy()):
+        for i in map(int, np.flatnonzero(bad.to_numpy())):
             problems.append(Problem(f"{kind} value out of range", file=source,
                                     row=int(table.index[i]) + base, column=str(columns["value"]),
                                     value=table[columns["value"]].iloc[i], expected=expected))

@@ -37,6 +37,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "multipliers": ("产出乘数与关联", "Multipliers and linkages"),
     "circle": ("4小时产业圈", "4-hour circle"),
     "ranking": ("排名", "Ranking"),
+    "radar": ("分维度得分", "Scores by dimension"),
+    "obstacles": ("主要障碍因子（最近一年）", "Main obstacle factors (latest year)"),
     "coupling": ("耦合协调", "Coupling coordination"),
     "recommendations": ("建议清单", "Recommendations"),
     "none": ("无", "none"),

@@ -82,7 +82,32 @@ def _evaluate(store: Any, dataset: str, lang: str) -> Any:
             fig.add_trace(go.Scatter(x=grp["year"], y=grp["D"], name=str(name), mode="lines+markers"))
     fig.update_layout(title=t("coupling", lang), height=380)
     return html.Div([dcc.Graph(id="evaluate-coupling", figure=fig),
-                     html.H4(t("ranking", lang)), grid("evaluate-grid", table, lang=lang)])
+                     dcc.Graph(id="evaluate-radar", figure=_radar(result, lang)),
+                     html.H4(t("ranking", lang)), grid("evaluate-grid", table, lang=lang),
+                     html.H4(t("obstacles", lang)),
+                     grid("evaluate-obstacles", _latest(result.top_obstacles), lang=lang)])
+
+
+def _latest(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the latest year (all rows when the frame has no year)."""
+    return frame[frame["year"] == frame["year"].max()] if "year" in frame and len(frame) else frame
+
+
+def _radar(result: Any, lang: str) -> go.Figure:
+    """Subsystem (dimension) scores of each region in the latest year, one polygon a region."""
+    scores = _latest(result.scores)
+    subsystems = [c for c in scores.columns
+                  if c not in ("region", "region_name", "year", "index", "rank")]
+    fig = go.Figure()
+    for row in scores.itertuples(index=False):
+        values = [float(getattr(row, c)) for c in subsystems]
+        name = str(getattr(row, "region_name", "") or row.region)
+        fig.add_trace(go.Scatterpolar(r=[*values, values[0]], theta=[*subsystems, subsystems[0]],
+                                      name=name, fill="toself", opacity=0.5))
+    year = int(scores["year"].max()) if "year" in scores and len(scores) else ""
+    fig.update_layout(title=f"{t('radar', lang)} {year}", height=420,
+                      polar={"radialaxis": {"range": [0, 1]}})
+    return fig
 
 
 def _match(store: Any, dataset: str, lang: str) -> Any:
