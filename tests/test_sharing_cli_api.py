@@ -119,9 +119,9 @@ def test_api_upload_read_and_scope(db: Path) -> None:
         r = client.post(f"/api/v1/datasets/{DS}/signals", json={"rows": [row]}, headers=h_sup)
         assert r.status_code == 200, r.text
         r = client.post(f"/api/v1/datasets/{DS}/signals", json={"rows": [row]}, headers=h_cus)
-        assert r.status_code == 401 and r.json()["error"]["code"]
+        assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
         r = client.get(f"/api/v1/datasets/{DS}/signals", params={"firm": sup}, headers=h_cus)
-        assert r.status_code == 401
+        assert r.status_code == 403
         r = client.post(f"/api/v1/datasets/{DS}/sharing/agreements",
                         json={"partner": cus, "kinds": ["orders"]}, headers=h_sup)
         assert r.status_code == 201, r.text
@@ -130,7 +130,7 @@ def test_api_upload_read_and_scope(db: Path) -> None:
         r = client.delete(f"/api/v1/datasets/{DS}/sharing/agreements/{cus}", headers=h_sup)
         assert r.json() == {"revoked": 1}
         r = client.get(f"/api/v1/datasets/{DS}/signals", params={"firm": sup}, headers=h_cus)
-        assert r.status_code == 401
+        assert r.status_code == 403
         audit = client.get(f"/api/v1/datasets/{DS}/audit", headers=h_sup).json()
         assert any(e["action"] == "signals.read" and e["account"] == "api-cus" for e in audit)
         assert client.get(f"/api/v1/datasets/{DS}/signals").status_code == 401

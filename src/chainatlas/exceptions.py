@@ -9,7 +9,8 @@ Every error the package raises on purpose derives from :class:`ChainAtlasError`:
     ├── DataNotFound          a dataset, table, firm, segment … that does not exist (CLI exit 1, HTTP 404)
     ├── ModelError            an analysis could not run on valid input (singular system, no solution) (exit 1, HTTP 422)
     ├── StoreError            the store cannot be opened, is locked or failed its integrity check (exit 1, HTTP 503)
-    ├── AccessDenied          missing or wrong credentials, no right to the object (exit 1, HTTP 401/403)
+    ├── AccessDenied          missing or wrong credentials (exit 1, HTTP 401)
+    │   └── Forbidden         known account, but no right to this object or action (exit 1, HTTP 403)
     └── LimitExceeded         an upload, row count or run time limit was hit (exit 1, HTTP 413)
 
 Adapters map the tree to exit codes and HTTP statuses in one table each
@@ -26,6 +27,7 @@ __all__ = [
     "AccessDenied",
     "ChainAtlasError",
     "DataNotFound",
+    "Forbidden",
     "InputError",
     "LimitExceeded",
     "ModelError",
@@ -153,6 +155,12 @@ class AccessDenied(ChainAtlasError):
     code = "access_denied"
 
 
+class Forbidden(AccessDenied):
+    """The caller is known but may not read or change this object."""
+
+    code = "forbidden"
+
+
 class LimitExceeded(ChainAtlasError):
     """An upload size, row count or run-time limit was exceeded."""
 
@@ -166,6 +174,7 @@ EXIT_CODES: dict[type[ChainAtlasError], int] = {
     ModelError: 1,
     StoreError: 1,
     AccessDenied: 1,
+    Forbidden: 1,
     LimitExceeded: 1,
     ChainAtlasError: 1,
 }

@@ -17,6 +17,7 @@ from chainatlas.exceptions import (
     AccessDenied,
     ChainAtlasError,
     DataNotFound,
+    Forbidden,
     InputError,
     LimitExceeded,
     ModelError,
@@ -34,6 +35,7 @@ HTTP_STATUS: dict[type[ChainAtlasError], int] = {
     ModelError: 422,
     StoreError: 503,
     AccessDenied: 401,
+    Forbidden: 403,
     LimitExceeded: 413,
     ChainAtlasError: 500,
 }

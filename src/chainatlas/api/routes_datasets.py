@@ -81,12 +81,20 @@ def import_table(request: Request, name: str, table: str,
 
 
 @router.get("/datasets/{name}/export", dependencies=[Depends(require_read)])
-def export_dataset(request: Request, name: str, format: str = "xlsx") -> FileResponse:
-    """All tables of the dataset as one zip of ``<table>.<format>`` files."""
+def export_dataset(request: Request, name: str, format: str = "xlsx",
+                   include_signals: bool = False) -> FileResponse:
+    """All tables of the dataset as one zip of ``<table>.<format>`` files.
+
+    Firms' shared signals are firm-level data under sharing agreements: they are included only
+    with ``include_signals=true`` and the server's write token.
+    """
     from chainatlas.services import datasets
 
+    if include_signals:
+        require_write(request)
     tmp = Path(tempfile.mkdtemp(prefix="chainatlas-export-"))
-    datasets.export_dataset(_store(request), name, tmp / "tables", format)
+    datasets.export_dataset(_store(request), name, tmp / "tables", format,
+                            include_private=include_signals)
     archive = shutil.make_archive(str(tmp / name), "zip", tmp / "tables")
     return FileResponse(archive, filename=f"{name}-{format}.zip", media_type="application/zip",
                         background=BackgroundTask(shutil.rmtree, tmp, True))

@@ -86,11 +86,17 @@ def export_cmd(
     fmt: Annotated[FileFormat, typer.Option("--format", "-f", help="File format.")
                    ] = FileFormat.csv,
     db: DbOpt = None,
+    include_signals: Annotated[bool, typer.Option(
+        "--include-signals", help="Also export firms' shared signals (firm-level, private).")
+    ] = False,
 ) -> None:
-    """Export every non-empty table of a dataset to a folder (imports back unchanged)."""
+    """Export every non-empty table of a dataset to a folder (imports back unchanged).
+
+    Firms' signals are left out unless --include-signals is given.
+    """
     from chainatlas.services import datasets as svc
 
-    paths = svc.export_dataset(db, dataset, to, fmt.value)
+    paths = svc.export_dataset(db, dataset, to, fmt.value, include_private=include_signals)
     for p in paths:
         typer.echo(str(p))
 

@@ -246,8 +246,12 @@ def import_directory(db: DbArg, dataset: str, directory: PathArg, *, mode: Mode 
         return _land(store, dataset, inputs, mode, create, started)
 
 
+#: Tables holding firm-level data shared under agreements; exported only when asked explicitly.
+PRIVATE_TABLES = ("signals",)
+
+
 def export_dataset(db: DbArg, dataset: str, to_dir: PathArg,
-                   fmt: str = "csv") -> list[Path]:
+                   fmt: str = "csv", *, include_private: bool = False) -> list[Path]:
     """Write every non-empty table of ``dataset`` to ``to_dir/<table>.<fmt>``; return the paths.
 
     ``fmt`` is ``csv`` (UTF-8 with BOM, so Excel opens Chinese text correctly), ``parquet`` or
@@ -260,6 +264,8 @@ def export_dataset(db: DbArg, dataset: str, to_dir: PathArg,
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for table in ds.present():
+        if table in PRIVATE_TABLES and not include_private:
+            continue  # firm signals are shared only under agreements (services.sharing)
         paths.append(write_table(ds.table(table), table, out / f"{table}.{fmt}", fmt))
     return paths
 

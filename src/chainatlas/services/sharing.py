@@ -27,8 +27,8 @@ import pandas as pd
 
 from chainatlas._types import PathArg
 from chainatlas.exceptions import (
-    AccessDenied,
     DataNotFound,
+    Forbidden,
     InputError,
     Problem,
     ValidationError,
@@ -106,13 +106,13 @@ def authenticate(db: DbArg, token: str | None) -> Account:
 
 def _require(account: Account, *roles: str) -> None:
     if account.role not in roles:
-        raise AccessDenied(f"account '{account.id}' ({account.role}) may not do this; "
+        raise Forbidden(f"account '{account.id}' ({account.role}) may not do this; "
                            f"needs role {' or '.join(roles)}")
 
 
 def _scope(account: Account, dataset: str) -> None:
     if account.dataset is not None and account.dataset != dataset:
-        raise AccessDenied(f"account '{account.id}' has no access to dataset '{dataset}'")
+        raise Forbidden(f"account '{account.id}' has no access to dataset '{dataset}'")
 
 
 def add_account(db: DbArg, by: Account, account_id: str, role: str, *,
@@ -160,7 +160,7 @@ def import_signals(db: DbArg, dataset: str, by: Account, path: PathArg | None = 
     if (path is None) == (frame is None):
         raise InputError("give either a file or a frame of signals")
     if by.role == "firm" and mode != "append":
-        raise AccessDenied("a firm account may only append its signals")
+        raise Forbidden("a firm account may only append its signals")
     if path is not None:
         from chainatlas.readers.tabular import read_file
 
@@ -175,7 +175,7 @@ def import_signals(db: DbArg, dataset: str, by: Account, path: PathArg | None = 
             raise InputError("the signals have no firm column")
         others = sorted({str(v) for v in table[columns["firm"]].dropna()} - {by.firm})
         if others:
-            raise AccessDenied(f"account '{by.id}' may upload only signals of firm {by.firm}, "
+            raise Forbidden(f"account '{by.id}' may upload only signals of firm {by.firm}, "
                                f"not of {', '.join(others[:5])}")
     _check_signal_values(table, columns, source, base)
     with _store(db) as store:
@@ -254,7 +254,7 @@ def read_signals(db: DbArg, dataset: str, by: Account, *, firm: str | None = Non
             allowed = {by.firm: set(SIGNAL_KINDS)}
             allowed.update({o: k for o, k in grants.items() if o in partners})
             if firm is not None and firm not in allowed:
-                raise AccessDenied(f"firm {by.firm} has no agreement to read signals of {firm}")
+                raise Forbidden(f"firm {by.firm} has no agreement to read signals of {firm}")
             keep = np.zeros(len(sig), dtype=bool)
             for owner, ks in allowed.items():
                 keep |= (sig["firm"] == owner).to_numpy() & sig["kind"].isin(list(ks)).to_numpy()
@@ -297,7 +297,7 @@ def grant(db: DbArg, dataset: str, by: Account, owner: str | None, partner: str,
     if owner is None:
         raise InputError("name the firm whose signals are shared (--owner)")
     if by.role == "firm" and owner != by.firm:
-        raise AccessDenied(f"account '{by.id}' may share only the signals of firm {by.firm}")
+        raise Forbidden(f"account '{by.id}' may share only the signals of firm {by.firm}")
     kinds = list(kinds) or list(SIGNAL_KINDS)
     _check_kinds(kinds)
     with _store(db) as store:
@@ -316,7 +316,7 @@ def revoke(db: DbArg, dataset: str, by: Account, owner: str | None, partner: str
     if owner is None:
         raise InputError("name the firm whose agreement ends (--owner)")
     if by.role == "firm" and owner != by.firm:
-        raise AccessDenied(f"account '{by.id}' may revoke only agreements of firm {by.firm}")
+        raise Forbidden(f"account '{by.id}' may revoke only agreements of firm {by.firm}")
     with _store(db) as store:
         return access.revoke(store, dataset, owner, partner, by=by.id)
 
@@ -337,7 +337,7 @@ def audit_log(db: DbArg, dataset: str, by: Account, *, firm: str | None = None) 
     _scope(by, dataset)
     if by.role == "firm":
         if firm is not None and firm != by.firm:
-            raise AccessDenied(f"firm {by.firm} may read only the audit log of its own data")
+            raise Forbidden(f"firm {by.firm} may read only the audit log of its own data")
         firm = by.firm
     with _store(db) as store:
         return access.read_audit(store, dataset=dataset, firm=firm)
@@ -353,7 +353,7 @@ def _aggregate_of(ds: Dataset, k: int, levels: Sequence[str] = LEVELS) -> Aggreg
 def _k_for(by: Account, k: int | None) -> int:
     k = DEFAULT_K if k is None else int(k)
     if k < DEFAULT_K and by.role != "admin":
-        raise AccessDenied(f"k may not be below {DEFAULT_K} for a {by.role} account")
+        raise Forbidden(f"k may not be below {DEFAULT_K} for a {by.role} account")
     return k
 
 
