@@ -27,8 +27,10 @@ from chainatlas.services.demo import build_demo_store
 
 pytestmark = pytest.mark.browser
 
+TOKENS: dict[str, str] = {}
+SHARING_FIRM, SHARING_PARTNER = "F186", "F085"  # a vehicle maker and one of its direct suppliers
 TABS = ("产业链图谱", "产业地图", "压力测试", "投入产出", "集群与复杂度", "新质生产力评价", "成果匹配",
-        "补链强链建议")
+        "补链强链建议", "数据共享")
 
 
 def _chromium() -> str:
@@ -50,6 +52,12 @@ def _free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("dash") / "demo.duckdb"
     build_demo_store(db)
+    from chainatlas.services import sharing
+
+    admin = sharing.LOCAL_ADMIN
+    TOKENS["planner"] = sharing.add_account(db, admin, "dash-planner", "planner", dataset="yrd-nev")
+    TOKENS["firm"] = sharing.add_account(db, admin, "dash-firm", "firm", dataset="yrd-nev",
+                                         firm=SHARING_FIRM)
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "chainatlas.cli", "serve", "--db", str(db),
                              "--port", str(port)], stdout=subprocess.PIPE,
@@ -255,3 +263,28 @@ def test_report_opens_offline_from_a_file_url(browser: object, tmp_path: Path) -
     first.screenshot(path=str(shot))
     assert _not_blank(shot) > 5
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+
+
+def test_sharing_page_planner_sees_aggregates_and_firm_grants(server: str, browser: object) -> None:
+    from chainatlas.datasets import load_demo
+
+    links = load_demo("yrd-nev").supply_links
+    assert ((links["supplier"] == SHARING_PARTNER) & (links["customer"] == SHARING_FIRM)).any() or \
+        ((links["supplier"] == SHARING_FIRM) & (links["customer"] == SHARING_PARTNER)).any()
+    page, watch = _open(browser, server)
+    page.get_by_text("数据共享", exact=True).click()
+    page.wait_for_selector("#share-token", timeout=60_000)
+    page.fill("#share-token", TOKENS["planner"])
+    page.click("#share-login")
+    page.wait_for_selector("#share-heatmap .main-svg", timeout=60_000)
+    page.wait_for_selector("#share-warnings .ag-row", timeout=60_000)
+    assert "planner" in page.locator("#share-who").inner_text()
+    page.fill("#share-token", TOKENS["firm"])
+    page.click("#share-login")
+    page.wait_for_selector("#share-own .main-svg", timeout=60_000)
+    page.fill("#share-partner", SHARING_PARTNER)
+    page.click("#share-grant")
+    page.wait_for_function("() => document.querySelector('#share-agreements') && "
+                           f"document.querySelector('#share-agreements').innerText.includes('{SHARING_PARTNER}')",
+                           timeout=60_000)
+    assert watch.errors == [] and watch.external == []

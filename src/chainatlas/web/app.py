@@ -19,7 +19,8 @@ from chainatlas.web.i18n import t
 
 __all__ = ["create_dashboard"]
 
-TABS = ("overview", "chain", "map", "stress", "io", "cluster", "evaluate", "match", "advise")
+TABS = ("overview", "chain", "map", "stress", "io", "cluster", "evaluate", "match", "advise",
+        "sharing")
 
 
 def create_dashboard(get_store: Callable[[], Any], get_jobs: Callable[[], Any], *,

@@ -9,7 +9,7 @@ import pandas as pd
 from dash import Dash, html
 
 from chainatlas.report.svg import bar_chart
-from chainatlas.web import page_analyses, page_chain, page_map, page_stress
+from chainatlas.web import page_analyses, page_chain, page_map, page_sharing, page_stress
 from chainatlas.web._widgets import error_box, grid, register_downloads, svg_image
 from chainatlas.web.i18n import HEALTH_LABELS, STATUS_COLORS, STATUS_LABELS, label, t
 
@@ -64,6 +64,8 @@ def render(tab: str, store: Any, dataset: str, lang: str) -> Any:
             return page_map.render(store, dataset, lang)
         if tab == "stress":
             return page_stress.render(store, dataset, lang)
+        if tab == "sharing":
+            return page_sharing.render(store, dataset, lang)
         return page_analyses.render(tab, store, dataset, lang)
     except Exception as err:  # shown to the user; the server keeps running
         return error_box(err)
@@ -74,4 +76,5 @@ def register_callbacks(app: Dash, get_store: Callable[[], Any], get_jobs: Callab
     page_stress.register(app, get_store, get_jobs)
     page_analyses.register(app, get_store)
     page_map.register(app, get_store)
+    page_sharing.register(app, get_store)
     register_downloads(app)
