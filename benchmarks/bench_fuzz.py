@@ -5,7 +5,8 @@ Usage::
     python benchmarks/bench_fuzz.py [--examples 1000]
 
 Runs ``tests/test_fuzz_readers.py`` in a child process with ``--examples`` inputs per reader and
-fresh random seeds; every input must load or raise ``InputError`` naming the file, tabular
+fresh random seeds (and ``tests/test_fuzz_api.py``, schemathesis, with ``examples / 20`` requests
+per API operation); every input must load or raise ``InputError`` naming the file, tabular
 inputs go through the validated import into a real store (unchanged after a failure), and each
 input runs under a 20 s alarm. Prints, per reader: inputs, loaded, rejected, mean milliseconds
 per input and the ratio to the reference — importing a valid 10-row firm CSV through the same
@@ -57,10 +58,12 @@ def main() -> None:
         ref = reference_ms(work)
         log = work / "fuzz.jsonl"
         env = dict(os.environ, CHAINATLAS_FUZZ_EXAMPLES=str(args.examples),
+                   CHAINATLAS_FUZZ_API_EXAMPLES=str(max(args.examples // 20, 5)),
                    CHAINATLAS_FUZZ_RANDOM="1", CHAINATLAS_FUZZ_LOG=str(log))
         started = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                               "tests/test_fuzz_readers.py"], cwd=REPO, env=env,
+                               "tests/test_fuzz_readers.py", "tests/test_fuzz_api.py"],
+                              cwd=REPO, env=env,
                               capture_output=True, text=True)
         seconds = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -8,7 +8,8 @@ What it runs (the same functions the tests in ``tests/test_fuzz_readers.py``,
 ``test_crash_safety.py``, ``test_concurrency.py``, ``test_security*.py`` and ``test_limits.py``
 use, with more trials):
 
-1. fuzzing of every reader (hypothesis, random seeds) — inputs per reader, loaded / rejected;
+1. fuzzing of every reader (hypothesis, random seeds) — inputs per reader, loaded / rejected —
+   and of every API operation (schemathesis) — no server error;
 2. SIGKILL of an importing process at random moments — old or new dataset whole, check passes;
 3. a server killed during a stress job — store unchanged;
 4. reader threads during imports, in process and through a real server — no torn reads;
@@ -52,8 +53,9 @@ def _pytest(files: list[str], env: dict[str, str] | None = None) -> dict[str, An
 
 def fuzz(examples: int, work: Path) -> dict[str, Any]:
     log = work / "fuzz.jsonl"
-    run = _pytest(["tests/test_fuzz_readers.py"],
+    run = _pytest(["tests/test_fuzz_readers.py", "tests/test_fuzz_api.py"],
                   {"CHAINATLAS_FUZZ_EXAMPLES": str(examples), "CHAINATLAS_FUZZ_RANDOM": "1",
+                   "CHAINATLAS_FUZZ_API_EXAMPLES": str(max(examples // 10, 5)),
                    "CHAINATLAS_FUZZ_LOG": str(log)})
     readers: dict[str, dict[str, int]] = {}
     if log.exists():
@@ -218,7 +220,9 @@ def render(r: dict[str, Any], command: str, seconds: float) -> str:
         "## Fuzz inputs per reader",
         "",
         "Each input either loads or raises `InputError` naming the file (tabular files are "
-        "imported into a real store, which must be unchanged after a failure).",
+        "imported into a real store, which must be unchanged after a failure); each generated "
+        "API request answers below 500 with the error envelope (`rejected` = 4xx). Known "
+        "failures are pinned by strict `xfail` tests and listed below.",
         "",
         "| reader | inputs | loaded | rejected with a location |",
         "| --- | --- | --- | --- |",
@@ -227,6 +231,14 @@ def render(r: dict[str, Any], command: str, seconds: float) -> str:
         lines.append(f"| {name} | {c.get('inputs', 0):,} | {c.get('loaded', 0):,} | "
                      f"{c.get('rejected', 0):,} |")
     lines += [
+        "",
+        "## Known failures (strict xfail tests; they fail the run once fixed, to be removed)",
+        "",
+        "- a scenario file that is not UTF-8 raises `UnicodeDecodeError` "
+        "(`shock.scenario.load_scenario`);",
+        "- the report of a dataset without segments is an HTTP 500 (`report.build._chain`);",
+        "- the matching index cache of a dataset deleted and re-created under the same name is "
+        "reused (`services.match`, in-process cache keyed by name and version).",
         "",
         "## Notes",
         "",

@@ -132,3 +132,12 @@ def test_unreachable_scheduler_is_a_model_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="cannot reach the Dask scheduler"), \
             DaskExecutor(f"tcp://127.0.0.1:{_free_port()}", timeout="1s") as ex:
         ex.map(lambda s, i: i, None, [1])
+
+
+def test_back_to_back_maps_of_the_same_network(scheduler: str, net: ShockNetwork) -> None:
+    """Regression: scattering the same object twice on one client lost the first copy."""
+    kw = {"n": 16, "seed": 3, **MC_DISTS}
+    with DaskExecutor(scheduler) as ex:
+        runs = [monte_carlo(net, MC_TEMPLATE, executor=ex, batch_size=2, **kw) for _ in range(4)]
+    for r in runs[1:]:
+        assert r.samples.equals(runs[0].samples)

@@ -119,8 +119,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
         assert s.check().ok
 
 
-def land(store: Store, reader: str, path: Path, table: str = "firms") -> None:
-    """Import ``path`` through the service: whole or not at all."""
+def land(store: Store, reader: str, path: Path, table: str = "firms") -> Any:
+    """Import ``path`` through the service: whole or not at all. Returns the outcome."""
     before = snapshot(store)
     result = outcome(reader, lambda: import_file(store, "d", table, path, mode="replace"),
                      path.name)
@@ -130,6 +130,7 @@ def land(store: Store, reader: str, path: Path, table: str = "firms") -> None:
     else:
         assert after["d"][0] == before["d"][0] + 1
         assert after["d"][1][table] == result.tables[table]
+    return result
 
 
 # ------------------------------------------------------------------ strategies
@@ -542,3 +543,24 @@ def test_scenario_file_that_is_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "scenario.yaml"
     path.write_bytes("horizon_days: 30\nname: 测试\n".encode("gb18030"))
     outcome("scenario_file", lambda: load_scenario(path), path.name)
+
+
+def test_parquet_with_invalid_utf8_text_is_rejected(store: Store, tmp_path: Path) -> None:
+    """A damaged text page (found by fuzzing): refused at read time, naming the file."""
+    data = b"F1\x80x" + b"abc"
+    offsets = np.array([0, 4, 7], dtype=np.int32)
+    ids = pa.Array.from_buffers(pa.string(), 2, [None, pa.py_buffer(offsets.tobytes()),
+                                                 pa.py_buffer(data)])
+    path = tmp_path / "firms.parquet"
+    pq.write_table(pa.table({"id": ids, "name": ["a", "b"], "region": ["320100", "320100"]}),
+                   path)
+    err = land(store, "parquet", path)
+    assert isinstance(err, InputError) and "UTF8" in str(err)
+
+
+def test_csv_first_line_longer_than_header_is_rejected(store: Store, tmp_path: Path) -> None:
+    """pandas would shift every value one column right (found by fuzzing): refused instead."""
+    path = tmp_path / "firms.csv"
+    path.write_text("id,name,region\nF7,x,320100,extra\nF8,y,320100,extra\n", encoding="utf-8")
+    err = land(store, "csv", path)
+    assert isinstance(err, InputError) and "line 2 has 4 fields" in str(err)

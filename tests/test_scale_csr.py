@@ -151,3 +151,33 @@ def test_large_run_small_network(tmp_path: Path) -> None:
     assert out["shocked_firms"] == 40
     assert 0.0 < out["min_output_ratio"] < 1.0
     assert out["bytes_per_link"] == 44.0
+
+
+def test_stream_and_reader_argument_errors(db_path: Path, tmp_path: Path) -> None:
+    from chainatlas.services.datasets import import_frames, open_store
+    from chainatlas.store import stream
+
+    demo = load_demo("yrd-nev")
+    import_frames(db_path, "yrd", {k: v for k, v in demo.tables.items() if len(v)})
+    with open_store(db_path, read_only=True) as store:
+        with pytest.raises(InputError, match="no column"):
+            list(stream.iter_batches(store, "yrd", "firms", ["id", "nope"]))
+        with pytest.raises(InputError, match="batch_rows"):
+            list(stream.iter_batches(store, "yrd", "firms", ["id"], batch_rows=0))
+        with pytest.raises(DataNotFound):
+            list(stream.iter_batches(store, "other", "firms", ["id"]))
+        assert stream.count_rows(store, "yrd", "supply_links") == len(demo.supply_links)
+        sizes = [b.num_rows for b in stream.iter_batches(store, "yrd", "firms", ["id"],
+                                                         batch_rows=7)]
+        assert sum(sizes) == len(demo.firms) and max(sizes) <= 7
+    ds = _tiny()
+    write_network({"firms": ds.firms}, tmp_path)
+    files = pqr.table_files(tmp_path, "firms")
+    # columns the file lacks are left out; rows keep their order
+    batch = next(pqr.iter_batches(files, ["id", "ownership"], batch_rows=10))
+    assert batch.schema.names == ["id"] and batch.column(0).to_pylist() == ["a", "b", "c", "d"]
+    with pytest.raises(InputError, match="batch_rows"):
+        next(pqr.iter_batches(files, ["id"], batch_rows=0))
+    (tmp_path / "supply_links.parquet").write_text("not parquet")
+    with pytest.raises(InputError, match="cannot read Parquet"):
+        pqr.count_rows(pqr.table_files(tmp_path, "supply_links"))

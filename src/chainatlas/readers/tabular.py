@@ -184,6 +184,9 @@ def _read_parquet(path: Path, file: str) -> RawTable:
 
     try:
         table = pq.read_table(path)
+        # Parquet readers do not check text: a damaged page can hold invalid UTF-8 that would
+        # surface later as a decoding error deep inside validation.
+        table.validate(full=True)
     except Exception as err:  # pyarrow raises ArrowInvalid/OSError for broken files
         raise _fail(file, f"not a readable Parquet file: {err}") from None
     def mapper(typ: pa.DataType) -> Any:

@@ -182,7 +182,7 @@ def montecarlo_of(ds: Dataset, template: Scenario | Mapping[str, Any] | PathArg,
                              "distributions")
         capacity_loss = capacity_loss if capacity_loss is not None else unc.get("capacity_loss")
         duration_days = duration_days if duration_days is not None else unc.get("duration_days")
-    tpl = _scenario(data)  # type: ignore[arg-type]
+    tpl = _scenario(data)
     net = network_of(ds)
     with make_executor(executor, scheduler=scheduler, workers=workers) as ex:
         return monte_carlo(net, tpl, capacity_loss=capacity_loss, duration_days=duration_days,

@@ -183,7 +183,10 @@ class DaskExecutor(Executor):
         from distributed import as_completed
 
         client = self._get_client()
-        [shared_f] = client.scatter([shared], broadcast=True)
+        # a fresh key per call: with content hashing, a second map of the same object could
+        # reuse the key while the scheduler is still releasing the first one ("lost
+        # dependencies")
+        [shared_f] = client.scatter([shared], broadcast=True, hash=False)
         batches = _batches(list(items), batch_size)
         futures = [client.submit(_run_batch, fn, shared_f, b, pure=False) for b in batches]
         index = {f.key: k for k, f in enumerate(futures)}
