@@ -221,7 +221,7 @@ def render(r: dict[str, Any], command: str, seconds: float) -> str:
         "",
         "Each input either loads or raises `InputError` naming the file (tabular files are "
         "imported into a real store, which must be unchanged after a failure); each generated "
-        "API request answers below 500 with the error envelope (`rejected` = 4xx). Known "
+        "API request (row `api`, schemathesis) answers below 500 with the error envelope (`rejected` = 4xx). Known "
         "failures are pinned by strict `xfail` tests and listed below.",
         "",
         "| reader | inputs | loaded | rejected with a location |",

@@ -104,9 +104,6 @@ def test_cached_index_is_invalidated_when_the_dataset_changes(matched: Path) -> 
     assert not after.equals(first)
 
 
-@pytest.mark.xfail(strict=True, reason="services.match keys its in-process engine cache on "
-                   "(store path, dataset name, version): a dataset deleted and re-created under "
-                   "the same name reaches the same version and gets the old dataset's index")
 def test_cached_index_is_invalidated_when_the_dataset_is_recreated(matched: Path) -> None:
     first = _needs(matched)
     with Store.open(matched) as store:

@@ -534,15 +534,20 @@ def test_scenario_any_text_file(tmp_path: Path, doc: str, suffix: str) -> None:
     outcome("scenario_file", lambda: load_scenario(path), path.name)
 
 
-@pytest.mark.xfail(strict=True, raises=UnicodeDecodeError,
-                   reason="shock.scenario.load_scenario decodes the file as UTF-8 outside its "
-                          "try block, so a non-UTF-8 scenario file raises UnicodeDecodeError")
 def test_scenario_file_that_is_not_utf8(tmp_path: Path) -> None:
+    """A GB18030 scenario file loads (found by fuzzing: it used to raise UnicodeDecodeError);
+    bytes that are no text at all give a ScenarioError naming the file."""
+    from chainatlas.exceptions import ScenarioError
     from chainatlas.shock.scenario import load_scenario
 
     path = tmp_path / "scenario.yaml"
-    path.write_bytes("horizon_days: 30\nname: 测试\n".encode("gb18030"))
+    path.write_bytes("horizon_days: 30\nname: 测试\nshocks: []\n".encode("gb18030"))
     outcome("scenario_file", lambda: load_scenario(path), path.name)
+    assert load_scenario(path).name == "测试"
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"\xff\xfe\x81\x30\xff")
+    with pytest.raises(ScenarioError, match="bad.yaml"):
+        load_scenario(bad)
 
 
 def test_parquet_with_invalid_utf8_text_is_rejected(store: Store, tmp_path: Path) -> None:

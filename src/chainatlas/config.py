@@ -34,6 +34,9 @@ class Settings:
         Largest accepted upload (``CHAINATLAS_MAX_UPLOAD_MB``, default 200).
     max_rows : int
         Largest accepted row count for one import (``CHAINATLAS_MAX_ROWS``, default 50,000,000).
+    max_job_seconds : float
+        Longest a background analysis job may run before it is stopped and reported as failed
+        (``CHAINATLAS_MAX_JOB_SECONDS``, default 3600).
     """
 
     db_path: Path
@@ -43,6 +46,7 @@ class Settings:
     shared_data: Path | None
     max_upload_mb: int
     max_rows: int
+    max_job_seconds: float = 3600.0
 
 
 def _truthy(value: str | None, default: bool = False) -> bool:
@@ -64,4 +68,5 @@ def get_settings(db: str | os.PathLike[str] | None = None) -> Settings:
         shared_data=Path(shared) if shared else None,
         max_upload_mb=int(env.get("CHAINATLAS_MAX_UPLOAD_MB") or 200),
         max_rows=int(env.get("CHAINATLAS_MAX_ROWS") or 50_000_000),
+        max_job_seconds=float(env.get("CHAINATLAS_MAX_JOB_SECONDS") or 3600),
     )

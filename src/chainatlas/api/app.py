@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None, *, db: str | Path | None = None
         from chainatlas.services.datasets import open_store
 
         app.state.store = open_store(settings.db_path)
-        app.state.jobs = JobManager()
+        app.state.jobs = JobManager(max_seconds=settings.max_job_seconds)
         try:
             yield
         finally:

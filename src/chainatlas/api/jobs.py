@@ -1,8 +1,11 @@
-"""Background jobs for long analyses: submit, poll progress, cancel.
+"""Background jobs for long analyses: submit, poll progress, cancel, time limit.
 
 A job runs a function ``fn(ctx)`` in a worker thread; the function reports progress through
 ``ctx.progress(fraction, message)`` and should call ``ctx.check()`` between steps, which raises
-:class:`JobCancelled` once the job was cancelled.
+:class:`JobCancelled` once the job was cancelled or ran past the time limit. A job past its
+limit is reported as failed (``limit_exceeded``) as soon as anyone looks at it, and whatever it
+returns later is dropped; a function that never calls ``ctx.check()`` keeps its thread until it
+returns (Python threads cannot be killed), but nothing it computes is kept.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from chainatlas.exceptions import ChainAtlasError, DataNotFound
+from chainatlas.exceptions import ChainAtlasError, DataNotFound, LimitExceeded
 
 __all__ = ["Job", "JobCancelled", "JobContext", "JobManager"]
 
@@ -38,6 +41,22 @@ class Job:
     started_at: float | None = None
     finished_at: float | None = None
     cancel_event: threading.Event = field(default_factory=threading.Event, repr=False)
+    max_seconds: float | None = None
+
+    def overdue(self) -> bool:
+        """Running past the time limit (checked, and marked failed, by :meth:`expire`)."""
+        return (self.max_seconds is not None and self.started_at is not None
+                and self.finished_at is None
+                and time.time() - self.started_at > self.max_seconds)
+
+    def expire(self) -> None:
+        """Mark an overdue job failed with ``limit_exceeded`` and ask it to stop."""
+        if self.overdue():
+            self.cancel_event.set()
+            self.status, self.finished_at = "failed", time.time()
+            self.error = LimitExceeded(
+                f"the job ran longer than the limit of {self.max_seconds:g} s "
+                "(CHAINATLAS_MAX_JOB_SECONDS) and was stopped").to_dict()
 
     def to_dict(self, with_result: bool = True) -> dict[str, Any]:
         out = {"id": self.id, "kind": self.kind, "status": self.status,
@@ -62,6 +81,7 @@ class JobContext:
             self._job.message = message
 
     def check(self) -> None:
+        self._job.expire()
         if self._job.cancel_event.is_set():
             raise JobCancelled()
 
@@ -73,14 +93,16 @@ class JobContext:
 class JobManager:
     """Runs jobs on a small thread pool and keeps the last ``keep`` of them."""
 
-    def __init__(self, workers: int = 2, keep: int = 200) -> None:
+    def __init__(self, workers: int = 2, keep: int = 200,
+                 max_seconds: float | None = None) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="chainatlas-job")
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._keep = keep
+        self._max_seconds = max_seconds
 
     def submit(self, kind: str, fn: Callable[[JobContext], Any]) -> Job:
-        job = Job(id=uuid.uuid4().hex[:16], kind=kind)
+        job = Job(id=uuid.uuid4().hex[:16], kind=kind, max_seconds=self._max_seconds)
         with self._lock:
             self._jobs[job.id] = job
             if len(self._jobs) > self._keep:
@@ -96,10 +118,14 @@ class JobManager:
             return
         job.status, job.started_at = "running", time.time()
         try:
-            job.result = fn(JobContext(job))
-            job.status, job.progress = "done", 1.0
+            result = fn(JobContext(job))
+            job.expire()
+            if job.status == "running":
+                job.result, job.status, job.progress = result, "done", 1.0
         except JobCancelled:
-            job.status = "cancelled"
+            job.expire()
+            if job.status == "running":
+                job.status = "cancelled"
         except ChainAtlasError as err:
             job.status, job.error = "failed", err.to_dict()
         except Exception as err:  # a bug: keep the job record, never lose the server
@@ -107,18 +133,23 @@ class JobManager:
             job.error = {"code": "internal_error", "message": f"{type(err).__name__}: {err}",
                          "details": traceback.format_exc(limit=5)}
         finally:
-            job.finished_at = time.time()
+            if job.finished_at is None:
+                job.finished_at = time.time()
 
     def get(self, job_id: str) -> Job:
         with self._lock:
             job = self._jobs.get(job_id)
         if job is None:
             raise DataNotFound(f"no job {job_id!r}")
+        job.expire()
         return job
 
     def list(self) -> list[Job]:
         with self._lock:
-            return sorted(self._jobs.values(), key=lambda j: j.created_at, reverse=True)
+            jobs = sorted(self._jobs.values(), key=lambda j: j.created_at, reverse=True)
+        for job in jobs:
+            job.expire()
+        return jobs
 
     def cancel(self, job_id: str) -> Job:
         job = self.get(job_id)

@@ -113,6 +113,8 @@ def _firm_list(ds: Dataset) -> pd.DataFrame:
 def _chain(ds: Dataset, region: str | None, lang: str, lists: dict[str, pd.DataFrame]) -> Section:
     from chainatlas.services import chain
 
+    if not len(ds.segments):
+        raise InputError("the dataset has no chain segments")
     cmap = chain.chain_map_of(ds, region=region) if region else chain.chain_map_of(ds)
     segs = pd.DataFrame(cmap.to_dict()["segments"])
     counts = segs["status"].value_counts()

@@ -79,7 +79,8 @@ def travel_hours(ds: Dataset, mode: str = "road") -> Callable[[str, str], float 
 
 def _fingerprint(ds: Dataset) -> str:
     payload = json.dumps({"format": INDEX_FORMAT, "pipeline": pipeline_fingerprint(),
-                          "version": ds.meta.get("version")}, sort_keys=True)
+                          "version": ds.meta.get("version"),
+                          "created_at": ds.meta.get("created_at")}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 

@@ -189,7 +189,14 @@ def load_scenario(path: str | Path) -> Scenario:
     p = Path(path)
     if not p.is_file():
         raise ScenarioError(f"scenario file not found: {p}")
-    text = p.read_text(encoding="utf-8")
+    raw = p.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:  # Chinese government files often come in GB18030/GBK
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise ScenarioError(f"scenario {p.name} is neither UTF-8 nor GB18030 text") from None
     try:
         if p.suffix.lower() == ".json":
             data = json.loads(text)

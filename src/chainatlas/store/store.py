@@ -459,10 +459,11 @@ class Store:
         with self._reader() as cur:
             self._require(name, cur)
             tables = {t: self._read(cur, name, t, get_spec(t).column_names) for t in TABLE_ORDER}
-            row = _first(cur, "SELECT version, meta FROM datasets WHERE name = ?",
+            row = _first(cur, "SELECT version, meta, created_at FROM datasets WHERE name = ?",
                               [name])
         meta: dict[str, Any] = json.loads(row[1]) if row and row[1] else {}
         meta["version"] = int(row[0]) if row else 0
+        meta["created_at"] = str(row[2]) if row else ""  # tells a re-created dataset apart
         meta["store"] = str(self.path)
         return Dataset(name, tables, meta)
 
