@@ -10,10 +10,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
-from starlette.background import BackgroundTask
 
 from chainatlas._json import to_jsonable as jsonable
 from chainatlas.api.auth import require_read, require_write
+from chainatlas.api.routes_files import temp_file_response
 from chainatlas.api.uploads import save_upload
 from chainatlas.exceptions import InputError
 
@@ -92,19 +92,19 @@ def export_dataset(request: Request, name: str, format: str = "xlsx",
 
     if include_signals:
         require_write(request)
-    tmp = Path(tempfile.mkdtemp(prefix="chainatlas-export-"))
-    datasets.export_dataset(_store(request), name, tmp / "tables", format,
-                            include_private=include_signals)
-    archive = shutil.make_archive(str(tmp / name), "zip", tmp / "tables")
-    return FileResponse(archive, filename=f"{name}-{format}.zip", media_type="application/zip",
-                        background=BackgroundTask(shutil.rmtree, tmp, True))
+
+    def write(target: Path) -> Path:
+        folder = target.parent / "tables"
+        datasets.export_dataset(_store(request), name, folder, format,
+                                include_private=include_signals)
+        return Path(shutil.make_archive(str(target.with_suffix("")), "zip", folder))
+
+    return temp_file_response(write, f"{name}-{format}.zip", "application/zip")
 
 
 @router.get("/templates/{table}", dependencies=[Depends(require_read)])
 def template(table: str, lang: str = "zh", format: str = "csv") -> FileResponse:
     from chainatlas.services import datasets
 
-    tmp = Path(tempfile.mkdtemp(prefix="chainatlas-template-"))
-    path = datasets.template(table, lang, tmp / f"{table}.{format}", format)
-    return FileResponse(path, filename=path.name,
-                        background=BackgroundTask(shutil.rmtree, tmp, True))
+    return temp_file_response(lambda p: datasets.template(table, lang, p, format),
+                              f"{table}.{format}")

@@ -30,16 +30,21 @@ def _store(request: Request) -> Any:
     return request.app.state.store
 
 
-def _workbook(write: Any, filename: str) -> FileResponse:
-    """Run ``write(path)`` into a temporary folder and stream the file, then remove the folder."""
-    tmp = Path(tempfile.mkdtemp(prefix="chainatlas-xlsx-"))
+def temp_file_response(write: Any, filename: str, media_type: str | None = None) -> FileResponse:
+    """Run ``write(path) -> path`` in a temporary folder and stream the file it wrote; the folder
+    is removed after the response is sent, or at once when ``write`` fails."""
+    tmp = Path(tempfile.mkdtemp(prefix="chainatlas-file-"))
     try:
-        path = write(tmp / filename)
+        path = Path(write(tmp / filename))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return FileResponse(path, filename=filename, media_type=_XLSX,
+    return FileResponse(path, filename=path.name, media_type=media_type,
                         background=BackgroundTask(shutil.rmtree, tmp, True))
+
+
+def _workbook(write: Any, filename: str) -> FileResponse:
+    return temp_file_response(write, filename, _XLSX)
 
 
 # --- uploads that write -------------------------------------------------------------------------
