@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import socket
-import subprocess
-import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +11,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from _server import served
 from chainatlas.api.app import create_app
 from chainatlas.config import get_settings
 from chainatlas.services.demo import build_demo_store
@@ -147,39 +144,15 @@ def test_closed_reads_need_the_token(demo_db: Path) -> None:
         assert c.get("/api/v1/datasets", headers=AUTH).status_code == 200
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_real_server_over_http(demo_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "copy.duckdb"
     db.write_bytes(demo_db.read_bytes())
-    port = _free_port()
-    env = dict(os.environ, CHAINATLAS_TOKEN=TOKEN)
-    proc = subprocess.Popen([sys.executable, "-m", "chainatlas.cli", "serve", "--db", str(db),
-                             "--port", str(port)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                r = httpx.get(f"{base}/api/v1/health", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.3)
-        assert r.json()["status"] == "ok"
+    with served(db, env={"CHAINATLAS_TOKEN": TOKEN}) as (base, _proc):
+        assert httpx.get(f"{base}/api/v1/health", timeout=10).json()["status"] == "ok"
         names = {d["name"] for d in httpx.get(f"{base}/api/v1/datasets", timeout=30).json()}
         assert "yrd-nev" in names
         r = httpx.post(f"{base}/api/v1/datasets", json={"name": "x"}, timeout=30)
         assert r.status_code == 401 and r.json()["error"]["code"] == "access_denied"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def test_evaluate_endpoints_reproduce_published_numbers(client: TestClient) -> None:

@@ -13,12 +13,7 @@
 from __future__ import annotations
 
 import io
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,6 +23,7 @@ import httpx
 import pandas as pd
 import pytest
 
+from _server import served
 from chainatlas.exceptions import StoreError
 from chainatlas.services.datasets import import_frames
 from chainatlas.store import Store
@@ -132,36 +128,14 @@ def test_two_writer_threads_are_serialised(db_path: Path) -> None:
 
 # ------------------------------------------------------------------ through a real server
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     db = tmp_path_factory.mktemp("served") / "served.duckdb"
     with Store.open(db) as store:
         import_frames(store, "d", _state("A", *STATES["A"]), mode="replace")
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "chainatlas.cli", "serve", "--db", str(db),
-                             "--port", str(port)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=dict(os.environ, CHAINATLAS_TOKEN=TOKEN))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                httpx.get(f"{base}/api/v1/health", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("server did not start") from None
-                time.sleep(0.3)
+    with served(db, env={"CHAINATLAS_TOKEN": TOKEN}) as (base, _proc):
         yield base, db
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def _firms_csv(tag: str) -> bytes:

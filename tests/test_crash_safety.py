@@ -8,10 +8,8 @@
 
 from __future__ import annotations
 
-import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +21,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from _server import free_port, start_server
 from chainatlas.cli.main import app
 from chainatlas.services.datasets import import_frames
 from chainatlas.store import Store
@@ -213,26 +212,9 @@ def test_check_command_exit_codes(db_path: Path) -> None:
 
 # ---------------------------------------------------------------- a server killed mid-job
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 def _serve(db: Path, port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen([sys.executable, "-m", "chainatlas.cli", "serve", "--db", str(db),
-                             "--port", str(port)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=dict(os.environ, CHAINATLAS_TOKEN="t"))
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
-            return proc
-        except httpx.TransportError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("server did not start") from None
-            time.sleep(0.3)
+    return start_server(db, env={"CHAINATLAS_TOKEN": "t"}, port=port)[0]
 
 
 @pytest.fixture(scope="module")
@@ -251,7 +233,7 @@ def test_server_killed_during_stress_job_leaves_store_intact(demo_db: Path,
     with Store.open(db) as store:
         before = {n: (store.dataset_version(n), store.table_counts(n))
                   for n in store.list_datasets()}
-    port = _free_port()
+    port = free_port()
     proc = _serve(db, port)
     try:
         scenario = {"horizon_days": 365, "shocks": [{"region": "340881", "capacity_loss": 1.0,

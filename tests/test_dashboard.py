@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
-import httpx
 import pytest
 
+from _server import start_server
 from chainatlas.services.demo import build_demo_store
 
 pytestmark = pytest.mark.browser
@@ -42,11 +38,6 @@ def _chromium() -> str:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -58,22 +49,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     TOKENS["planner"] = sharing.add_account(db, admin, "dash-planner", "planner", dataset="yrd-nev")
     TOKENS["firm"] = sharing.add_account(db, admin, "dash-firm", "firm", dataset="yrd-nev",
                                          firm=SHARING_FIRM)
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "chainatlas.cli", "serve", "--db", str(db),
-                             "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, env=dict(os.environ, CHAINATLAS_TOKEN="t"))
-    base = f"http://127.0.0.1:{port}"
+    proc, base = start_server(db, env={"CHAINATLAS_TOKEN": "t"}, capture=True)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                httpx.get(f"{base}/api/v1/health", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                    raise RuntimeError(f"server did not start:\n{out[-3000:]}") from None
-                time.sleep(0.3)
         yield base
     finally:
         proc.terminate()

@@ -10,11 +10,6 @@
 from __future__ import annotations
 
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from _server import start_server
 from chainatlas.api.app import create_app
 from chainatlas.cli.main import app
 from chainatlas.config import get_settings
@@ -82,11 +78,6 @@ def test_row_limit_over_the_api_is_413(db: Path, monkeypatch: pytest.MonkeyPatch
     assert _state(db)[1]["firms"] == 0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 def _peak_rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -105,22 +96,9 @@ def oversized_upload(db: Path, tmp_path: Path, limit_mb: int = 2,
         block = line * (1 << 20 // len(line) + 1)
         while fh.tell() < upload_mb << 20:
             fh.write(block)
-    port = _free_port()
-    env = dict(os.environ, CHAINATLAS_TOKEN=TOKEN, CHAINATLAS_MAX_UPLOAD_MB=str(limit_mb))
-    proc = subprocess.Popen([sys.executable, "-m", "chainatlas.cli", "serve", "--db", str(db),
-                             "--port", str(port)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=env)
-    base = f"http://127.0.0.1:{port}"
+    proc, base = start_server(db, env={"CHAINATLAS_TOKEN": TOKEN,
+                                       "CHAINATLAS_MAX_UPLOAD_MB": str(limit_mb)})
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                httpx.get(f"{base}/api/v1/health", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("server did not start") from None
-                time.sleep(0.3)
         # warm the import path once so its code and libraries are already resident
         small = b"id,name,region\nW1,w,320100\n"
         httpx.post(f"{base}/api/v1/datasets/d/imports/firms", headers=AUTH, timeout=120,

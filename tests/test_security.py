@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import hmac
 import io
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +21,7 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
+from _server import start_server
 from chainatlas.api.app import create_app
 from chainatlas.config import get_settings
 from chainatlas.exceptions import InputError
@@ -329,29 +325,11 @@ def test_api_paths_with_traversal_write_nothing_outside(client: TestClient, db: 
 
 # ------------------------------------------------------------------ logs
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 def test_token_never_appears_in_server_output(db: Path) -> None:
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "chainatlas.cli", "serve", "--db", str(db),
-                             "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, env=dict(os.environ, CHAINATLAS_TOKEN=TOKEN))
-    base = f"http://127.0.0.1:{port}"
+    proc, base = start_server(db, env={"CHAINATLAS_TOKEN": TOKEN}, capture=True)
     wrong = "Wr0ng-guess-" + TOKEN[::-1]
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                httpx.get(f"{base}/api/v1/health", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("server did not start") from None
-                time.sleep(0.3)
         with httpx.Client(base_url=base, timeout=60) as c:
             assert c.post("/api/v1/datasets", json={"name": "t1"}, headers=AUTH).status_code == 201
             assert c.post("/api/v1/datasets", json={"name": "t2"},

@@ -11,10 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from _server import served
 from chainatlas.datasets import load_demo
 from chainatlas.model.dataset import Dataset
 from chainatlas.services.datasets import import_frames
@@ -104,36 +101,14 @@ def test_report_escapes_every_user_string(browser: Any, tmp_path: Path) -> None:
     page.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("xss") / "xss.duckdb"
     ds = hostile_dataset()
     import_frames(db, "xss", {t: f for t, f in ds.tables.items() if len(f)}, mode="replace")
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "chainatlas.cli", "serve", "--db", str(db),
-                             "--port", str(port)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=dict(os.environ, CHAINATLAS_TOKEN="t"))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                httpx.get(f"{base}/api/v1/health", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("server did not start") from None
-                time.sleep(0.3)
+    with served(db, env={"CHAINATLAS_TOKEN": "t"}) as (base, _proc):
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def test_api_report_escapes(server: str) -> None:
