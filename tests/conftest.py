@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,3 +38,24 @@ def shared_data() -> Path:
 def db_path(tmp_path: Path) -> Path:
     """A path for a fresh DuckDB store file."""
     return tmp_path / "test.duckdb"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (no browser download; headless, no network beyond
+    what the page asks for). Without a ``chromium`` binary the test fails, unless
+    ``CHAINATLAS_SKIP_BROWSER=1`` says browser tests are not wanted on this machine."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("CHAINATLAS_SKIP_BROWSER") == "1":
+            pytest.skip("no chromium and CHAINATLAS_SKIP_BROWSER=1")
+        pytest.fail("chromium not found: apt-get install chromium fonts-noto-cjk")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, headless=True,
+                              args=["--no-sandbox", "--disable-gpu",
+                                    "--disable-background-networking",
+                                    "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()

@@ -10,8 +10,6 @@ fonts-noto-cjk``); without it these tests fail unless CHAINATLAS_SKIP_BROWSER=1 
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -27,16 +25,6 @@ TOKENS: dict[str, str] = {}
 SHARING_FIRM, SHARING_PARTNER = "F186", "F085"  # a vehicle maker and one of its direct suppliers
 TABS = ("产业链图谱", "产业地图", "压力测试", "投入产出", "集群与复杂度", "新质生产力评价", "成果匹配",
         "补链强链建议", "数据共享")
-
-
-def _chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        if os.environ.get("CHAINATLAS_SKIP_BROWSER") == "1":
-            pytest.skip("no chromium and CHAINATLAS_SKIP_BROWSER=1")
-        pytest.fail("chromium not found: apt-get install chromium fonts-noto-cjk")
-    return path
-
 
 
 @pytest.fixture(scope="module")
@@ -55,20 +43,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    exe = _chromium()
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, headless=True,
-                              args=["--no-sandbox", "--disable-gpu",
-                                    "--disable-background-networking",
-                                    "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
 
 
 class _Watch:

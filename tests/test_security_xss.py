@@ -9,8 +9,6 @@ the raw text is shown as text.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -38,27 +36,6 @@ def hostile_dataset() -> Dataset:
     tables["segments"]["name"] = [f"{SEGMENT}{i}" for i in range(len(tables["segments"]))]
     tables["regions"]["name"] = [f"{REGION}{i}" for i in range(len(tables["regions"]))]
     return Dataset("xss", tables, dict(ds.meta))
-
-
-def _chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        if os.environ.get("CHAINATLAS_SKIP_BROWSER") == "1":
-            pytest.skip("no chromium and CHAINATLAS_SKIP_BROWSER=1")
-        pytest.fail("chromium not found: apt-get install chromium fonts-noto-cjk")
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    exe = _chromium()
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, headless=True,
-                              args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
 
 
 class Alarm:

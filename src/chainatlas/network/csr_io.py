@@ -34,7 +34,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from chainatlas.exceptions import InputError
-from chainatlas.network.graph import FirmGraph, _arrow_str, _utf8_buffers, is_foreign_firm
+from chainatlas.network.graph import (
+    FirmGraph,
+    _arrow_str,
+    _utf8_buffers,
+    is_foreign_firm,
+    main_segments,
+)
 
 __all__ = ["SegmentCoder", "graph_nbytes", "pack_firm_graph"]
 
@@ -242,7 +248,7 @@ def pack_firm_graph(
                                  .to_numpy(bool)[first])
 
     fs_f, fs_s, fs_cap, fs_out = r_f.array(), r_s.array(), r_cap.array(), r_out.array()
-    firm_segment, capacity = _main_segments(n, fs_f, fs_s, fs_cap, fs_out)
+    firm_segment, capacity = main_segments(n, fs_f, fs_s, fs_cap, fs_out)
     ids = np.asarray(fid.to_numpy(zero_copy_only=False), dtype=object)
     del fid
     # the batches are gone: hand the Arrow pool's cached pages back to the system
@@ -252,24 +258,6 @@ def pack_firm_graph(
         src.array(), dst.array(), eseg.array(), value.array(), lead.array(),
         fs_f, fs_s, fs_cap, fs_out, essential, keytech,
     )
-
-
-def _main_segments(n: int, fs_f: _I32, fs_s: _I32, fs_cap: _F64,
-                   fs_out: _F64) -> tuple[_I32, _F64]:
-    """Main segment and its capacity per firm: largest output value, then largest capacity."""
-    firm_segment = np.full(n, -1, dtype=np.int32)
-    capacity = np.full(n, np.nan)
-    if len(fs_f):
-        key_out = np.where(np.isnan(fs_out), np.inf, -fs_out)
-        key_cap = np.where(np.isnan(fs_cap), np.inf, -fs_cap)
-        order = np.lexsort((key_cap, key_out, fs_f))
-        f_sorted = fs_f[order]
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = f_sorted[1:] != f_sorted[:-1]
-        pick = order[first]
-        firm_segment[fs_f[pick]] = fs_s[pick]
-        capacity[fs_f[pick]] = fs_cap[pick]
-    return firm_segment, capacity
 
 
 def graph_nbytes(graph: FirmGraph) -> dict[str, int]:

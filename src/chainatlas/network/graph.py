@@ -412,18 +412,7 @@ class FirmGraph:
         fs_s = _positions(sid_arrow, _arrow_str(fs["segment"])).astype(np.int32)
         fs_cap = _floats(fs, "capacity")
         fs_out = _floats(fs, "output_value")
-        firm_segment = np.full(n, -1, dtype=np.int32)
-        capacity = np.full(n, np.nan)
-        if len(fs_f):
-            key_out = np.where(np.isnan(fs_out), np.inf, -fs_out)
-            key_cap = np.where(np.isnan(fs_cap), np.inf, -fs_cap)
-            order = np.lexsort((key_cap, key_out, fs_f))
-            f_sorted = fs_f[order]
-            first = np.ones(len(order), dtype=bool)
-            first[1:] = f_sorted[1:] != f_sorted[:-1]
-            pick = order[first]
-            firm_segment[fs_f[pick]] = fs_s[pick]
-            capacity[fs_f[pick]] = fs_cap[pick]
+        firm_segment, capacity = main_segments(n, fs_f, fs_s, fs_cap, fs_out)
 
         eseg = _positions(sid_arrow, _arrow_str(links["segment"])).astype(np.int32)
         return cls(
@@ -482,3 +471,23 @@ def _floats(frame: pd.DataFrame, name: str) -> _F64:
         return np.full(len(frame), np.nan)
     col = pd.to_numeric(frame[name], errors="coerce")
     return np.asarray(col.to_numpy(np.float64, na_value=np.nan))
+
+
+def main_segments(n: int, fs_f: npt.NDArray[np.integer], fs_s: npt.NDArray[np.integer],
+                  fs_cap: npt.NDArray[np.float64], fs_out: npt.NDArray[np.float64]
+                  ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
+    """Main segment and its capacity per firm from firm–segment rows: the row with the largest
+    output value, then the largest capacity (-1 and NaN for a firm without rows)."""
+    firm_segment = np.full(n, -1, dtype=np.int32)
+    capacity = np.full(n, np.nan)
+    if len(fs_f):
+        key_out = np.where(np.isnan(fs_out), np.inf, -fs_out)
+        key_cap = np.where(np.isnan(fs_cap), np.inf, -fs_cap)
+        order = np.lexsort((key_cap, key_out, fs_f))
+        f_sorted = fs_f[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = f_sorted[1:] != f_sorted[:-1]
+        pick = order[first]
+        firm_segment[fs_f[pick]] = fs_s[pick]
+        capacity[fs_f[pick]] = fs_cap[pick]
+    return firm_segment, capacity
