@@ -58,6 +58,9 @@ def test_a_job_past_its_limit_is_failed_and_its_late_result_dropped() -> None:
         return "late"
 
     job = jobs.submit("deaf", fn)
+    deadline = time.monotonic() + 10
+    while jobs.get(job.id).started_at is None and time.monotonic() < deadline:
+        time.sleep(0.01)
     time.sleep(0.4)
     assert jobs.get(job.id).status == "failed"  # reported as soon as anyone looks
     release.set()
