@@ -32,6 +32,7 @@ import pandas as pd
 
 from chainatlas._types import FloatArray
 from chainatlas.exceptions import DataNotFound, InputError
+from chainatlas.network.area import EARTH_RADIUS_KM, great_circle_km
 
 __all__ = [
     "EARTH_RADIUS_KM",
@@ -43,7 +44,6 @@ __all__ = [
     "travel_times_from",
 ]
 
-EARTH_RADIUS_KM = 6371.0088
 
 
 @dataclass(frozen=True)
@@ -80,22 +80,6 @@ def resolve_mode(mode: str | TravelMode) -> TravelMode:
         return MODES[mode]
     except KeyError:
         raise InputError(f"unknown travel mode {mode!r}; expected one of {', '.join(MODES)}") from None
-
-
-def great_circle_km(lon1: FloatArray | float, lat1: FloatArray | float,
-                    lon2: FloatArray | float, lat2: FloatArray | float) -> FloatArray:
-    """Haversine great-circle distance in km between points given in degrees (broadcasts).
-
-    Examples
-    --------
-    >>> round(float(great_circle_km(121.47, 31.23, 118.80, 32.06)))  # Shanghai–Nanjing
-    269
-    """
-    lam1, phi1, lam2, phi2 = (np.radians(np.asarray(v, dtype=np.float64))
-                              for v in (lon1, lat1, lon2, lat2))
-    a = (np.sin((phi2 - phi1) / 2) ** 2
-         + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2)
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 def _coords(regions: pd.DataFrame) -> pd.DataFrame:

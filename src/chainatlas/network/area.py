@@ -67,12 +67,25 @@ def travel_hours(lon1: npt.ArrayLike, lat1: npt.ArrayLike, lon2: npt.ArrayLike,
     """
     if detour < 1.0 or speed_kmh <= 0:
         raise InputError("detour must be ≥ 1 and speed_kmh > 0")
-    p1, p2 = np.radians(np.asarray(lat1, float)), np.radians(np.asarray(lat2, float))
-    dphi = p2 - p1
-    dlam = np.radians(np.asarray(lon2, float) - np.asarray(lon1, float))
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlam / 2) ** 2
-    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    km = great_circle_km(lon1, lat1, lon2, lat2)
     return np.asarray(km * detour / speed_kmh, dtype=np.float64)
+
+
+def great_circle_km(lon1: npt.ArrayLike, lat1: npt.ArrayLike, lon2: npt.ArrayLike,
+                    lat2: npt.ArrayLike) -> _F64:
+    """Haversine great-circle distance in km between points given in degrees (broadcasts).
+
+    Examples
+    --------
+    >>> round(float(great_circle_km(121.47, 31.23, 118.80, 32.06)))  # Shanghai–Nanjing
+    269
+    """
+    lam1, phi1, lam2, phi2 = (np.radians(np.asarray(v, dtype=np.float64))
+                              for v in (lon1, lat1, lon2, lat2))
+    a = (np.sin((phi2 - phi1) / 2) ** 2
+         + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2)
+    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))),
+                      dtype=np.float64)
 
 
 def _coords(regions: pd.DataFrame) -> pd.DataFrame:
