@@ -218,3 +218,58 @@ def test_water_level_solves_the_allocation(pairs, frac):
     assert float((np.minimum(rho, lam) * w).sum()) == pytest.approx(available, rel=1e-9, abs=1e-9)
     served = _water_fill(rho.tolist(), w.tolist(), available)
     np.testing.assert_allclose(np.minimum(rho, lam) * w, served, rtol=1e-7, atol=1e-9)
+
+
+def test_supplier_buckets_keep_link_order_within_contiguous_supplier_ranges():
+    from chainatlas.shock.network import supplier_buckets
+
+    rng = np.random.default_rng(3)
+    n, E = 50, 400
+    sup = rng.integers(0, n, E)
+    sup_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(sup, minlength=n), out=sup_ptr[1:])
+    for nb in (1, 2, 7, 50, 80):
+        bkt_ptr, pos_b = supplier_buckets(sup, sup_ptr, nb)
+        assert bkt_ptr[0] == 0 and bkt_ptr[-1] == n and np.all(np.diff(bkt_ptr) > 0)
+        assert len(bkt_ptr) - 1 <= min(nb, n)
+        if nb <= 7:
+            assert len(bkt_ptr) - 1 == nb
+        assert sorted(pos_b.tolist()) == list(range(E))          # a permutation
+        order_b = np.argsort(pos_b)
+        for b in range(len(bkt_ptr) - 1):
+            lo, hi = sup_ptr[bkt_ptr[b]], sup_ptr[bkt_ptr[b + 1]]
+            links = order_b[lo:hi]
+            # the bucket holds exactly the links of its suppliers, in link order
+            assert np.all((sup[links] >= bkt_ptr[b]) & (sup[links] < bkt_ptr[b + 1]))
+            assert np.all(np.diff(links) > 0)
+        if nb == 2:   # about half of the links each
+            assert abs(int(sup_ptr[bkt_ptr[1]]) - E / 2) <= np.bincount(sup).max()
+
+
+@pytest.mark.parametrize("rule", ["proportional", "priority"])
+def test_bucket_count_and_demand_summation_path_do_not_change_a_bit(rule, monkeypatch):
+    """Threads sum each supplier's orders from their bucket; single-threaded kernels and the
+    few-active-firms path scatter in link order. Any bucket count, either path: same bits."""
+    import chainatlas.shock.firm_model as fm
+    import chainatlas.shock.network as snet
+
+    sc = {"horizon_days": 30, "policy": {"inventory_days": 3, "rationing": rule},
+          "shocks": [{"firm": ["N1", "N5", "N9"], "capacity_loss": 0.8, "duration_days": 12,
+                      "recovery": "exponential", "recovery_days": 4}],
+          "demand_shocks": [{"firm": "N30", "change": -0.4, "start_day": 3, "duration_days": 8}]}
+    ref = simulate(_random_network(7, n=60, e=300), sc, record_firms=True, parallel=False)
+    assert (ref.firm_ratio.to_numpy() < 1).any()
+    runs = []
+    for buckets in (1, 3, 11, 60):
+        monkeypatch.setattr(snet, "BUCKETS", buckets)
+        for gather_from in (0.0, 2.0):     # always sum from the buckets / never
+            monkeypatch.setattr(fm, "GATHER_FROM", gather_from)
+            net = _random_network(7, n=60, e=300)
+            runs.append(simulate(net, sc, record_firms=True, parallel=True))
+            got = len(net.layout(True).bkt_ptr) - 1
+            assert got == buckets if buckets < 60 else 20 < got <= 60
+    for res in runs:
+        np.testing.assert_array_equal(res.firm_ratio.to_numpy(), ref.firm_ratio.to_numpy())
+        assert res.total_output_loss == ref.total_output_loss
+        np.testing.assert_array_equal(res.daily["final_demand_unmet"].to_numpy(),
+                                      ref.daily["final_demand_unmet"].to_numpy())

@@ -4,12 +4,21 @@ State is kept as *deviations from the baseline* so that an unshocked network rep
 baseline bit for bit:
 
 - ``s[e] = S_e - n_g A_e`` (inventory gap of link *e* in group *g*, 10,000 CNY),
-- ``O[e]`` the order of the day (absolute), ``x[i] = P_act,i / P_ini,i``.
+- ``O_b[pos_b[e]]`` the order of the day on link *e* (absolute), ``x[i] = P_act,i / P_ini,i``.
 
 The pro-rata consumption :math:`c_e = S_e x_i A_g / S_g` is written as
 :math:`x_i A_e + \delta c_e`; :math:`\delta c_e = 0` exactly for a group at its baseline
 (all :math:`s_e = 0`) and for a group with one supplier, otherwise it is computed from the
 absolute stocks (stable when stocks are nearly empty: :math:`c_e \le S_e`).
+
+Orders live in *bucket-major* order (:class:`~chainatlas.shock.network.ModelLayout`): links
+grouped by contiguous ranges of suppliers, one bucket per thread, in link order within a
+bucket. The customer pass walks customers and writes each order into its bucket (one
+sequential stream per bucket); the production pass gives each thread a bucket, streams its
+orders and sums them per supplier into the slice of the demand vector that bucket owns. A
+supplier's orders are summed in link order either way, so the demand it sees is bit-identical
+to a serial scatter in link order (the fused path of the single-threaded kernels and
+:func:`demand_deviation`), whatever the number of buckets or threads.
 """
 
 from __future__ import annotations
@@ -21,26 +30,28 @@ from typing import Any
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["activate", "day_kernels", "demand_deviation"]
+__all__ = ["day_kernels", "demand_deviation"]
 
 PROPORTIONAL = 0
 PRIORITY = 1
 
 
-def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s, s_grp, O,  # noqa: E741
-                   x, b, level, rule, inv_tau, inv_ratio, dd, fuse_demand):  # pragma: no cover
+def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s, s_grp, O_b,
+                   pos_b, x, b, level, rule, inv_tau, inv_ratio, dd, fuse_demand):  # pragma: no cover
     """Inventory renewal, orders and inventory-feasible output of every customer (in place).
 
     ``s_grp[g]`` carries :math:`s_g = \\sum_{e \\in g} s_e` from one day to the next (summed in
     link order, so it equals a fresh sum bit for bit). Deliveries of the previous day are
-    ``O[e] * level[sup]`` (proportional) or
-    ``min(O[e], level[sup] * A[e])`` (priority water level). ``x`` is the previous day's
+    ``O_e * level[sup]`` (proportional) or
+    ``min(O_e, level[sup] * A[e])`` (priority water level). ``x`` is the previous day's
     production ratio (drives consumption), ``b`` the ratio orders are based on (previous
     production or previous demand, :math:`D^*_i/P^{ini}_i`). With ``fuse_demand`` (serial use
     only) the order deviations are also scattered into ``dd`` (zeroed by the caller), saving
     the separate :func:`demand_deviation` pass; ``inv_ratio[i]`` receives
-    :math:`\\min_{g\\,essential} S_g / A_g`. Only the customers listed in ``active`` (ascending)
-    are updated: every other one is exactly at its baseline and would not change.
+    :math:`\\min_{g\\,essential} S_g / A_g` (with :math:`n_g` for a group at or above its
+    target stock: capacity never exceeds 1, so such a group cannot bind). Only the customers
+    listed in ``active`` (ascending) are updated: every other one is exactly at its baseline
+    and would not change.
     """
     for q in prange(len(active)):
         i = active[q]
@@ -57,7 +68,8 @@ def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s
                 e = e0
                 a = A[e]
                 lv = level[sup[e]]
-                o = O[e]
+                p = pos_b[e]
+                o = O_b[p]
                 if rule == PROPORTIONAL:
                     deliv = o * lv
                 else:
@@ -74,7 +86,7 @@ def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s
                 sg_new = new
                 o = a * bi + (ng * a * (bi - 1.0) - new) * inv_tau
                 o = o if o > 0.0 else 0.0
-                O[e] = o
+                O_b[p] = o
                 if fuse_demand:
                     dd[sup[e]] += o - a
             else:
@@ -85,7 +97,8 @@ def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s
                 for e in range(e0, e1):
                     a = A[e]
                     lv = level[sup[e]]
-                    o = O[e]
+                    p = pos_b[e]
+                    o = O_b[p]
                     if rule == PROPORTIONAL:
                         deliv = o * lv
                     else:
@@ -107,65 +120,76 @@ def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s
                     sg_new += new
                     o = a * bi + (ng * a * (bi - 1.0) - new) * inv_tau
                     o = o if o > 0.0 else 0.0
-                    O[e] = o
+                    O_b[p] = o
                     if fuse_demand:
                         dd[sup[e]] += o - a
                 s_grp[g] = sg_new
             if grp_ess[g]:
-                r = ng + sg_new / Ag
+                # stock at or above target: S_g/A_g ≥ n_g ≥ 1 ≥ capacity cannot bind (and the
+                # division is skipped)
+                r = ng + sg_new / Ag if sg_new < 0.0 or ng < 1.0 else ng
                 if r < inv:
                     inv = r
         inv_ratio[i] = inv
 
 
 @njit(cache=True, nogil=True)
-def demand_deviation(active, cust_grp_ptr, grp_ptr, sup, O, A, out):  # noqa: E741  # pragma: no cover
+def demand_deviation(active, cust_grp_ptr, grp_ptr, sup, O_b, pos_b, A, out):  # pragma: no cover
     """``out[j] = Σ_{e: sup(e)=j} (O_e − A_e)`` over the links of the active customers
     (the others contribute exactly 0), in link order; zeroes ``out`` first.
 
-    Serial on purpose: a streaming read of the links with writes into an L3-resident node
-    vector beats a parallel gather through the supplier index.
+    Used while few firms are active (cheaper than summing every supplier's bucket).
     """
     out[:] = 0.0
     for q in range(len(active)):
         i = active[q]
         for e in range(grp_ptr[cust_grp_ptr[i]], grp_ptr[cust_grp_ptr[i + 1]]):
-            out[sup[e]] += O[e] - A[e]
+            out[sup[e]] += O_b[pos_b[e]] - A[e]
 
 
-@njit(cache=True, nogil=True)
-def activate(x, dem_ratio, level, rule, sup_ptr, sup_order, ecus, active,
-             rationed):  # pragma: no cover - compiled
-    """Mark firms that leave the baseline: output or demand ratio ≠ 1 (the firm itself) or a
-    supplier that rations (all its customers, once: ``rationed`` remembers the suppliers done).
-    Returns the number of newly marked firms."""
-    new = 0
-    for j in range(len(x)):
-        if (x[j] != 1.0 or dem_ratio[j] != 1.0) and not active[j]:
-            active[j] = True
-            new += 1
-        if rationed[j]:
-            continue
-        full = level[j] == 1.0 if rule == PROPORTIONAL else level[j] == np.inf
-        if not full:
-            rationed[j] = True
-            for k in range(sup_ptr[j], sup_ptr[j + 1]):
-                c = ecus[sup_order[k]]
-                if not active[c]:
-                    active[c] = True
-                    new += 1
-    return new
+#: Rounds of iterative water-filling before :func:`_water_level` switches to selection.
+WATER_ROUNDS = 6
 
 
 @njit(cache=True, nogil=True)
 def _water_level(rho, w, total, available):  # pragma: no cover - compiled
-    """Level λ with Σ_k min(ρ_k, λ) w_k = available (0 ≤ available < Σ ρ_k w_k).
+    """Level λ with Σ_k min(ρ_k, λ) w_k = available (0 ≤ available < Σ ρ_k w_k; total = Σ w).
 
-    Selection, not sorting (expected O(m)): a pivot ρ_p splits the open candidates; if
-    serving everyone up to ρ_p already costs at least ``available``, every candidate at or
+    Rounds of water-filling, each one branch-free pass: with λ the level that spreads what is
+    left over the open candidates, every candidate with ρ_k ≤ λ is served in full; λ is then
+    recomputed over the rest (it only rises) until no candidate changes side — λ then solves
+    the equation. Usually two or three rounds; after :data:`WATER_ROUNDS` rounds (ratios
+    spread over many scales) it finishes by selection (:func:`_water_level_select`).
+    """
+    lam = available / total
+    n_prev = -1
+    for _ in range(WATER_ROUNDS):
+        served = 0.0
+        w_open = 0.0
+        n_full = 0
+        for k in range(len(rho)):
+            r = rho[k]
+            full = r <= lam
+            served += r * w[k] if full else 0.0
+            w_open += 0.0 if full else w[k]
+            n_full += full
+        if n_full == n_prev:
+            return lam
+        n_prev = n_full
+        if w_open <= 0.0:
+            return np.inf
+        nxt = (available - served) / w_open
+        if nxt > lam:
+            lam = nxt
+    return _water_level_select(rho, w, available)
+
+
+@njit(cache=True, nogil=True)
+def _water_level_select(rho, w, available):  # pragma: no cover - compiled
+    """:func:`_water_level` by selection, not sorting (expected O(m)): a pivot ρ_p splits the
+    open candidates; if serving everyone up to ρ_p already costs at least ``available``, every candidate at or
     above the pivot is capped at λ ≤ ρ_p, otherwise every candidate at or below it is served
-    in full. ``rho`` and ``w`` are reordered in place; ``total`` = Σ w (unused, kept for the
-    signature of callers).
+    in full. ``rho`` and ``w`` are reordered in place.
     """
     lo = 0
     hi = len(rho)
@@ -217,70 +241,100 @@ def _water_level(rho, w, total, available):  # pragma: no cover - compiled
     return np.inf
 
 
-def _production_and_levels(P_ini, C, C_t, dd, cap, inv_ratio, A_sup, O, sup_ptr, sup_order, rule,  # noqa: E741
-                           x, dem_ratio, level, fd_served, rho_buf, w_buf):  # pragma: no cover - compiled
-    """Production ratio ``x``, the rationing level per supplier and final demand served.
+def _production_and_levels(P_ini, C, C_t, dd, gather, cap, inv_ratio, A_sup, O_b, so_b,
+                           A_b, sup_b, sup_ptr, bkt_ptr, rule, x, dem_ratio, level, fd_served,
+                           rho_buf, w_buf, active, rationed, sup_order, cus):  # pragma: no cover - compiled
+    """Production ratio ``x``, the rationing level per supplier and final demand served;
+    marks the firms that leave the baseline. Returns the number of newly marked firms.
 
-    ``A_sup`` holds the initial orders in supplier-major order (``A[sup_order]``).
-
-    Demand ratio :math:`D_j/P^{ini}_j = 1 + (C_j(t) - C_j + \\sum_k (O_{kj} - A_{kj}))/P^{ini}_j`;
+    Suppliers are processed bucket by bucket (``bkt_ptr``: first supplier of each bucket).
+    Demand ratio :math:`D_j/P^{ini}_j = 1 + (C_j(t) - C_j + \\sum_k (O_{kj} - A_{kj}))/P^{ini}_j`
+    with the sum in ``dd[j]``: with ``gather`` it is summed here, streaming each bucket's
+    orders ``O_b`` against ``A_b`` in link order, otherwise it was summed by
+    :func:`demand_deviation` or the fused customer pass (the same terms in the same order).
     :math:`x_j = \\max(0, \\min(1-\\delta_j, \\min_g S_g/A_g, D_j/P^{ini}_j))`.
     Proportional: ``level = x/D`` ratio (≤ 1, 1 when demand is met); priority: water level λ
     in units of initial orders (∞ when demand is met).
+
+    A firm is marked ``active`` when its output or demand ratio leaves 1, and all customers of
+    a supplier that rations (once: ``rationed`` remembers the suppliers done); the count may
+    include a customer marked by two threads at once (it is only tested for > 0).
     """
-    n = len(P_ini)
-    for j in prange(n):
-        p = P_ini[j]
-        if p <= 0.0:
-            x[j] = 1.0
-            dem_ratio[j] = 1.0
-            level[j] = 1.0 if rule == PROPORTIONAL else np.inf
-            fd_served[j] = C_t[j]
-            continue
-        dem = 1.0 + ((C_t[j] - C[j]) + dd[j]) / p
-        if dem < 0.0:
-            dem = 0.0
-        dem_ratio[j] = dem
-        xj = cap[j]
-        if inv_ratio[j] < xj:
-            xj = inv_ratio[j]
-        if dem < xj:
-            xj = dem
-        if xj < 0.0:
-            xj = 0.0
-        x[j] = xj
-        if xj >= dem:
-            level[j] = 1.0 if rule == PROPORTIONAL else np.inf
-            fd_served[j] = C_t[j]
-        elif rule == PROPORTIONAL:
-            phi = xj / dem
-            level[j] = phi
-            fd_served[j] = C_t[j] * phi
-        else:
+    new = 0
+    for bk in prange(len(bkt_ptr) - 1):
+        j0 = bkt_ptr[bk]
+        j1 = bkt_ptr[bk + 1]
+        if gather:
+            # the bucket's orders, streamed in link order, summed per supplier (slice of dd
+            # owned by this bucket alone)
+            for j in range(j0, j1):
+                dd[j] = 0.0
+            for k in range(sup_ptr[j0], sup_ptr[j1]):
+                dd[sup_b[k]] += O_b[k] - A_b[k]
+        for j in range(j0, j1):
+            p = P_ini[j]
+            if p <= 0.0:
+                x[j] = 1.0
+                dem_ratio[j] = 1.0
+                level[j] = 1.0 if rule == PROPORTIONAL else np.inf
+                fd_served[j] = C_t[j]
+                continue
             k0 = sup_ptr[j]
             k1 = sup_ptr[j + 1]
-            m = k1 - k0
-            has_fd = C[j] > 0.0
-            # scratch slots of supplier j: its links plus one for final demand (no allocation)
-            rho = rho_buf[k0 + j:k1 + j + 1 if has_fd else k1 + j]
-            w = w_buf[k0 + j:k1 + j + 1 if has_fd else k1 + j]
-            total = 0.0
-            for q in range(m):
-                a = A_sup[k0 + q]
-                rho[q] = O[sup_order[k0 + q]] / a
-                w[q] = a
-                total += a
-            if has_fd:
-                rho[m] = C_t[j] / C[j]
-                w[m] = C[j]
-                total += C[j]
-            lam = _water_level(rho, w, total, xj * p)
-            level[j] = lam
-            if has_fd:
-                cap_fd = lam * C[j]
-                fd_served[j] = C_t[j] if C_t[j] <= cap_fd else cap_fd
-            else:
+            dem = 1.0 + ((C_t[j] - C[j]) + dd[j]) / p
+            if dem < 0.0:
+                dem = 0.0
+            dem_ratio[j] = dem
+            xj = cap[j]
+            if inv_ratio[j] < xj:
+                xj = inv_ratio[j]
+            if dem < xj:
+                xj = dem
+            if xj < 0.0:
+                xj = 0.0
+            x[j] = xj
+            full = xj >= dem
+            if full:
+                level[j] = 1.0 if rule == PROPORTIONAL else np.inf
                 fd_served[j] = C_t[j]
+            elif rule == PROPORTIONAL:
+                phi = xj / dem
+                level[j] = phi
+                fd_served[j] = C_t[j] * phi
+            else:
+                m = k1 - k0
+                has_fd = C[j] > 0.0
+                # scratch slots of supplier j: its links plus one for final demand (no allocation)
+                rho = rho_buf[k0 + j:k1 + j + 1 if has_fd else k1 + j]
+                w = w_buf[k0 + j:k1 + j + 1 if has_fd else k1 + j]
+                total = 0.0
+                for q in range(m):
+                    a = A_sup[k0 + q]
+                    rho[q] = O_b[so_b[k0 + q]] / a
+                    w[q] = a
+                    total += a
+                if has_fd:
+                    rho[m] = C_t[j] / C[j]
+                    w[m] = C[j]
+                    total += C[j]
+                lam = _water_level(rho, w, total, xj * p)
+                level[j] = lam
+                if has_fd:
+                    cap_fd = lam * C[j]
+                    fd_served[j] = C_t[j] if C_t[j] <= cap_fd else cap_fd
+                else:
+                    fd_served[j] = C_t[j]
+            if (xj != 1.0 or dem != 1.0) and not active[j]:
+                active[j] = True
+                new += 1
+            if not full and not rationed[j]:
+                rationed[j] = True
+                for k in range(k0, k1):
+                    c = cus[sup_order[k]]
+                    if not active[c]:
+                        active[c] = True
+                        new += 1
+    return new
 
 
 def _clone(fn: Callable[..., Any], name: str) -> Callable[..., Any]:

@@ -40,7 +40,6 @@ from chainatlas.exceptions import InputError, LimitExceeded
 from chainatlas.shock._kernels import (
     PRIORITY,
     PROPORTIONAL,
-    activate,
     day_kernels,
     demand_deviation,
 )
@@ -121,6 +120,10 @@ MAX_RECORDED_VALUES = 200_000_000
 #: Networks with at least this many links use the multi-threaded kernels by default.
 PARALLEL_FROM_LINKS = 200_000
 
+#: Share of links (those of the firms off their baseline) from which the threaded kernels sum
+#: each supplier's demand from its order bucket instead of a serial scatter over those links.
+GATHER_FROM = 0.25
+
 
 def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
              record_firms: bool = False, parallel: bool | None = None,
@@ -162,9 +165,11 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
         parallel = net.n_links >= PARALLEL_FROM_LINKS
     customer_pass, production_and_levels = day_kernels(parallel)
 
-    s = np.zeros(len(lay.A))
+    E = len(lay.A)
+    s = np.zeros(E)
     s_grp = np.zeros(lay.n_groups)
-    O = lay.A.copy()  # noqa: E741
+    O_b = np.empty(E)   # orders in bucket-major order (see ._kernels)
+    O_b[lay.pos_b] = lay.A
     x = np.ones(n)
     level = np.full(n, 1.0 if rule == PROPORTIONAL else np.inf)
     inv_ratio = np.empty(n)
@@ -200,8 +205,14 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
     rationed = np.zeros(n, dtype=bool)
     everyone = np.arange(n, dtype=np.int64)
     customer_pass(everyone, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
-                  lay.sup, s, s_grp, O, x, basis, level, rule, inv_tau, inv_ratio, dd, False)
+                  lay.sup, s, s_grp, O_b, lay.pos_b, x, basis, level, rule, inv_tau, inv_ratio, dd,
+                  False)
     act = everyone if not event_driven else np.zeros(0, dtype=np.int64)
+    # links of the customers in ``act``: while few, the demand each supplier sees is summed by
+    # a serial scatter over those links; once many, by the threads of the production pass,
+    # each streaming its order bucket
+    act_links = E if not event_driven else 0
+    gather = False
 
     rows = np.zeros((H, 7))
     seg_hist = np.zeros((H, len(seg_labels)))
@@ -219,21 +230,30 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
             for firms, change, days_on in dsched:
                 if days_on[t]:
                     C_t[firms] *= 1.0 + change
+        gather = gather or (parallel and act_links >= GATHER_FROM * E)   # stays on
         if parallel:
             customer_pass(act, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
-                          lay.sup, s, s_grp, O, x, basis, level, rule, inv_tau, inv_ratio, dd, False)
-            demand_deviation(act, lay.cust_grp_ptr, lay.grp_ptr, lay.sup, O, lay.A, dd)
+                          lay.sup, s, s_grp, O_b, lay.pos_b, x, basis, level, rule, inv_tau,
+                          inv_ratio, dd, False)
+            if not gather:
+                demand_deviation(act, lay.cust_grp_ptr, lay.grp_ptr, lay.sup, O_b, lay.pos_b,
+                                 lay.A, dd)
         else:
             dd.fill(0.0)
             customer_pass(act, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
-                          lay.sup, s, s_grp, O, x, basis, level, rule, inv_tau, inv_ratio, dd, True)
-        production_and_levels(net.P_ini, C, C_t, dd, cap, inv_ratio, lay.A_sup, O, lay.sup_ptr,
-                              lay.sup_order, rule, x, dem, level, fd_served, rho_buf, w_buf)
+                          lay.sup, s, s_grp, O_b, lay.pos_b, x, basis, level, rule, inv_tau,
+                          inv_ratio, dd, True)
+        new = production_and_levels(net.P_ini, C, C_t, dd, gather, cap, inv_ratio, lay.A_sup,
+                                    O_b, lay.so_b, lay.A_b, lay.sup_b, lay.sup_ptr, lay.bkt_ptr,
+                                    rule, x, dem, level, fd_served, rho_buf, w_buf, active,
+                                    rationed, lay.sup_order, lay.cus)
         if basis is plan:
             np.minimum(dem, cap, out=plan)
-        if event_driven and activate(x, dem, level, rule, lay.sup_ptr, lay.sup_order, lay.cus,
-                                     active, rationed):
+        if event_driven and new:
             act = np.flatnonzero(active)
+            if parallel and not gather:
+                act_links = int(lay.grp_ptr[lay.cust_grp_ptr[act + 1]].sum()
+                                - lay.grp_ptr[lay.cust_grp_ptr[act]].sum())
         tot, tva, below = _aggregate(x, net.P_ini, net.va_ratio, fseg, freg, seg_out, reg_out,
                                      firm_loss, firm_min)
         fd = float(C_t.sum())

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numba
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -41,6 +42,32 @@ _F = npt.NDArray[np.float64]
 _I = npt.NDArray[np.int64]
 _I32 = npt.NDArray[np.int32]
 _O = npt.NDArray[np.object_]
+
+
+#: Number of supplier buckets of the day kernels; ``None``: one per numba thread.
+BUCKETS: int | None = None
+
+
+def supplier_buckets(sup: npt.NDArray[np.integer[Any]], sup_ptr: _I,
+                     n_buckets: int) -> tuple[_I, npt.NDArray[np.integer[Any]]]:
+    """Split suppliers into at most ``n_buckets`` contiguous ranges of about equal link counts
+    (fewer when suppliers with many links span several shares).
+
+    Returns ``bkt_ptr`` (first supplier of each bucket, then *n*) and ``pos_b``, the position
+    of each link (given by its supplier ``sup``, in link order) in bucket-major order (buckets
+    in turn, link order within a bucket); int32 while the link count allows. Bucket *b*'s links
+    are ``sup_ptr[bkt_ptr[b]]:sup_ptr[bkt_ptr[b+1]]`` in that order.
+    """
+    n = len(sup_ptr) - 1
+    E = len(sup)
+    nb = max(1, min(int(n_buckets), max(n, 1)))
+    cuts = np.searchsorted(sup_ptr[:n], np.arange(1, nb) * (E / nb), side="left") if n else []
+    bkt_ptr = np.unique(np.concatenate(([0], cuts, [n]))).astype(np.int64)
+    bkt_of_sup = np.repeat(np.arange(len(bkt_ptr) - 1), np.diff(bkt_ptr))
+    order_b = np.argsort(bkt_of_sup[sup], kind="stable")
+    pos_b = np.empty(E, dtype=np.int32 if E < 2**31 else np.int64)
+    pos_b[order_b] = np.arange(E, dtype=pos_b.dtype)
+    return bkt_ptr, pos_b
 
 
 @dataclass(eq=False)
@@ -66,6 +93,15 @@ class ModelLayout:
         ``A[sup_order]``: daily flows in supplier-major order (streamed by priority rationing).
     edge_of : int64 (E)
         Position of each model-order link in the network's link arrays.
+    bkt_ptr : int64 (B+1)
+        Suppliers ``bkt_ptr[b]:bkt_ptr[b+1]`` form bucket *b* (:func:`supplier_buckets`).
+    pos_b : int32 or int64 (E)
+        Position of each model-order link in bucket-major order (buckets in turn, link order
+        within a bucket); the day kernels keep the orders there (see :mod:`._kernels`).
+    sup_b, A_b : int32, float64 (E)
+        Supplier and daily flow of each link in bucket-major order.
+    so_b : int32 or int64 (E)
+        ``pos_b[sup_order]``: bucket-major position of each supplier-major link.
     """
 
     sup: _I32
@@ -81,6 +117,11 @@ class ModelLayout:
     sup_order: _I
     A_sup: _F
     edge_of: _I
+    bkt_ptr: _I
+    pos_b: npt.NDArray[np.integer[Any]]
+    sup_b: _I32
+    A_b: _F
+    so_b: npt.NDArray[np.integer[Any]]
 
     @property
     def n_groups(self) -> int:
@@ -301,9 +342,15 @@ class ShockNetwork:
         sup_order = np.argsort(sup, kind="stable").astype(np.int64)
         sup_ptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(sup, minlength=n), out=sup_ptr[1:])
+        bkt_ptr, pos_b = supplier_buckets(sup, sup_ptr, BUCKETS or numba.get_num_threads())
+        sup_b = np.empty(E, dtype=np.int32)
+        sup_b[pos_b] = sup
+        A_b = np.empty(E)
+        A_b[pos_b] = A
         lay = ModelLayout(sup=sup.astype(np.int32), cus=cus.astype(np.int32), A=A, seg=seg.astype(np.int32),
                           cust_grp_ptr=cust_grp_ptr, grp_ptr=grp_ptr, grp_seg=grp_seg, A_g=A_g,
                           grp_ess=ess, sup_ptr=sup_ptr, sup_order=sup_order, A_sup=A[sup_order],
-                          edge_of=order.astype(np.int64))
+                          edge_of=order.astype(np.int64), bkt_ptr=bkt_ptr, pos_b=pos_b,
+                          sup_b=sup_b, A_b=A_b, so_b=pos_b[sup_order])
         self._layouts[bool(substitution)] = lay
         return lay
