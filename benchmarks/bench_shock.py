@@ -156,7 +156,7 @@ def bench_sweep(n_scenarios: int, n_firms: int, n_links: int) -> None:
               batch_size=1)
         t0 = time.perf_counter()
         dask = sweep(net, "firm", template=tpl, screen=n_scenarios,
-                     executor=DaskExecutor(client=client), batch_size=25)
+                     executor=DaskExecutor(client=client))
         t_dask = time.perf_counter() - t0
     same = serial.equals(dask)
     print(f"sweep: {n_scenarios:,} firm scenarios × 60 days on {net.n_firms:,} firms / "

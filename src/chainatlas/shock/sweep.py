@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from chainatlas.exceptions import InputError
-from chainatlas.shock.executors import Executor, SerialExecutor
+from chainatlas.shock.executors import Executor, SerialExecutor, chunk_size
 from chainatlas.shock.firm_model import simulate
 from chainatlas.shock.network import ShockNetwork
 from chainatlas.shock.scenario import Scenario, parse_scenario
@@ -76,7 +76,8 @@ def _run_unit(shared: tuple[ShockNetwork, dict[str, Any], str], unit: str) -> di
 
 def sweep(net: ShockNetwork, each: str = "firm", *, template: Scenario | dict[str, Any] | None = None,
           units: Sequence[str] | None = None, top: int | None = None,
-          screen: int | None = None, executor: Executor | None = None, batch_size: int = 8,
+          screen: int | None = None, executor: Executor | None = None,
+          batch_size: int | None = None,
           progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """Simulate one scenario per unit and rank the units by total output loss.
 
@@ -91,6 +92,8 @@ def sweep(net: ShockNetwork, each: str = "firm", *, template: Scenario | dict[st
     screen : for ``each="firm"``, simulate only the ``screen`` structurally most critical firms;
         default ``max(200, 5 × top)`` when the network has more than 2,000 firms, else all.
     executor : serial (default), processes or Dask.
+    batch_size : scenarios per task (default from
+        :func:`~chainatlas.shock.executors.chunk_size`: a few tasks per worker slot).
     progress : called as ``progress(done, total)``.
 
     Returns
@@ -113,8 +116,9 @@ def sweep(net: ShockNetwork, each: str = "firm", *, template: Scenario | dict[st
         scores = dict(zip(screened["firm"], screened["score"], strict=True))
     executor = executor or SerialExecutor()
     total = len(chosen)
+    size = batch_size or chunk_size(total, executor.slots())
     rows = executor.map(_run_unit, (net, tpl.model_dump(mode="json"), each), chosen,
-                        batch_size=batch_size,
+                        batch_size=size,
                         progress=(lambda done: progress(done, total)) if progress else None)
     frame = pd.DataFrame(rows, columns=[each, "total_output_loss", "value_added_loss",
                                         "min_output_ratio", "recovery_day",
