@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/bench_shock.py                   # full size (1M firms / 5M links, …)
     python benchmarks/bench_shock.py --firms 100000 --links 500000 --days 20 --sweep 100
+    python benchmarks/bench_shock.py --only profile    # ms per day of each day kernel
 
 Prints sizes, seconds, peak memory and the ratio to the reference measured or quoted:
 
@@ -13,7 +14,8 @@ Prints sizes, seconds, peak memory and the ratio to the reference measured or qu
   on 2 threads at 1M / 5M, reference notes §7);
 - TTS/TTR: N single-node scenarios (distinct nodes, TTR uniform 1–10 days) on a synthetic
   three-tier network of 1,700 nodes (Databricks' notebook: ≈ 1 h for its 1,700-node sweep);
-- sweep: K firm scenarios serial vs a Dask ``LocalCluster`` of 2 worker processes.
+- sweep: K firm scenarios serial vs a Dask ``LocalCluster`` of 2 worker processes;
+- profile: the dynamic model's day split by kernel (each call timed from Python).
 """
 
 from __future__ import annotations
@@ -82,6 +84,54 @@ def bench_dynamic(n_firms: int, n_links: int, days: int) -> None:
           f"1 thread 2.7 s/day → {2700 / (1e3 * cpu / days):.1f}× less CPU")
     print(f"  peak RSS {peak_rss_gb():.2f} GB; load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores")
+
+
+def bench_profile(n_firms: int, n_links: int, days: int) -> None:
+    """Milliseconds per simulated day spent in each day kernel (wrapped and timed)."""
+    import chainatlas.shock.firm_model as fm
+    from chainatlas.datasets.synthetic import generate_network
+    from chainatlas.model.dataset import Dataset
+    from chainatlas.shock import ShockNetwork, simulate
+
+    net = ShockNetwork.from_dataset(Dataset("bench", generate_network(n_firms, n_links, 50, seed=1)))
+    gc.collect()
+    rng = np.random.default_rng(7)
+    hit = net.firm_ids[rng.choice(net.n_firms, max(1, net.n_firms // 100), replace=False)]
+    spent: dict[str, float] = {}
+
+    def timed(name, fn):
+        def call(*args):
+            t0 = time.perf_counter()
+            out = fn(*args)
+            spent[name] = spent.get(name, 0.0) + time.perf_counter() - t0
+            return out
+        return call
+
+    kernels = fm.day_kernels
+    originals = (fm.day_kernels, fm.demand_deviation, fm._aggregate)
+    def timed_kernels(parallel=True):
+        customer, production = kernels(parallel)
+        return timed("customer pass", customer), timed("production pass", production)
+
+    fm.day_kernels = timed_kernels
+    fm.demand_deviation = timed("demand scatter (few active)", fm.demand_deviation)
+    fm._aggregate = timed("daily aggregates", fm._aggregate)
+    try:
+        for rule in ("proportional", "priority"):
+            sc = {"horizon_days": days, "policy": {"rationing": rule},
+                  "shocks": [{"firm": hit.astype(str).tolist(), "capacity_loss": 0.5}]}
+            simulate(net, {**sc, "horizon_days": 2})
+            spent.clear()
+            t0 = time.perf_counter()
+            simulate(net, sc)
+            wall = time.perf_counter() - t0
+            parts = ", ".join(f"{k} {1e3 * v / days:.1f}" for k, v in spent.items())
+            rest = 1e3 * (wall - sum(spent.values())) / days
+            print(f"profile {rule:12s} ({net.n_firms:,} firms, {net.n_links:,} links, {days} days, "
+                  f"load {os.getloadavg()[0]:.1f}): {1e3 * wall / days:.1f} ms/day = {parts}, "
+                  f"rest {rest:.1f}")
+    finally:
+        fm.day_kernels, fm.demand_deviation, fm._aggregate = originals
 
 
 def three_tier(seed: int = 0, n1: int = 100, n2: int = 500, n3: int = 1100):
@@ -172,7 +222,7 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=100)
     ap.add_argument("--lp", type=int, default=1600)
     ap.add_argument("--sweep", type=int, default=1000)
-    ap.add_argument("--only", choices=["dynamic", "lp", "sweep"], default=None)
+    ap.add_argument("--only", choices=["dynamic", "lp", "sweep", "profile"], default=None)
     a = ap.parse_args()
     if a.only in (None, "lp"):
         bench_lp(a.lp)
@@ -180,6 +230,8 @@ def main() -> None:
         bench_sweep(a.sweep, 2000, 10000)
     if a.only in (None, "dynamic"):
         bench_dynamic(a.firms, a.links, a.days)
+    if a.only == "profile":
+        bench_profile(a.firms, a.links, min(a.days, 30))
 
 
 if __name__ == "__main__":

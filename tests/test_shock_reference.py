@@ -262,8 +262,8 @@ def test_bucket_count_and_demand_summation_path_do_not_change_a_bit(rule, monkey
     runs = []
     for buckets in (1, 3, 11, 60):
         monkeypatch.setattr(snet, "BUCKETS", buckets)
-        for gather_from in (0.0, 2.0):     # always sum from the buckets / never
-            monkeypatch.setattr(fm, "GATHER_FROM", gather_from)
+        for sums_from in (0.0, 2.0):     # always sum from the buckets / never
+            monkeypatch.setattr(fm, "BUCKET_SUMS_FROM", sums_from)
             net = _random_network(7, n=60, e=300)
             runs.append(simulate(net, sc, record_firms=True, parallel=True))
             got = len(net.layout(True).bkt_ptr) - 1

@@ -147,19 +147,21 @@ def demand_deviation(active, cust_grp_ptr, grp_ptr, sup, O_b, pos_b, A, out):  #
             out[sup[e]] += O_b[pos_b[e]] - A[e]
 
 
-#: Rounds of iterative water-filling before :func:`_water_level` switches to selection.
+#: Rounds of iterative water-filling before the day kernels switch to selection.
 WATER_ROUNDS = 6
 
 
 @njit(cache=True, nogil=True)
-def _water_level(rho, w, total, available):  # pragma: no cover - compiled
-    """Level λ with Σ_k min(ρ_k, λ) w_k = available (0 ≤ available < Σ ρ_k w_k; total = Σ w).
+def _water_rounds(o_all, idx, base, k0, k1, o_fd, c_fd, total, available):  # pragma: no cover
+    """Level λ with Σ_k min(o_k, λ a_k) = available over the candidates
+    ``(o_all[idx[k]], base[k])``, ``k0 ≤ k < k1``, plus ``(o_fd, c_fd)`` when ``c_fd > 0``
+    (orders o and initial orders a; ``total`` ≈ Σ a, the first guess is available / total).
 
-    Rounds of water-filling, each one branch-free pass: with λ the level that spreads what is
-    left over the open candidates, every candidate with ρ_k ≤ λ is served in full; λ is then
-    recomputed over the rest (it only rises) until no candidate changes side — λ then solves
-    the equation. Usually two or three rounds; after :data:`WATER_ROUNDS` rounds (ratios
-    spread over many scales) it finishes by selection (:func:`_water_level_select`).
+    Rounds of water-filling, each one branch-free pass over the candidates: with λ the level
+    that spreads what is left over the open candidates, every candidate with o_k ≤ λ a_k is
+    served in full; λ is then recomputed over the rest (it only rises) until no candidate
+    changes side — λ then solves the equation. Usually two or three rounds; returns -1 when
+    :data:`WATER_ROUNDS` rounds did not settle it (ratios spread over many scales).
     """
     lam = available / total
     n_prev = -1
@@ -167,11 +169,17 @@ def _water_level(rho, w, total, available):  # pragma: no cover - compiled
         served = 0.0
         w_open = 0.0
         n_full = 0
-        for k in range(len(rho)):
-            r = rho[k]
-            full = r <= lam
-            served += r * w[k] if full else 0.0
-            w_open += 0.0 if full else w[k]
+        for k in range(k0, k1):
+            o = o_all[idx[k]]
+            a = base[k]
+            full = o <= lam * a
+            served += o if full else 0.0
+            w_open += 0.0 if full else a
+            n_full += full
+        if c_fd > 0.0:
+            full = o_fd <= lam * c_fd
+            served += o_fd if full else 0.0
+            w_open += 0.0 if full else c_fd
             n_full += full
         if n_full == n_prev:
             return lam
@@ -181,15 +189,25 @@ def _water_level(rho, w, total, available):  # pragma: no cover - compiled
         nxt = (available - served) / w_open
         if nxt > lam:
             lam = nxt
-    return _water_level_select(rho, w, available)
+    return -1.0
+
+
+@njit(cache=True, nogil=True)
+def _water_level(rho, w, total, available):  # pragma: no cover - compiled
+    """Level λ with Σ_k min(ρ_k, λ) w_k = available (0 ≤ available < Σ ρ_k w_k; total = Σ w):
+    :func:`_water_rounds`, finished by :func:`_water_level_select` if the rounds do not settle.
+    """
+    m = len(rho)
+    lam = _water_rounds(rho * w, np.arange(m), w, 0, m, 0.0, 0.0, total, available)
+    return lam if lam >= 0.0 else _water_level_select(rho, w, available)
 
 
 @njit(cache=True, nogil=True)
 def _water_level_select(rho, w, available):  # pragma: no cover - compiled
     """:func:`_water_level` by selection, not sorting (expected O(m)): a pivot ρ_p splits the
-    open candidates; if serving everyone up to ρ_p already costs at least ``available``, every candidate at or
-    above the pivot is capped at λ ≤ ρ_p, otherwise every candidate at or below it is served
-    in full. ``rho`` and ``w`` are reordered in place.
+    open candidates; if serving everyone up to ρ_p already costs at least ``available``, every
+    candidate at or above the pivot is capped at λ ≤ ρ_p, otherwise every candidate at or below
+    it is served in full. ``rho`` and ``w`` are reordered in place.
     """
     lo = 0
     hi = len(rho)
@@ -241,7 +259,7 @@ def _water_level_select(rho, w, available):  # pragma: no cover - compiled
     return np.inf
 
 
-def _production_and_levels(P_ini, C, C_t, dd, gather, cap, inv_ratio, A_sup, O_b, so_b,
+def _production_and_levels(P_ini, C, C_t, dd, from_buckets, cap, inv_ratio, A_sup, O_b, so_b,
                            A_b, sup_b, sup_ptr, bkt_ptr, rule, x, dem_ratio, level, fd_served,
                            rho_buf, w_buf, active, rationed, sup_order, cus):  # pragma: no cover - compiled
     """Production ratio ``x``, the rationing level per supplier and final demand served;
@@ -249,7 +267,7 @@ def _production_and_levels(P_ini, C, C_t, dd, gather, cap, inv_ratio, A_sup, O_b
 
     Suppliers are processed bucket by bucket (``bkt_ptr``: first supplier of each bucket).
     Demand ratio :math:`D_j/P^{ini}_j = 1 + (C_j(t) - C_j + \\sum_k (O_{kj} - A_{kj}))/P^{ini}_j`
-    with the sum in ``dd[j]``: with ``gather`` it is summed here, streaming each bucket's
+    with the sum in ``dd[j]``: with ``from_buckets`` it is summed here, streaming each bucket's
     orders ``O_b`` against ``A_b`` in link order, otherwise it was summed by
     :func:`demand_deviation` or the fused customer pass (the same terms in the same order).
     :math:`x_j = \\max(0, \\min(1-\\delta_j, \\min_g S_g/A_g, D_j/P^{ini}_j))`.
@@ -264,7 +282,7 @@ def _production_and_levels(P_ini, C, C_t, dd, gather, cap, inv_ratio, A_sup, O_b
     for bk in prange(len(bkt_ptr) - 1):
         j0 = bkt_ptr[bk]
         j1 = bkt_ptr[bk + 1]
-        if gather:
+        if from_buckets:
             # the bucket's orders, streamed in link order, summed per supplier (slice of dd
             # owned by this bucket alone)
             for j in range(j0, j1):
@@ -302,22 +320,23 @@ def _production_and_levels(P_ini, C, C_t, dd, gather, cap, inv_ratio, A_sup, O_b
                 level[j] = phi
                 fd_served[j] = C_t[j] * phi
             else:
-                m = k1 - k0
                 has_fd = C[j] > 0.0
-                # scratch slots of supplier j: its links plus one for final demand (no allocation)
-                rho = rho_buf[k0 + j:k1 + j + 1 if has_fd else k1 + j]
-                w = w_buf[k0 + j:k1 + j + 1 if has_fd else k1 + j]
-                total = 0.0
-                for q in range(m):
-                    a = A_sup[k0 + q]
-                    rho[q] = O_b[so_b[k0 + q]] / a
-                    w[q] = a
-                    total += a
-                if has_fd:
-                    rho[m] = C_t[j] / C[j]
-                    w[m] = C[j]
-                    total += C[j]
-                lam = _water_level(rho, w, total, xj * p)
+                # customers' orders straight from the bucket, final demand as one more candidate
+                lam = _water_rounds(O_b, so_b, A_sup, k0, k1, C_t[j], C[j], p, xj * p)
+                if lam < 0.0:
+                    # not settled in a few rounds: selection on scratch slots of supplier j
+                    # (its links plus one for final demand; no allocation)
+                    m = k1 - k0
+                    rho = rho_buf[k0 + j:k1 + j + 1 if has_fd else k1 + j]
+                    w = w_buf[k0 + j:k1 + j + 1 if has_fd else k1 + j]
+                    for q in range(m):
+                        a = A_sup[k0 + q]
+                        rho[q] = O_b[so_b[k0 + q]] / a
+                        w[q] = a
+                    if has_fd:
+                        rho[m] = C_t[j] / C[j]
+                        w[m] = C[j]
+                    lam = _water_level_select(rho, w, xj * p)
                 level[j] = lam
                 if has_fd:
                     cap_fd = lam * C[j]

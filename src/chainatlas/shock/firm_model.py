@@ -122,7 +122,7 @@ PARALLEL_FROM_LINKS = 200_000
 
 #: Share of links (those of the firms off their baseline) from which the threaded kernels sum
 #: each supplier's demand from its order bucket instead of a serial scatter over those links.
-GATHER_FROM = 0.25
+BUCKET_SUMS_FROM = 0.25
 
 
 def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
@@ -212,7 +212,7 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
     # a serial scatter over those links; once many, by the threads of the production pass,
     # each streaming its order bucket
     act_links = E if not event_driven else 0
-    gather = False
+    from_buckets = False
 
     rows = np.zeros((H, 7))
     seg_hist = np.zeros((H, len(seg_labels)))
@@ -230,12 +230,12 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
             for firms, change, days_on in dsched:
                 if days_on[t]:
                     C_t[firms] *= 1.0 + change
-        gather = gather or (parallel and act_links >= GATHER_FROM * E)   # stays on
+        from_buckets = from_buckets or (parallel and act_links >= BUCKET_SUMS_FROM * E)   # stays on
         if parallel:
             customer_pass(act, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
                           lay.sup, s, s_grp, O_b, lay.pos_b, x, basis, level, rule, inv_tau,
                           inv_ratio, dd, False)
-            if not gather:
+            if not from_buckets:
                 demand_deviation(act, lay.cust_grp_ptr, lay.grp_ptr, lay.sup, O_b, lay.pos_b,
                                  lay.A, dd)
         else:
@@ -243,7 +243,7 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
             customer_pass(act, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
                           lay.sup, s, s_grp, O_b, lay.pos_b, x, basis, level, rule, inv_tau,
                           inv_ratio, dd, True)
-        new = production_and_levels(net.P_ini, C, C_t, dd, gather, cap, inv_ratio, lay.A_sup,
+        new = production_and_levels(net.P_ini, C, C_t, dd, from_buckets, cap, inv_ratio, lay.A_sup,
                                     O_b, lay.so_b, lay.A_b, lay.sup_b, lay.sup_ptr, lay.bkt_ptr,
                                     rule, x, dem, level, fd_served, rho_buf, w_buf, active,
                                     rationed, lay.sup_order, lay.cus)
@@ -251,7 +251,7 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
             np.minimum(dem, cap, out=plan)
         if event_driven and new:
             act = np.flatnonzero(active)
-            if parallel and not gather:
+            if parallel and not from_buckets:
                 act_links = int(lay.grp_ptr[lay.cust_grp_ptr[act + 1]].sum()
                                 - lay.grp_ptr[lay.cust_grp_ptr[act]].sum())
         tot, tva, below = _aggregate(x, net.P_ini, net.va_ratio, fseg, freg, seg_out, reg_out,
