@@ -102,6 +102,40 @@ def test_store_readers_see_old_or_new_dataset(db_path: Path) -> None:
     assert result["reads"] > 0
 
 
+def test_dataset_summary_pairs_each_version_with_its_own_rows(db_path: Path) -> None:
+    """The summary's version, row counts and frames come from one snapshot: while a writer
+    flips the dataset A↔B (one version per flip), every summary shows the rows of its version."""
+    from chainatlas.services.datasets import dataset_summary
+
+    seen: Counter[str] = Counter()
+    done = threading.Event()
+    with Store.open(db_path) as store:
+        import_frames(store, "d", _state("A", *STATES["A"]), mode="replace")
+        v0 = store.dataset_version("d")
+
+        def writer() -> None:
+            try:
+                for k in range(40):
+                    tag = "B" if k % 2 == 0 else "A"
+                    import_frames(store, "d", _state(tag, *STATES[tag]), mode="replace")
+            finally:
+                done.set()
+
+        def reader() -> None:
+            while not done.is_set():
+                summary = dataset_summary(store, "d")
+                tag = "A" if (summary["version"] - v0) % 2 == 0 else "B"
+                got = (summary["tables"]["regions"], summary["tables"]["firms"])
+                assert got == STATES[tag], (f"version {summary['version']} shows {got}, "
+                                            f"expected state {tag} {STATES[tag]}")
+                seen[tag] += 1
+
+        errors = run_threads([writer, reader, reader])
+        assert not errors, errors[0]
+        assert store.dataset_version("d") == v0 + 40
+    assert seen["A"] and seen["B"]
+
+
 def test_two_writer_threads_are_serialised(db_path: Path) -> None:
     per_writer = 15
     with Store.open(db_path) as store:

@@ -288,8 +288,8 @@ def list_datasets(db: DbArg) -> pd.DataFrame:
     rows = []
     with _store(db, read_only=True) as store:
         for name in store.list_datasets():
-            info = store.dataset_info(name)
-            counts = store.table_counts(name)
+            info = store.dataset_summary(name)
+            counts = info["tables"]
             rows.append({"name": name, "version": info["version"],
                          "updated_at": str(info["updated_at"])[:19],
                          "segments": counts["segments"], "firms": counts["firms"],
@@ -303,16 +303,16 @@ def dataset_summary(db: DbArg, name: str) -> dict[str, Any]:
     """Catalogue entry, rows per table and stored frames of dataset ``name``."""
     validate_dataset_name(name)
     with _store(db, read_only=True) as store:
-        info = store.dataset_info(name)
-        return {
-            "name": name,
-            "version": info["version"],
-            "created_at": str(info["created_at"])[:19],
-            "updated_at": str(info["updated_at"])[:19],
-            "meta": info["meta"],
-            "tables": store.table_counts(name),
-            "frames": store.list_frames(name),
-        }
+        info = store.dataset_summary(name)   # one snapshot: entry, counts and frames agree
+    return {
+        "name": name,
+        "version": info["version"],
+        "created_at": str(info["created_at"])[:19],
+        "updated_at": str(info["updated_at"])[:19],
+        "meta": info["meta"],
+        "tables": info["tables"],
+        "frames": info["frames"],
+    }
 
 
 def delete_dataset(db: DbArg, name: str) -> None:

@@ -288,14 +288,35 @@ class Store:
         """Catalogue entry of ``name``: ``name, created_at, updated_at, version, meta``."""
         validate_dataset_name(name)
         with self._reader() as cur:
-            row = _first(cur,
-                "SELECT name, created_at, updated_at, version, meta FROM datasets WHERE name = ?",
-                [name],
-            )
-        if row is None:
+            info = self._info(cur, name)
+        if info is None:
             raise self._not_found(name)
+        return info
+
+    @staticmethod
+    def _info(cur: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any] | None:
+        row = _first(cur,
+            "SELECT name, created_at, updated_at, version, meta FROM datasets WHERE name = ?",
+            [name],
+        )
+        if row is None:
+            return None
         return {"name": row[0], "created_at": row[1], "updated_at": row[2], "version": row[3],
                 "meta": json.loads(row[4]) if row[4] else {}}
+
+    def dataset_summary(self, name: str) -> dict[str, Any]:
+        """:meth:`dataset_info` plus ``tables`` (:meth:`table_counts`) and ``frames``
+        (:meth:`list_frames`), all read from one snapshot, so a write in between cannot pair
+        one version's entry with another version's rows."""
+        validate_dataset_name(name)
+        with self._reader() as cur:
+            info = self._info(cur, name)
+            if info is not None:
+                info["tables"] = self._counts(cur, name)
+                info["frames"] = self._frame_keys(cur, name)
+        if info is None:
+            raise self._not_found(name)
+        return info
 
     def dataset_version(self, name: str) -> int:
         """The dataset's version: starts at 0 and is bumped by every write."""
@@ -304,13 +325,16 @@ class Store:
     def table_counts(self, name: str) -> dict[str, int]:
         """Row count of every table of dataset ``name`` (in import order)."""
         self._require(name)
-        counts: dict[str, int] = {}
         with self._reader() as cur:
-            for table in TABLE_ORDER:
-                row = _first(cur,
-                    f"SELECT count(*) FROM {physical_name(table)} WHERE dataset = ?", [name]
-                )
-                counts[table] = int(row[0]) if row else 0
+            return self._counts(cur, name)
+
+    @staticmethod
+    def _counts(cur: duckdb.DuckDBPyConnection, name: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for table in TABLE_ORDER:
+            row = _first(cur, f"SELECT count(*) FROM {physical_name(table)} WHERE dataset = ?",
+                         [name])
+            counts[table] = int(row[0]) if row else 0
         return counts
 
     def _not_found(self, name: str) -> DataNotFound:
@@ -506,8 +530,12 @@ class Store:
         """Keys of the frames stored with dataset ``name``, sorted."""
         with self._reader() as cur:
             self._require(name, cur)
-            rows = cur.execute("SELECT key FROM frames WHERE dataset = ? ORDER BY key",
-                               [name]).fetchall()
+            return self._frame_keys(cur, name)
+
+    @staticmethod
+    def _frame_keys(cur: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+        rows = cur.execute("SELECT key FROM frames WHERE dataset = ? ORDER BY key",
+                           [name]).fetchall()
         return [r[0] for r in rows]
 
     def delete_frame(self, name: str, key: str, *, bump_version: bool = True) -> bool:
