@@ -295,7 +295,7 @@ def test_replacing_a_table_may_not_orphan_rows(db: Path, tmp_path: Path) -> None
 def test_row_limit(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHAINATLAS_MAX_ROWS", "2")
     path = write_csv(tmp_path / "firms.csv", "id,name,region\nA,a,1\nB,b,1\nC,c,1\n")
-    with pytest.raises(LimitExceeded, match="exceed the limit of 2"):
+    with pytest.raises(LimitExceeded, match="more than 2 rows"):
         svc.import_file(db, "d", "firms", path)
 
 

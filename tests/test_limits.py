@@ -23,7 +23,7 @@ from _server import start_server
 from chainatlas.api.app import create_app
 from chainatlas.cli.main import app
 from chainatlas.config import get_settings
-from chainatlas.exceptions import LimitExceeded
+from chainatlas.exceptions import LimitExceeded, ValidationError
 from chainatlas.services.datasets import import_file, import_frames
 from chainatlas.store import Store
 
@@ -54,16 +54,47 @@ def test_row_limit_refuses_one_row_over_and_writes_nothing(db: Path, tmp_path: P
     monkeypatch.setenv("CHAINATLAS_MAX_ROWS", "100")
     before = _state(db)
     over = _firms_csv(tmp_path / "over.csv", 101)
-    with pytest.raises(LimitExceeded, match=r"over\.csv: 101 rows exceed the limit of 100 "
-                                             r"\(CHAINATLAS_MAX_ROWS\)"):
+    with pytest.raises(LimitExceeded, match=r"over\.csv: more than 100 rows, the limit of one "
+                                             r"import \(CHAINATLAS_MAX_ROWS\)"):
         import_file(db, "d", "firms", over)
     assert _state(db) == before
     result = CliRunner().invoke(app, ["import", "firms", str(over), "-d", "d", "--db", str(db)])
     assert result.exit_code == 1
-    assert "exceed the limit of 100" in result.stderr and "Traceback" not in result.output
+    assert "more than 100 rows" in result.stderr and "Traceback" not in result.output
     assert _state(db) == before
     report = import_file(db, "d", "firms", _firms_csv(tmp_path / "at.csv", 100))
     assert report.tables["firms"] == 100
+
+
+def test_row_limit_is_checked_before_the_whole_file_is_parsed(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file over the limit is refused after parsing at most limit + 1 rows (CSV, Excel) or
+    from its footer (Parquet): a malformed line far below the limit's row is never reached."""
+    monkeypatch.setenv("CHAINATLAS_MAX_ROWS", "10")
+    before = _state(db)
+    lines = ["id,name,region"] + [f"F{i},x,320100" for i in range(40)]
+    lines[30] = "F29,x,320100,an,extra,field"       # a parse error on line 31
+    bad = tmp_path / "long.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(LimitExceeded, match=r"long\.csv: more than 10 rows"):
+        import_file(db, "d", "firms", bad)
+    monkeypatch.setenv("CHAINATLAS_MAX_ROWS", "100")
+    with pytest.raises(ValidationError, match="long.csv"):   # under the limit: read whole
+        import_file(db, "d", "firms", bad)
+    monkeypatch.setenv("CHAINATLAS_MAX_ROWS", "10")
+    frame = pd.DataFrame({"id": [f"F{i}" for i in range(1000)], "name": "x", "region": "320100"})
+    frame.to_parquet(tmp_path / "big.parquet")
+    with pytest.raises(LimitExceeded, match=r"big\.parquet: 1,000 rows exceed the limit of 10"):
+        import_file(db, "d", "firms", tmp_path / "big.parquet")
+    frame.head(30).to_excel(tmp_path / "big.xlsx", index=False)
+    with pytest.raises(LimitExceeded, match=r"big\.xlsx: more than 10 rows"):
+        import_file(db, "d", "firms", tmp_path / "big.xlsx")
+    frame.head(11).to_json(tmp_path / "big.json", orient="records")
+    with pytest.raises(LimitExceeded, match=r"big\.json: 11 rows exceed the limit of 10"):
+        import_file(db, "d", "firms", tmp_path / "big.json")
+    assert _state(db) == before
+    frame.head(10).to_parquet(tmp_path / "ten.parquet")
+    assert import_file(db, "d", "firms", tmp_path / "ten.parquet").tables["firms"] == 10
 
 
 def test_row_limit_over_the_api_is_413(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

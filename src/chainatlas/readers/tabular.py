@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from chainatlas._types import PathArg
-from chainatlas.exceptions import InputError, Problem, ValidationError
+from chainatlas.exceptions import InputError, LimitExceeded, Problem, ValidationError
 
 __all__ = ["FORMATS", "RawTable", "detect_encoding", "read_file", "sniff_format"]
 
@@ -117,7 +117,16 @@ def _drop_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[~empty] if bool(empty.any()) else frame
 
 
-def _read_csv(path: Path, file: str) -> RawTable:
+def _too_many(file: str, limit: int, rows: int | None = None) -> LimitExceeded:
+    """The file holds more rows than one import accepts (``rows`` when known)."""
+    if rows is None:
+        return LimitExceeded(f"{file}: more than {limit:,} rows, the limit of one import "
+                             "(CHAINATLAS_MAX_ROWS)")
+    return LimitExceeded(f"{file}: {rows:,} rows exceed the limit of {limit:,} "
+                         "(CHAINATLAS_MAX_ROWS)")
+
+
+def _read_csv(path: Path, file: str, max_rows: int | None = None) -> RawTable:
     raw = path.read_bytes()
     if not raw.strip():
         raise _fail(file, "the file is empty", expected="a header row and at least one data row")
@@ -132,6 +141,7 @@ def _read_csv(path: Path, file: str) -> RawTable:
         frame = pd.read_csv(
             io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""],
             skip_blank_lines=False, engine="c",
+            nrows=None if max_rows is None else max_rows + 1,   # parse no more than needed
         )
     except pd.errors.EmptyDataError:
         raise _fail(file, "the file is empty", expected="a header row") from None
@@ -146,12 +156,14 @@ def _read_csv(path: Path, file: str) -> RawTable:
         raise _fail(file, f"line 2 has {width + frame.index.nlevels} fields but the header has "
                     f"{width}", row=2,
                     expected=f"the same number of '{sep}'-separated fields on every line")
+    if max_rows is not None and len(frame) > max_rows:
+        raise _too_many(file, max_rows)
     frame = _drop_empty_rows(frame)
     return RawTable(frame, file, 2, "csv", encoding=encoding)
 
 
 def _read_excel(path: Path, file: str, sheet: str | None, table: str | None,
-                sheet_hints: tuple[str, ...]) -> RawTable:
+                sheet_hints: tuple[str, ...], max_rows: int | None = None) -> RawTable:
     try:
         book = pd.ExcelFile(path, engine="openpyxl")
     except Exception as err:  # openpyxl raises many kinds for a broken workbook
@@ -169,26 +181,36 @@ def _read_excel(path: Path, file: str, sheet: str | None, table: str | None,
             chosen = hits[0] if hits else names[0]
         try:
             frame = pd.read_excel(book, sheet_name=chosen, dtype=object, keep_default_na=False,
-                                  na_values=[""])
+                                  na_values=[""],
+                                  nrows=None if max_rows is None else max_rows + 1)
         except Exception as err:  # a damaged sheet: zip, XML or cell values openpyxl rejects
             raise _fail(file, f"sheet '{chosen}' is not readable: {type(err).__name__}: {err}",
                         expected="a workbook saved by Excel, WPS or LibreOffice") from None
+    if max_rows is not None and len(frame) > max_rows:
+        raise _too_many(file, max_rows)
     frame = frame.map(lambda v: None if isinstance(v, str) and not v.strip() else v)
     frame = _drop_empty_rows(frame)
     return RawTable(frame, file, 2, "xlsx", sheet=chosen)
 
 
-def _read_parquet(path: Path, file: str) -> RawTable:
+def _read_parquet(path: Path, file: str, max_rows: int | None = None) -> RawTable:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
+        if max_rows is not None:   # the footer knows the row count: refuse before reading
+            rows = pq.ParquetFile(path).metadata.num_rows
+            if rows > max_rows:
+                raise _too_many(file, max_rows, rows)
         table = pq.read_table(path)
         # Parquet readers do not check text: a damaged page can hold invalid UTF-8 that would
         # surface later as a decoding error deep inside validation.
         table.validate(full=True)
+    except LimitExceeded:
+        raise
     except Exception as err:  # pyarrow raises ArrowInvalid/OSError for broken files
         raise _fail(file, f"not a readable Parquet file: {err}") from None
+
     def mapper(typ: pa.DataType) -> Any:
         if pa.types.is_integer(typ):
             return pd.Int64Dtype()
@@ -205,7 +227,8 @@ def _read_parquet(path: Path, file: str) -> RawTable:
     return RawTable(frame, file, 1, "parquet")
 
 
-def _read_json(path: Path, file: str, lines: bool, table: str | None) -> RawTable:
+def _read_json(path: Path, file: str, lines: bool, table: str | None,
+               max_rows: int | None = None) -> RawTable:
     raw = path.read_bytes()
     if not raw.strip():
         raise _fail(file, "the file is empty", expected="a JSON array of records")
@@ -225,12 +248,14 @@ def _read_json(path: Path, file: str, lines: bool, table: str | None) -> RawTabl
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise _fail(file, "the JSON is not a list of records",
                     expected='[{"column": value, …}, …]')
+    if max_rows is not None and len(records) > max_rows:
+        raise _too_many(file, max_rows, len(records))
     frame = pd.DataFrame.from_records(records)
     return RawTable(frame, file, 1, "jsonl" if lines else "json")
 
 
 def read_file(path: PathArg, *, sheet: str | None = None, table: str | None = None,
-              sheet_hints: tuple[str, ...] = ()) -> RawTable:
+              sheet_hints: tuple[str, ...] = (), max_rows: int | None = None) -> RawTable:
     """Read ``path`` into a :class:`RawTable` (no validation yet).
 
     Parameters
@@ -242,6 +267,9 @@ def read_file(path: PathArg, *, sheet: str | None = None, table: str | None = No
         example the table's English or Chinese name), else the first sheet.
     table : str, optional
         The table being read (lets a JSON object ``{"firms": [...]}`` hold several tables).
+    max_rows : int, optional
+        Refuse a file with more data rows (:class:`LimitExceeded`), parsing at most one row
+        more (a Parquet file is refused from its footer, unread).
 
     Raises
     ------
@@ -259,13 +287,13 @@ def read_file(path: PathArg, *, sheet: str | None = None, table: str | None = No
     if sheet is not None and fmt != "xlsx":
         raise InputError(f"--sheet applies to Excel files only, not {p.name}")
     if fmt == "csv":
-        out = _read_csv(p, file)
+        out = _read_csv(p, file, max_rows)
     elif fmt == "xlsx":
-        out = _read_excel(p, file, sheet, table, sheet_hints)
+        out = _read_excel(p, file, sheet, table, sheet_hints, max_rows)
     elif fmt == "parquet":
-        out = _read_parquet(p, file)
+        out = _read_parquet(p, file, max_rows)
     else:
-        out = _read_json(p, file, fmt == "jsonl", table)
+        out = _read_json(p, file, fmt == "jsonl", table, max_rows)
     if len(out.frame.columns) == 0:
         raise _fail(file, "the file is empty", expected="a header row and data rows")
     if len(out.frame) == 0:

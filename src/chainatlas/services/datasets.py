@@ -198,7 +198,8 @@ def import_file(db: DbArg, dataset: str, table: str, path: PathArg, *, sheet: st
     """
     started = time.perf_counter()
     spec = get_spec(table)
-    raw = read_file(path, sheet=sheet, table=table, sheet_hints=(spec.name, spec.zh))
+    raw = read_file(path, sheet=sheet, table=table, sheet_hints=(spec.name, spec.zh),
+                    max_rows=get_settings().max_rows)
     with _store(db) as store:
         return _land(store, dataset, {table: raw}, mode, create, started)
 
@@ -238,7 +239,8 @@ def import_directory(db: DbArg, dataset: str, directory: PathArg, *, mode: Mode 
         for ext in (".csv", ".xlsx", ".parquet", ".json", ".jsonl"):
             path = d / f"{table}{ext}"
             if path.exists():
-                inputs[table] = read_file(path, table=table, sheet_hints=(spec.name, spec.zh))
+                inputs[table] = read_file(path, table=table, sheet_hints=(spec.name, spec.zh),
+                                          max_rows=get_settings().max_rows)
                 break
     if not inputs:
         raise InputError(f"no table files (<table>.csv|xlsx|parquet|json) in {d}")

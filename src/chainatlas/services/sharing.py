@@ -162,9 +162,10 @@ def import_signals(db: DbArg, dataset: str, by: Account, path: PathArg | None = 
     if by.role == "firm" and mode != "append":
         raise Forbidden("a firm account may only append its signals")
     if path is not None:
+        from chainatlas.config import get_settings
         from chainatlas.readers.tabular import read_file
 
-        raw = read_file(path, sheet=sheet, table="signals")
+        raw = read_file(path, sheet=sheet, table="signals", max_rows=get_settings().max_rows)
         table, source, base = raw.frame, raw.file, raw.row_base
     else:
         assert frame is not None
