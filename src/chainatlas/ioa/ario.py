@@ -47,7 +47,14 @@ import pandas as pd
 import scipy.sparse as sp
 
 from chainatlas.exceptions import InputError, ModelError
-from chainatlas.ioa._ario_kernels import all_close, distribute_intermediate, place_orders
+from chainatlas.ioa._ario_kernels import (
+    ORDER_BLOCKS,
+    distribute_intermediate,
+    inventory_need,
+    place_orders,
+    production_under_stocks,
+    use_and_restock,
+)
 from chainatlas.model.iotable import IOTable
 
 __all__ = ["ARIOEvent", "ARIOModel", "ARIOResult", "RECOVERY_FUNCTIONS"]
@@ -368,16 +375,28 @@ class ARIOModel:
         restore = np.full(S, 1.0 / self.inventory_restoration_tau)
         Zc = sp.csc_matrix(table.Z)
         Zc.sort_indices()
-        col_ptr = Zc.indptr.astype(np.int64)
-        row_idx = Zc.indices.astype(np.int32)
-        z0 = Zc.data * sf
-        col_of = np.repeat(np.arange(n), np.diff(col_ptr))
+        # flows by column (customer), then product, then supplier, cut into runs of one
+        # product per column (see ._ario_kernels)
+        col_of = np.repeat(np.arange(n), np.diff(Zc.indptr))
+        order = np.lexsort((Zc.indices, prod_of[Zc.indices], col_of))
+        rows, data, col_of = Zc.indices[order], Zc.data[order], col_of[order]
+        prod_nz = prod_of[rows]
+        nnz = len(rows)
+        new_run = np.ones(nnz, dtype=bool)
+        new_run[1:] = (col_of[1:] != col_of[:-1]) | (prod_nz[1:] != prod_nz[:-1])
+        starts = np.flatnonzero(new_run)
+        run_ptr = np.append(starts, nnz).astype(np.int64)
+        run_prod = prod_nz[starts].astype(np.int64)
+        col_run_ptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(col_of[starts], minlength=n), out=col_run_ptr[1:])
+        # narrow indices: the sweeps over Z are bound by memory traffic
+        row_idx = rows.astype(np.int16 if n < 2**15 else np.int32)
+        z0 = data * sf
         inv_x = np.zeros(n)
         np.divide(1.0, x_year, out=inv_x, where=x_year != 0)
-        tech = np.zeros((S, n))
-        np.add.at(tech, (prod_of[row_idx], col_of), Zc.data * inv_x[col_of])
-        z_c = np.zeros((S, n))
-        np.add.at(z_c, (prod_of[row_idx], col_of), Zc.data)
+        cell = prod_nz * n + col_of
+        tech = np.bincount(cell, weights=data * inv_x[col_of], minlength=S * n).reshape(S, n)
+        z_c = np.bincount(cell, weights=data, minlength=S * n).reshape(S, n)
         threshold = z_c > X0[None, :] * self.input_threshold
         with np.errstate(invalid="ignore"):
             stocks = X0[None, :] * tech * inv_dur[:, None]
@@ -390,13 +409,13 @@ class ARIOModel:
         alpha = np.full(n, self.alpha_base, dtype=np.float64)
         rate_alpha = 1.0 / self.alpha_tau
         reb_tot = np.zeros(n)
-        prod_k = prod_of[row_idx].astype(np.int32)
-        scratch = np.zeros(S)
+        partial = np.zeros((ORDER_BLOCKS, n))
         received_t = np.zeros((n, S))
-        received = received_t.T
+        need_t = np.zeros((n, S))
         weight = np.ones(n)
         rtol, atol = self.deadband_rtol, self.deadband_atol
         dec = self.damage_decimals
+        labels = table.labels
 
         rec_prod = np.empty((steps, n))
         rec_cap = np.empty((steps, n))
@@ -406,11 +425,12 @@ class ARIOModel:
         rec_lost = np.empty((steps, n))
         rec_stocks = np.empty((steps, S, n)) if record_stocks else None
         had_shortage = False
+        production = np.empty(n)
 
         for t in range(steps):
             # 1. events start, move to recovery/rebuilding; capacity loss Δ; reconstruction
             _advance_status(trackers, t)
-            lost, delta = _capacity_loss(trackers, capital, table.labels)
+            lost, delta = _capacity_loss(trackers, capital, labels)
             placed = _place_rebuild_demand(trackers, n, self.rebuild_tau)
             if placed is not None:
                 reb_tot = placed
@@ -429,25 +449,18 @@ class ARIOModel:
             if (cap < 0).any():
                 raise ModelError("production capacity became negative (impact too large)")
             opt = np.fmin(demand, cap)
-            constraint = tech * opt[None, :] * self.psi * inv_fin[:, None]
-            if ((stocks < constraint) & threshold).any():
+            production = np.empty(n)
+            if production_under_stocks(tech, opt, self.psi, inv_fin, stocks, threshold,
+                                       production):
                 had_shortage = True
-                ratio = np.ones((S, n))
-                np.divide(stocks, constraint, out=ratio, where=threshold & (constraint != 0))
-                ratio[ratio > 1] = 1.0
-                production = (opt[None, :] * ratio).min(axis=0)
-            else:
-                production = opt
             rec_prod[t], rec_cap[t], rec_alpha[t], rec_lost[t] = production, cap, alpha, lost
             # 4. proportional rationing and inventory update
             served = np.zeros(n)
             np.divide(production, demand, out=served, where=demand != 0)
-            distribute_intermediate(col_ptr, row_idx, prod_k, orders, served, received_t)
-            use = production[None, :] * tech
-            if not all_close(received, use, rtol, atol):
-                stocks = stocks - use + received
-                if (stocks < 0).any():
-                    raise ModelError("inventories became negative")
+            distribute_intermediate(col_run_ptr, run_ptr, run_prod, row_idx, orders, served,
+                                    received_t)
+            if use_and_restock(tech, production, received_t, stocks, rtol, atol):
+                raise ModelError("inventories became negative")
             rec_unmet[t] = Yd - Yd * served
             rec_reb[t] = reb_tot
             reb_tot = _receive_rebuilding(trackers, served, n, dec)
@@ -456,20 +469,12 @@ class ARIOModel:
             # 6. orders for the next step
             demand = orders_tot + Yd + reb_tot
             opt = np.fmin(demand, cap)
-            with np.errstate(invalid="ignore"):
-                goal = tech * opt[None, :] * inv_dur[:, None]
-            if all_close(stocks, goal, rtol, atol):
-                gap = np.zeros((S, n))
-            else:
-                fin = np.isfinite(goal)
-                gap = np.where(fin, goal - np.where(fin, stocks, 0.0), 0.0)
-                gap[gap < 0] = 0.0
-            need = gap * restore[:, None] + production[None, :] * tech
+            inventory_need(tech, opt, inv_dur, stocks, restore, production, rtol, atol, need_t)
             if self.order_type == "alt":
                 weight = np.ones(n)
                 np.divide(cap, X0, out=weight, where=X0 != 0)
-            place_orders(col_ptr, row_idx, prod_k, z0, weight, np.ascontiguousarray(need.T),
-                         orders, orders_tot, scratch)
+            place_orders(col_run_ptr, run_ptr, run_prod, row_idx, z0, weight, need_t, orders,
+                         orders_tot, partial)
             if rec_stocks is not None:
                 rec_stocks[t] = stocks
         return ARIOResult(table.labels, X0, rec_prod, rec_cap, rec_unmet, rec_alpha, rec_reb,
