@@ -64,20 +64,25 @@ def run_threads(workers: list[Callable[[], None]]) -> list[BaseException]:
     return errors
 
 
+def flipper(store: Store, writes: int, done: threading.Event) -> Callable[[], None]:
+    """A writer that replaces dataset ``d`` by state B, A, B, … ``writes`` times, then sets
+    ``done``."""
+    def writer() -> None:
+        try:
+            for k in range(writes):
+                tag = "B" if k % 2 == 0 else "A"
+                import_frames(store, "d", _state(tag, *STATES[tag]), mode="replace")
+        finally:
+            done.set()
+    return writer
+
+
 def store_flip_trials(db: Path, writes: int, readers: int = 3) -> dict[str, Any]:
     """Writer flips the dataset A↔B ``writes`` times while ``readers`` threads load it."""
     seen: Counter[str] = Counter()
     done = threading.Event()
     with Store.open(db) as store:
         import_frames(store, "d", _state("A", *STATES["A"]), mode="replace")
-
-        def writer() -> None:
-            try:
-                for k in range(writes):
-                    tag = "B" if k % 2 == 0 else "A"
-                    import_frames(store, "d", _state(tag, *STATES[tag]), mode="replace")
-            finally:
-                done.set()
 
         def reader() -> None:
             while not done.is_set():
@@ -88,7 +93,7 @@ def store_flip_trials(db: Path, writes: int, readers: int = 3) -> dict[str, Any]
                 assert match, f"torn read: {shape} with names {tags}"
                 seen[match[0]] += 1
 
-        errors = run_threads([writer, *[reader for _ in range(readers)]])
+        errors = run_threads([flipper(store, writes, done), *[reader for _ in range(readers)]])
         ok = store.check().ok
     return {"writes": writes, "readers": readers, "reads": sum(seen.values()),
             "states_seen": dict(seen), "errors": len(errors), "check_ok": ok,
@@ -113,14 +118,6 @@ def test_dataset_summary_pairs_each_version_with_its_own_rows(db_path: Path) -> 
         import_frames(store, "d", _state("A", *STATES["A"]), mode="replace")
         v0 = store.dataset_version("d")
 
-        def writer() -> None:
-            try:
-                for k in range(40):
-                    tag = "B" if k % 2 == 0 else "A"
-                    import_frames(store, "d", _state(tag, *STATES[tag]), mode="replace")
-            finally:
-                done.set()
-
         def reader() -> None:
             while not done.is_set():
                 summary = dataset_summary(store, "d")
@@ -130,7 +127,7 @@ def test_dataset_summary_pairs_each_version_with_its_own_rows(db_path: Path) -> 
                                             f"expected state {tag} {STATES[tag]}")
                 seen[tag] += 1
 
-        errors = run_threads([writer, reader, reader])
+        errors = run_threads([flipper(store, 40, done), reader, reader])
         assert not errors, errors[0]
         assert store.dataset_version("d") == v0 + 40
     assert seen["A"] and seen["B"]

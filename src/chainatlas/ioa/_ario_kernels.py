@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["all_close", "distribute_intermediate", "inventory_need", "place_orders",
+__all__ = ["distribute_intermediate", "inventory_need", "place_orders",
            "production_under_stocks", "use_and_restock"]
 
 #: Fixed number of column blocks whose partial order totals are added in order.
@@ -77,6 +77,15 @@ def distribute_intermediate(col_run_ptr: np.ndarray, run_ptr: np.ndarray,
 
 
 @njit(cache=True, nogil=True)
+def _close(x: float, y: float, rtol: float, atol: float) -> bool:
+    """``np.isclose(x, y, rtol, atol)``: equal values (infinities of one sign too) are close,
+    NaN never is; BoARIO's dead band for stock updates and restocking."""
+    if x == y:
+        return True
+    return bool(np.isfinite(x) and np.isfinite(y) and abs(x - y) <= atol + rtol * abs(y))
+
+
+@njit(cache=True, nogil=True)
 def production_under_stocks(tech: np.ndarray, opt: np.ndarray, psi: float, inv_fin: np.ndarray,
                             stocks: np.ndarray, threshold: np.ndarray,
                             production: np.ndarray) -> bool:
@@ -117,11 +126,7 @@ def use_and_restock(tech: np.ndarray, production: np.ndarray, received_t: np.nda
     same = True
     for f in range(n):
         for p in range(S):
-            x = received_t[f, p]
-            y = production[f] * tech[p, f]
-            if x == y:
-                continue
-            if not (np.isfinite(x) and np.isfinite(y)) or abs(x - y) > atol + rtol * abs(y):
+            if not _close(received_t[f, p], production[f] * tech[p, f], rtol, atol):
                 same = False
                 break
         if not same:
@@ -149,11 +154,7 @@ def inventory_need(tech: np.ndarray, opt: np.ndarray, inv_dur: np.ndarray, stock
     at_goal = True
     for p in range(S):
         for f in range(n):
-            g = tech[p, f] * opt[f] * inv_dur[p]
-            s = stocks[p, f]
-            if s == g:
-                continue
-            if not (np.isfinite(s) and np.isfinite(g)) or abs(s - g) > atol + rtol * abs(g):
+            if not _close(stocks[p, f], tech[p, f] * opt[f] * inv_dur[p], rtol, atol):
                 at_goal = False
                 break
         if not at_goal:
@@ -168,23 +169,3 @@ def inventory_need(tech: np.ndarray, opt: np.ndarray, inv_dur: np.ndarray, stock
                     if gap < 0.0:
                         gap = 0.0
             need_t[f, p] = gap * restore[p] + production[f] * tech[p, f]
-
-
-@njit(cache=True, nogil=True)
-def all_close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
-    """``np.allclose(a, b, rtol, atol)`` for equal-shape 2-d arrays, stopping at the first miss.
-
-    Equal values (including infinities of the same sign) are close; NaN is never close.
-    """
-    n0, n1 = a.shape
-    for i in range(n0):
-        for j in range(n1):
-            x = a[i, j]
-            y = b[i, j]
-            if x == y:
-                continue
-            if not (np.isfinite(x) and np.isfinite(y)):
-                return False
-            if abs(x - y) > atol + rtol * abs(y):
-                return False
-    return True
