@@ -425,7 +425,6 @@ class ARIOModel:
         rec_lost = np.empty((steps, n))
         rec_stocks = np.empty((steps, S, n)) if record_stocks else None
         had_shortage = False
-        production = np.empty(n)
 
         for t in range(steps):
             # 1. events start, move to recovery/rebuilding; capacity loss Δ; reconstruction
@@ -449,7 +448,6 @@ class ARIOModel:
             if (cap < 0).any():
                 raise ModelError("production capacity became negative (impact too large)")
             opt = np.fmin(demand, cap)
-            production = np.empty(n)
             if production_under_stocks(tech, opt, self.psi, inv_fin, stocks, threshold,
                                        production):
                 had_shortage = True
