@@ -133,3 +133,68 @@ def test_sole_supplier_down_stops_customer_when_inventory_runs_out(policy, days,
     stop = start + days
     np.testing.assert_array_equal(x[:stop], 1.0)
     np.testing.assert_array_equal(x[stop:], 0.0)
+
+
+# ------------------------------------------------------------------ Poisson inventory targets
+POISSON = [{"rationing": r, "inventory_spread": "poisson", "seed": 5}
+           for r in ("proportional", "priority")]
+
+
+@pytest.mark.parametrize("policy", POISSON, ids=["proportional", "priority"])
+def test_poisson_inventories_keep_the_contract(policy):
+    net = _dag(4, n=30, e=80)
+    res = FirmShockModel().run(net, _scenario(policy, []))
+    assert res.total_output_loss == 0.0 and res.value_added_loss == 0.0
+    sc = _scenario(policy, [{"segment": "a", "capacity_loss": 0.6, "duration_days": 12}])
+    a, b = FirmShockModel().run(net, sc), FirmShockModel().run(net, sc)
+    pd.testing.assert_frame_equal(a.daily, b.daily)
+    other = FirmShockModel().run(net, _scenario({**policy, "seed": 6}, sc["shocks"]))
+    assert other.total_output_loss != a.total_output_loss   # other stocks, other losses
+
+
+def test_poisson_draws_one_quantile_per_firm_with_the_right_mean():
+    from scipy.stats import poisson
+
+    from chainatlas.shock.firm_model import step_inputs
+    from chainatlas.shock.scenario import Policy
+
+    rng = np.random.default_rng(2)
+    n, e = 20_000, 100_000
+    sup, cus = rng.integers(0, n, e), rng.integers(0, n, e)
+    seg = rng.integers(0, 4, n).astype(np.int32)
+    net = ShockNetwork.from_arrays(sup, cus, rng.uniform(1, 5, e), n_firms=n,
+                                   edge_segment=seg[sup], segment_ids=["a", "b", "c", "d"],
+                                   firm_segment=seg)
+    pol = Policy(inventory_days=8, segment_inventory_days={"d": 30}, inventory_spread="poisson",
+                 min_inventory_days=3, seed=11)
+    inp = step_inputs(net, pol)
+    lay, g = inp["layout"], inp["grp_n"]
+    is_d = lay.grp_seg == 3
+    assert g.min() >= 3 and np.all(g == np.round(g))
+    # truncated Poisson means: E[max(3, K)], K ~ Poisson(8) resp. Poisson(30)
+    k = np.arange(200)
+    for mu, sel in ((8, ~is_d), (30, is_d)):
+        expected = float((np.maximum(3, k) * poisson.pmf(k, mu)).sum())
+        assert g[sel].mean() == pytest.approx(expected, rel=0.02)
+    # one quantile per firm: a customer's inputs of the same mean hold the same stock
+    grp_cus = lay.cus[lay.grp_ptr[:-1]]
+    frame = pd.DataFrame({"cus": grp_cus[~is_d], "n": g[~is_d]})
+    assert (frame.groupby("cus")["n"].nunique() == 1).all()
+    again = step_inputs(net, pol)["grp_n"]
+    np.testing.assert_array_equal(g, again)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_sole_supplier_with_poisson_stock_stops_customer_on_its_drawn_day(seed):
+    from chainatlas.shock.firm_model import step_inputs
+    from chainatlas.shock.scenario import Policy
+
+    net = ShockNetwork.from_arrays([0], [1], [10.0], n_firms=2, final_demand=[0.0, 25.0])
+    policy = {"inventory_days": 6, "tau": 6, "inventory_spread": "poisson", "seed": seed}
+    days = int(step_inputs(net, Policy(**policy))["grp_n"][0])   # the customer's drawn stock
+    start = 2
+    sc = {"horizon_days": start + days + 5, "policy": policy,
+          "shocks": [{"firm": "N0", "capacity_loss": 1.0, "start_day": start}]}
+    x = FirmShockModel(record_firms=True).run(net, sc).firm_ratio["N1"].to_numpy()
+    np.testing.assert_array_equal(x[:start + days], 1.0)
+    np.testing.assert_array_equal(x[start + days:], 0.0)

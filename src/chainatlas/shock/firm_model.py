@@ -72,8 +72,12 @@ def _aggregate(x, P_ini, va, fseg, freg, seg_out, reg_out, firm_loss, firm_min):
     return tot, tva, below
 
 
-def group_inventory_days(net: ShockNetwork, policy: Policy, grp_seg: np.ndarray) -> np.ndarray:
-    """Target inventory days n_g per group: the policy default or its segment override."""
+def group_inventory_days(net: ShockNetwork, policy: Policy, grp_seg: np.ndarray,
+                         grp_cus: np.ndarray | None = None) -> np.ndarray:
+    """Target inventory days n_g per group: the policy default or its segment override; with
+    ``inventory_spread="poisson"`` a draw per customer firm (``grp_cus``: customer of each
+    group) — one uniform quantile per firm mapped through the Poisson law of each group's
+    mean, bounded below by ``min_inventory_days``."""
     days = np.full(len(net.segment_ids) + 1, float(policy.inventory_days))
     if policy.segment_inventory_days:
         known = {str(s): k for k, s in enumerate(net.segment_ids.tolist())}
@@ -81,7 +85,16 @@ def group_inventory_days(net: ShockNetwork, policy: Policy, grp_seg: np.ndarray)
             if seg not in known:
                 raise InputError(f"policy.segment_inventory_days: unknown segment {seg!r}")
             days[known[seg]] = float(d)
-    return days[np.where(grp_seg >= 0, grp_seg, len(net.segment_ids))]
+    mean = days[np.where(grp_seg >= 0, grp_seg, len(net.segment_ids))]
+    if policy.inventory_spread == "none":
+        return mean
+    if grp_cus is None:
+        raise InputError("Poisson inventories need the customer of each input group")
+    from scipy.stats import poisson
+
+    quantile = np.random.default_rng(policy.seed).random(net.n_firms)[grp_cus]
+    drawn = poisson.ppf(quantile, mean)
+    return np.maximum(drawn, float(policy.min_inventory_days))
 
 
 def step_inputs(net: ShockNetwork, policy: Policy) -> dict[str, Any]:
@@ -89,7 +102,7 @@ def step_inputs(net: ShockNetwork, policy: Policy) -> dict[str, Any]:
     lay = net.layout(policy.substitution)
     return {
         "layout": lay,
-        "grp_n": group_inventory_days(net, policy, lay.grp_seg),
+        "grp_n": group_inventory_days(net, policy, lay.grp_seg, lay.cus[lay.grp_ptr[:-1]]),
         "rule": PRIORITY if policy.rationing == "priority" else PROPORTIONAL,
         "inv_tau": 1.0 / float(policy.tau),
     }

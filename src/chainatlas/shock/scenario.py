@@ -57,6 +57,16 @@ class Policy(_Strict):
         Target (and initial) inventory of every input, in days of baseline use (n, ≥ 1).
     segment_inventory_days : dict[str, float]
         Per input segment override of ``inventory_days``.
+    inventory_spread : {"none", "poisson"}
+        ``poisson``: each firm's target (and initial) stock of an input is drawn from a Poisson
+        law with mean ``inventory_days`` (or the segment's), at least ``min_inventory_days``
+        — the reference simulator's option ``-D 2``; one draw per firm, so a firm well
+        stocked in one input is well stocked in all. ``none`` (default): every firm holds the
+        mean.
+    min_inventory_days : float
+        Lower bound of a Poisson draw (≥ 1; the reference simulator's ``-e``, default 2).
+    seed : int
+        Seed of the Poisson draws (the same seed gives the same stocks).
     tau : float
         Inventory adjustment time τ in days (> 0): orders close 1/τ of the stock gap per day.
     substitution : bool
@@ -77,6 +87,9 @@ class Policy(_Strict):
     substitution: bool = True
     rationing: Literal["proportional", "priority"] = "proportional"
     order_basis: Literal["planned", "demand", "production"] = "planned"
+    inventory_spread: Literal["none", "poisson"] = "none"
+    min_inventory_days: float = Field(2.0, ge=1.0, le=3650.0)
+    seed: int = Field(0, ge=0)
 
     @field_validator("segment_inventory_days")
     @classmethod
