@@ -285,6 +285,19 @@ def _check_kinds(kinds: Sequence[str] | None) -> None:
 
 
 # ---------------------------------------------------------------------- agreements
+def _owner(by: Account, dataset: str, owner: str | None, may: str, which: str) -> str:
+    """The firm whose agreements ``by`` acts on: ``owner``, else its own firm; a firm account
+    acts on its own firm only (``may`` / ``which`` complete the error messages)."""
+    _require(by, "admin", "firm")
+    _scope(by, dataset)
+    owner = owner or by.firm
+    if owner is None:
+        raise InputError(f"name the firm {which} (--owner)")
+    if by.role == "firm" and owner != by.firm:
+        raise Forbidden(f"account '{by.id}' may {may} of firm {by.firm}")
+    return owner
+
+
 def grant(db: DbArg, dataset: str, by: Account, owner: str | None, partner: str,
           kinds: Sequence[str]) -> pd.DataFrame:
     """Let ``partner`` read ``owner``'s signals of ``kinds``; returns the owner's agreements.
@@ -292,13 +305,7 @@ def grant(db: DbArg, dataset: str, by: Account, owner: str | None, partner: str,
     A firm grants only its own data (``owner`` defaults to its firm) and only to a direct
     partner (a supplier or customer in ``supply_links``).
     """
-    _require(by, "admin", "firm")
-    _scope(by, dataset)
-    owner = owner or by.firm
-    if owner is None:
-        raise InputError("name the firm whose signals are shared (--owner)")
-    if by.role == "firm" and owner != by.firm:
-        raise Forbidden(f"account '{by.id}' may share only the signals of firm {by.firm}")
+    owner = _owner(by, dataset, owner, "share only the signals", "whose signals are shared")
     kinds = list(kinds) or list(SIGNAL_KINDS)
     _check_kinds(kinds)
     with _store(db) as store:
@@ -311,13 +318,7 @@ def grant(db: DbArg, dataset: str, by: Account, owner: str | None, partner: str,
 
 def revoke(db: DbArg, dataset: str, by: Account, owner: str | None, partner: str) -> int:
     """End ``owner``'s active agreements with ``partner``; returns how many ended."""
-    _require(by, "admin", "firm")
-    _scope(by, dataset)
-    owner = owner or by.firm
-    if owner is None:
-        raise InputError("name the firm whose agreement ends (--owner)")
-    if by.role == "firm" and owner != by.firm:
-        raise Forbidden(f"account '{by.id}' may revoke only agreements of firm {by.firm}")
+    owner = _owner(by, dataset, owner, "revoke only agreements", "whose agreement ends")
     with _store(db) as store:
         return access.revoke(store, dataset, owner, partner, by=by.id)
 
