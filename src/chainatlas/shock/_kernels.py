@@ -73,10 +73,10 @@ def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, S
 
     With ``fuse_demand`` (serial use only) the order deviations are also scattered into ``dd``
     (zeroed by the caller), saving the separate :func:`demand_deviation` pass;
-    ``inv_ratio[i]`` receives :math:`\\min_{g\\,essential} S_g / A_g` (:math:`n_g` for a group
-    at its target: capacity never exceeds 1 ≤ n_g, so it cannot bind). Only the customers listed
-    in ``active`` (ascending) are updated: every other one is exactly at its baseline and would
-    not change.
+    ``inv_ratio[i]`` receives :math:`\\min_{g\\,essential} S_g / A_g` over the groups holding
+    less than a day of use (∞ if none: capacity never exceeds 1, so a group with a day of stock
+    or more cannot bind, and the division is skipped). Only the customers listed in ``active``
+    (ascending) are updated: every other one is exactly at its baseline and would not change.
     """
     for q in prange(len(active)):
         i = active[q]
@@ -88,14 +88,21 @@ def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, S
             e1 = grp_ptr[g + 1]
             ng = grp_n[g]
             Ag = A_g[g]
-            Sg = S_grp[g]
             base = at_target[g]
-            # the quotient that set yesterday's production if this group was the binding one;
-            # output within USED_UP·n_g of it used the stock up (see USED_UP)
-            rg = Sg / Ag if Sg > 0.0 else 0.0
-            used_up = (not base) and xi >= rg - USED_UP * ng
-            inv_Sg = 1.0 / Sg if Sg > 0.0 else 0.0
-            q_over = xi / rg if xi > rg and rg > 0.0 else 1.0
+            single = e1 - e0 == 1
+            Sg = S[e0] if single else S_grp[g]
+            # used up: yesterday's output reached the quotient S_g/A_g that set it (within
+            # USED_UP·n_g); only a group with less than two days of stock can qualify
+            used_up = False
+            q_over = 1.0
+            if not base and Sg < 2.0 * Ag:
+                rg = Sg / Ag
+                used_up = xi >= rg - USED_UP * ng
+                if used_up and xi > rg and rg > 0.0:
+                    q_over = xi / rg            # non-essential input: output exceeded r_g
+            share = 0.0
+            if not (base or used_up or single):
+                share = xi * Ag / Sg if Sg > 0.0 else 0.0
             sg_new = 0.0
             still = True
             for e in range(e0, e1):
@@ -110,16 +117,13 @@ def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, S
                     deliv = o if o <= cap else cap
                 se = S[e]
                 if base:
-                    # at target: the pro-rata share is exactly x_i A_e
-                    new = se + (deliv - xi * a)
+                    new = se + (deliv - xi * a)     # at target: the pro-rata share is x_i A_e
+                elif used_up:
+                    new = (se - se * q_over) + deliv    # exactly the deliveries if q_over = 1
+                elif single:
+                    new = (se - xi * a) + deliv
                 else:
-                    if used_up:
-                        cons = se * q_over          # exactly se unless output exceeded r_g
-                    elif e1 - e0 == 1:
-                        cons = xi * a
-                    else:
-                        cons = se * (xi * Ag * inv_Sg)
-                    new = (se - cons) + deliv
+                    new = (se - se * share) + deliv
                 if new < 0.0:
                     new = 0.0
                 S[e] = new
@@ -131,11 +135,12 @@ def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, S
                 O_b[p] = o
                 if fuse_demand:
                     dd[sup[e]] += o - a
-            S_grp[g] = sg_new
+            if not single:
+                S_grp[g] = sg_new
             at_target[g] = still
-            if grp_ess[g]:
-                # at target: S_g/A_g = n_g ≥ 1 ≥ capacity cannot bind (the division is skipped)
-                r = ng if still else sg_new / Ag
+            if grp_ess[g] and not still and sg_new < Ag:
+                # a group with a day of stock or more cannot bind (capacity ≤ 1)
+                r = sg_new / Ag
                 if r < inv:
                     inv = r
         inv_ratio[i] = inv
