@@ -165,11 +165,11 @@ def test_check_finds_dangling_references_and_bom_cycles(db_path: Path) -> None:
 
 def test_check_finds_orphans_bad_frames_and_schema_drift(db_path: Path) -> None:
     _small(db_path)
-    with Store.open(db_path) as store:
-        store.con.execute("INSERT INTO t_firms (dataset, id, name, region) "
-                          "VALUES ('ghost', 'G1', 'g', '320100')")
-        store.con.execute("UPDATE frames SET data = 'not parquet'::BLOB")
-        store.con.execute("INSERT INTO chainatlas_schema VALUES (99, now(), 'future')")
+    with Store.open(db_path) as store, store.connection() as con:
+        con.execute("INSERT INTO t_firms (dataset, id, name, region) "
+                    "VALUES ('ghost', 'G1', 'g', '320100')")
+        con.execute("UPDATE frames SET data = 'not parquet'::BLOB")
+        con.execute("INSERT INTO chainatlas_schema VALUES (99, now(), 'future')")
     with _raw(db_path) as con:
         from chainatlas.store.integrity import check_store
 

@@ -67,7 +67,7 @@ def sync_tables(con: Any) -> list[str]:
         (t, c)
         for t, c in con.execute(
             "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = 'main'"
+            "WHERE table_catalog = current_database() AND table_schema = 'main'"
         ).fetchall()
     }
     tables = {t for t, _ in existing}
