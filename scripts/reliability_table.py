@@ -192,7 +192,8 @@ def render(r: dict[str, Any], command: str, seconds: float) -> str:
         f"| import killed (SIGKILL) at a random moment | {imp['trials']} crash points "
         f"({imp['finished']} finished first) | old kept {imp['kept_old']}, new whole "
         f"{imp['got_new']}, `check` failed {imp['check_failed']} |",
-        f"| server killed during a stress job | 1 | {cr['job']['summary']} |",
+        f"| server killed during a stress job (store unchanged, job `interrupted` after "
+        f"restart) | 1 | {cr['job']['summary']} |",
         f"| store readers × writes (threads) | {cc['store']['readers']} × "
         f"{cc['store']['writes']} ({cc['store']['reads']} reads) | torn/errors "
         f"{cc['store']['errors']} |",
@@ -248,6 +249,11 @@ def render(r: dict[str, Any], command: str, seconds: float) -> str:
         "- Every import is validated whole and written in one DuckDB transaction; after a "
         "SIGKILL, DuckDB replays or discards its write-ahead log on the next open, so the "
         "dataset is the old one or the new one.",
+        "- Background jobs are records in the store (written when queued, started and ended): "
+        "after a server restart a finished job answers with its result, and one that was "
+        "queued or running when its server died answers `interrupted` with the reason "
+        "(`GET /api/v1/jobs/{id}`, never 404); a job never writes to the datasets, so they are "
+        "unaffected.",
         "- `chainatlas check [--db PATH] [--dataset D]` runs the integrity check on demand "
         "(exit 1 when it fails).",
         "",
