@@ -72,7 +72,8 @@ def _num(text: str, file: str, row: int, column: str, problems: list[Problem]) -
         return None
 
 
-def read_willems_stages(path: PathArg) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_willems_stages(path: PathArg, encoding: str | None = None
+                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The stages and the ``up_stages`` pairs of a Willems chain file.
 
     Returns
@@ -94,7 +95,7 @@ def read_willems_stages(path: PathArg) -> tuple[pd.DataFrame, pd.DataFrame]:
         raw = p.read_bytes()
     except FileNotFoundError:
         raise ValidationError([Problem("file not found", str(p))], title="cannot read file") from None
-    text = raw.decode(detect_encoding(raw, file)).removeprefix("\ufeff")
+    text = raw.decode(detect_encoding(raw, file, encoding)).removeprefix("\ufeff")
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or [h.strip() for h in rows[0][:9]] != ["stage_id", *_NUMERIC, "up_stages"]:
         raise ValidationError([Problem("not a Willems chain file", file, 1, None,
@@ -154,7 +155,7 @@ def _stage_kind(stage_id: str, has_up: bool, has_down: bool) -> str:
 
 
 def read_willems(path: PathArg, *, chain: str | None = None, chain_name: str | None = None,
-                 prefix: str = "") -> dict[str, pd.DataFrame]:
+                 prefix: str = "", encoding: str | None = None) -> dict[str, pd.DataFrame]:
     """Frames of the data model's tables from a Willems chain file.
 
     Parameters
