@@ -37,6 +37,9 @@ class Settings:
     max_job_seconds : float
         Longest a background analysis job may run before it is stopped and reported as failed
         (``CHAINATLAS_MAX_JOB_SECONDS``, default 3600).
+    store_wait : float
+        Longest one store operation waits for another process to let the store file go
+        (``CHAINATLAS_STORE_WAIT``, default 120 seconds).
     threads : int | None
         Most threads one simulation may use (``CHAINATLAS_THREADS``; default: every core numba
         sees). ``1`` runs every kernel single-threaded. See :func:`compute_threads`.
@@ -50,6 +53,7 @@ class Settings:
     max_upload_mb: int
     max_rows: int
     max_job_seconds: float = 3600.0
+    store_wait: float = 120.0
     threads: int | None = None
 
 
@@ -73,6 +77,7 @@ def get_settings(db: str | os.PathLike[str] | None = None) -> Settings:
         max_upload_mb=int(env.get("CHAINATLAS_MAX_UPLOAD_MB") or 200),
         max_rows=int(env.get("CHAINATLAS_MAX_ROWS") or 50_000_000),
         max_job_seconds=float(env.get("CHAINATLAS_MAX_JOB_SECONDS") or 3600),
+        store_wait=float(env.get("CHAINATLAS_STORE_WAIT") or 120),
         threads=_threads(env.get("CHAINATLAS_THREADS")),
     )
 
