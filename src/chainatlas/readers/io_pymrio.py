@@ -49,7 +49,7 @@ _VA_NAMES = ("factor_inputs", "factor inputs", "va", "value added", "value_added
 
 def table_from_pymrio(io: Any, *, name: str = "", unit: str = "", check: bool = True,
                       rtol: float = 1e-4, atol: float = 1.0) -> IOTable:
-    """Convert a pymrio ``IOSystem`` to an :class:`IOTable`.
+    r"""Convert a pymrio ``IOSystem`` to an :class:`IOTable`.
 
     ``Z`` and ``Y`` are used as parsed; a system parsed as coefficients (GLORIA gives ``A`` and
     ``Y``) is completed first with pymrio's ``calc_system`` (:math:`x = (I-A)^{-1}Yi`,
