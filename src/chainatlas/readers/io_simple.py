@@ -28,7 +28,13 @@ import pandas as pd
 from chainatlas._types import PathArg
 from chainatlas.exceptions import DataNotFound, InputError
 from chainatlas.model.iotable import IOTable
-from chainatlas.readers.io_common import drop_zero_output, parse_numbers, read_grid
+from chainatlas.readers.io_common import (
+    balance_notes,
+    drop_zero_output,
+    parse_numbers,
+    read_grid,
+    rounding_unit,
+)
 
 __all__ = ["read_simple", "table_from_simple_frame"]
 
@@ -146,8 +152,11 @@ def table_from_simple_frame(frame: pd.DataFrame, *, source: str = "", unit: str 
                              "without value-added rows gets v = x − i'Z")
     table = drop_zero_output(table, where=where, keep=keep_zero_output)
     if check:
+        tol, bal = balance_notes(table, tolerance=rtol, unit=rounding_unit(Z, Y, V), atol=atol,
+                                 where=where, read_as=read_as)
+        table.notes.extend(bal)
         try:
-            table.check(rtol=rtol, atol=atol, allow_zero_output=keep_zero_output, source=where)
+            table.check(rtol=0.0, atol=tol, allow_zero_output=keep_zero_output, source=where)
         except InputError as err:
             raise InputError(f"{err.message} ({read_as})", details=err.details) from None
     return table
