@@ -54,6 +54,7 @@ def _register() -> None:
         io,
         match,
         report,
+        risk,
         serve,
         sharing,
         stress,
@@ -70,6 +71,7 @@ def _register() -> None:
     app.add_typer(match.app, name="match", help="Technology matching (成果转化).")
     advise.register(app)
     report.register(app)
+    risk.register(app)
     serve.register(app)
     sharing.register(app)
     from chainatlas.cli import check as check_cli
