@@ -37,6 +37,9 @@ class Settings:
     max_job_seconds : float
         Longest a background analysis job may run before it is stopped and reported as failed
         (``CHAINATLAS_MAX_JOB_SECONDS``, default 3600).
+    store_wait : float
+        Longest one store operation waits for another process to let the store file go
+        (``CHAINATLAS_STORE_WAIT``, default 120 seconds).
     """
 
     db_path: Path
@@ -47,6 +50,7 @@ class Settings:
     max_upload_mb: int
     max_rows: int
     max_job_seconds: float = 3600.0
+    store_wait: float = 120.0
 
 
 def _truthy(value: str | None, default: bool = False) -> bool:
@@ -69,4 +73,5 @@ def get_settings(db: str | os.PathLike[str] | None = None) -> Settings:
         max_upload_mb=int(env.get("CHAINATLAS_MAX_UPLOAD_MB") or 200),
         max_rows=int(env.get("CHAINATLAS_MAX_ROWS") or 50_000_000),
         max_job_seconds=float(env.get("CHAINATLAS_MAX_JOB_SECONDS") or 3600),
+        store_wait=float(env.get("CHAINATLAS_STORE_WAIT") or 120),
     )

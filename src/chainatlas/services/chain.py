@@ -130,12 +130,13 @@ def tiers(db: DbArg, dataset: str, firm: str, depth: int = 3) -> pd.DataFrame:
 
 
 def import_willems(db: DbArg, dataset: str, path: PathArg, *, mode: str = "append",
-                   chain: str | None = None, prefix: str = "") -> ImportReport:
+                   chain: str | None = None, prefix: str = "",
+                   encoding: str | None = None) -> ImportReport:
     """Read a Willems (2008) chain file and import it into ``dataset`` (validated, one
     transaction). Stage ids become firm and segment ids, optionally prefixed."""
     if mode not in ("append", "replace"):
         raise InputError(f"mode must be 'append' or 'replace', got {mode!r}")
-    frames = read_willems(path, chain=chain, prefix=prefix)
+    frames = read_willems(path, chain=chain, prefix=prefix, encoding=encoding)
     if mode == "append":
         # the unknown region row may already be there from an earlier chain
         existing = _existing_regions(db, dataset)

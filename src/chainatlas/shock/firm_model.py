@@ -23,9 +23,10 @@ Each simulated day *t*, in the order of the authors' simulator (Inoue & Todo 201
    :math:`\\sum_k \\min(\\rho_k, \\lambda_j) O_{kj}(0) = P^{act}_j`): customers that cut their
    orders are served in full, restocking surges are rationed first.
 
-Initial state: :math:`S_{ij} = n_s A_{ij}`, :math:`O = A`, :math:`P^{act} = P^{ini}`. State is
-kept as deviations from the baseline (see :mod:`._kernels`), so a zero shock gives exactly zero
-loss and firms with no path to a shock are untouched bit for bit.
+Initial state: :math:`S_{ij} = n_s A_{ij}`, :math:`O = A`, :math:`P^{act} = P^{ini}`. The
+baseline is reproduced bit for bit (a zero shock gives exactly zero loss and firms with no path
+to a shock are untouched), and an input that runs out gives exactly zero output (see
+:mod:`._kernels`).
 """
 
 from __future__ import annotations
@@ -179,8 +180,10 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
     customer_pass, production_and_levels = day_kernels(parallel)
 
     E = len(lay.A)
-    s = np.zeros(E)
-    s_grp = np.zeros(lay.n_groups)
+    grp_n, inv_tau = inp["grp_n"], inp["inv_tau"]
+    S = np.repeat(grp_n, np.diff(lay.grp_ptr)) * lay.A   # absolute stocks, at their targets
+    S_grp = np.zeros(lay.n_groups)                        # group sums (set by the first pass)
+    at_target = np.ones(lay.n_groups, dtype=bool)
     O_b = np.empty(E)   # orders in bucket-major order (see ._kernels)
     O_b[lay.pos_b] = lay.A
     x = np.ones(n)
@@ -213,13 +216,16 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
 
     # the customer pass runs only over firms that have left the baseline (``active``); the
     # others are exactly at the baseline, so skipping them changes no bit of the result
-    grp_n, inv_tau = inp["grp_n"], inp["inv_tau"]
     active = np.zeros(n, dtype=bool)
     rationed = np.zeros(n, dtype=bool)
     everyone = np.arange(n, dtype=np.int64)
-    customer_pass(everyone, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
-                  lay.sup, s, s_grp, O_b, lay.pos_b, x, basis, level, rule, inv_tau, inv_ratio, dd,
-                  False)
+
+    def renew_and_order(firms: np.ndarray, fuse_demand: bool) -> None:
+        customer_pass(firms, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
+                      lay.sup, S, S_grp, at_target, O_b, lay.pos_b, x, basis, level, rule,
+                      inv_tau, inv_ratio, dd, fuse_demand)
+
+    renew_and_order(everyone, False)
     act = everyone if not event_driven else np.zeros(0, dtype=np.int64)
     # links of the customers in ``act``: while few, the demand each supplier sees is summed by
     # a serial scatter over those links; once many, by the threads of the production pass,
@@ -245,17 +251,13 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
                     C_t[firms] *= 1.0 + change
         from_buckets = from_buckets or (parallel and act_links >= BUCKET_SUMS_FROM * E)   # stays on
         if parallel:
-            customer_pass(act, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
-                          lay.sup, s, s_grp, O_b, lay.pos_b, x, basis, level, rule, inv_tau,
-                          inv_ratio, dd, False)
+            renew_and_order(act, False)
             if not from_buckets:
                 demand_deviation(act, lay.cust_grp_ptr, lay.grp_ptr, lay.sup, O_b, lay.pos_b,
                                  lay.A, dd)
         else:
             dd.fill(0.0)
-            customer_pass(act, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
-                          lay.sup, s, s_grp, O_b, lay.pos_b, x, basis, level, rule, inv_tau,
-                          inv_ratio, dd, True)
+            renew_and_order(act, True)
         new = production_and_levels(net.P_ini, C, C_t, dd, from_buckets, cap, inv_ratio, lay.A_sup,
                                     O_b, lay.so_b, lay.A_b, lay.sup_b, lay.sup_ptr, lay.bkt_ptr,
                                     rule, x, dem, level, fd_served, rho_buf, w_buf, active,
