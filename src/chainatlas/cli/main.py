@@ -55,6 +55,7 @@ def _register() -> None:
         match,
         reconstruct,
         report,
+        risk,
         serve,
         sharing,
         stress,
@@ -72,6 +73,7 @@ def _register() -> None:
     advise.register(app)
     reconstruct.register(app)
     report.register(app)
+    risk.register(app)
     serve.register(app)
     sharing.register(app)
     from chainatlas.cli import check as check_cli
