@@ -53,6 +53,7 @@ def _register() -> None:
         evaluate,
         io,
         match,
+        reconstruct,
         report,
         risk,
         serve,
@@ -70,6 +71,7 @@ def _register() -> None:
     app.add_typer(evaluate.app, name="evaluate", help="New-quality productive forces, coupling (四链融合).")
     app.add_typer(match.app, name="match", help="Technology matching (成果转化).")
     advise.register(app)
+    reconstruct.register(app)
     report.register(app)
     risk.register(app)
     serve.register(app)
