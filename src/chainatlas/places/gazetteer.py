@@ -54,7 +54,7 @@ _ZH_COUNTRIES = {
 _EN_COUNTRIES = {
     "KOR": ["korea", "southkorea", "republicofkorea", "korearep", "rok"],
     "PRK": ["northkorea", "dprk"], "USA": ["usa", "us", "unitedstatesofamerica", "america"],
-    "GBR": ["uk", "greatbritain", "britain", "england", "scotland", "wales"],
+    "GBR": ["uk", "greatbritain", "britain"],
     "CZE": ["czechrepublic", "czechia"], "VNM": ["vietnam"], "RUS": ["russia"],
     "TUR": ["turkey", "turkiye"], "IRN": ["iran"], "SYR": ["syria"], "LAO": ["laos"],
     "BOL": ["bolivia"], "VEN": ["venezuela"], "TZA": ["tanzania"], "MDA": ["moldova"],
@@ -84,7 +84,6 @@ _EN_SUBDIVISIONS = {
     "BE-BRU": ["brussels"], "NL-NH": ["northholland"], "NL-ZH": ["southholland"],
     "NL-NB": ["northbrabant"], "SG-01": [], "MY-14": ["kualalumpur"], "MY-10": ["selangor"],
     "MY-07": ["penang", "pulaupinang"], "MY-01": ["johor"], "PH-00": ["metromanila", "manila"],
-    "ID-JK": ["jakarta"], "ID-JB": ["westjava"], "ID-JT": ["centraljava"], "ID-JI": ["eastjava"],
 }
 #: Admin words after a subdivision name: a key is also made without them.
 _SUB_SUFFIXES = ("teukbyeoljachido", "teukbyeoljachisi", "teukbyeolsi", "gwangyeoksi", "do",
@@ -269,12 +268,15 @@ def _load_china(g: Gazetteer) -> None:
             place = g.add(Place(code, code, r["name"], level, "CHN",
                                 name_en=en_names.get(code), lon=_f(r["lon"]), lat=_f(r["lat"])),
                           pid)
+        # A province is what its short name conventionally means (河北 is Hebei, not Tianjin's
+        # 河北区; 海南 is Hainan): a small preference over same-named places below.
+        bonus = 0.05 if level == "province" else 0.0
         g.name_zh(r["name"], place, W_FULL)
         if r["short"] != r["name"]:
-            g.name_zh(r["short"], place, W_SHORT)
+            g.name_zh(r["short"], place, W_SHORT + bonus)
         for i, k in enumerate(r["keys"].split("|")):
             if k:
-                g.name_latin(k, place, W_LATIN if i == 0 else W_LATIN * 0.95)
+                g.name_latin(k, place, (W_LATIN if i == 0 else W_LATIN * 0.95) + bonus)
         for k in r["slips"].split("|"):
             if k:
                 g.name_latin(k, place, W_SLIP)

@@ -218,7 +218,12 @@ class Resolver:
             if not full and nxt in _STREET_ZH:
                 i += 1
                 continue
-            out.append(_Mention(list(hits), i, i + length))
+            places = list(hits)
+            if i > 0 and _CJK.match(text[i - 1]) and (not out or out[-1].end != i):
+                # preceded by characters that name no place: part of a longer word (土城区
+                # holds 城区), weaker evidence
+                places = [(p, w * 0.5) for p, w in places]
+            out.append(_Mention(places, i, i + length))
             i += length
         return out
 
