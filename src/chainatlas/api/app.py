@@ -50,7 +50,8 @@ def create_app(settings: Settings | None = None, *, db: str | Path | None = None
         from chainatlas.services.datasets import open_store
 
         app.state.store = open_store(settings.db_path)
-        app.state.jobs = JobManager(max_seconds=settings.max_job_seconds)
+        app.state.jobs = JobManager(max_seconds=settings.max_job_seconds, store=app.state.store)
+        app.state.jobs.recover()
         try:
             yield
         finally:

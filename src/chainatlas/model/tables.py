@@ -6,6 +6,9 @@ English header aliases, templates and the store's DDL. Units:
 - ``firm_segments.capacity``: units of the segment's product per day (``unit`` names the unit);
 - ``firm_segments.output_value``, ``firms.revenue``, ``supply_links.value``, ``investments.amount``:
   10,000 CNY (万元) per year unless a dataset says otherwise;
+- ``firm_segments.final_demand`` and ``demand_std``: units/day of external demand;
+  ``cost_added`` and ``unit_cost``: cost per unit of output (added at the firm / cumulative), in
+  the money unit of ``output_value`` (a Willems chain keeps its file's own cost unit);
 - ``segment_inputs.quantity``: units of ``input_segment`` consumed per unit of ``segment`` output
   (bill of materials); ``segment_inputs.share``: the input's share of the segment's unit cost, 0..1;
 - ``supply_links.share``: the share of the customer's purchases of that segment that this link
@@ -222,6 +225,14 @@ TABLES: dict[str, TableSpec] = {
             _c("capacity", "float", zh="产能(单位/天)", lo=0, aliases=("产能", "日产能"), ex=2000.0),
             _c("unit", zh="单位", ex="套"),
             _c("output_value", "float", zh="产值(万元)", lo=0, aliases=("产值",), ex=180000.0),
+            _c("final_demand", "float", zh="最终需求(单位/天)", lo=0, aliases=("最终需求",),
+               doc="external (final) demand for this firm's product, units/day"),
+            _c("demand_std", "float", zh="需求标准差(单位/天)", lo=0, aliases=("需求标准差",),
+               doc="standard deviation of the daily final demand, units/day"),
+            _c("cost_added", "float", zh="本环节增加成本(每单位)", lo=0, aliases=("增加成本",),
+               doc="cost added at this firm per unit of output (inputs excluded)"),
+            _c("unit_cost", "float", zh="累计单位成本", lo=0, aliases=("单位成本",),
+               doc="cumulative cost of one unit of output, inputs included"),
         ),
         key=("firm", "segment"),
         foreign_keys=(ForeignKey(("firm",), "firms", ("id",)),
