@@ -54,6 +54,7 @@ def _register() -> None:
         io,
         match,
         report,
+        risk,
         serve,
         sharing,
         stress,
@@ -74,6 +75,7 @@ def _register() -> None:
                   help="Places: addresses and names to region codes (地名解析).")
     advise.register(app)
     report.register(app)
+    risk.register(app)
     serve.register(app)
     sharing.register(app)
     from chainatlas.cli import check as check_cli

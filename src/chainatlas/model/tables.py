@@ -190,6 +190,10 @@ TABLES: dict[str, TableSpec] = {
                doc="units of input per unit of output", ex=1.0),
             _c("share", "float", zh="成本占比", lo=0, hi=1, aliases=("占比",),
                doc="share of the segment's unit cost", ex=0.6),
+            _c("essentiality", "int", zh="投入必要性", lo=0, hi=2, aliases=("必要性",),
+               doc="systemic-risk class of the input: 2 essential (production stops without it), "
+                   "1 non-essential (output falls in proportion), 0 irrelevant; empty: 2 if the "
+                   "input segment is essential, else 1", ex=2),
         ),
         key=("segment", "input_segment"),
         foreign_keys=(ForeignKey(("segment",), "segments", ("id",)),
@@ -213,6 +217,10 @@ TABLES: dict[str, TableSpec] = {
             _c("revenue", "float", zh="营业收入(万元)", lo=0, aliases=("营业收入", "营收"), ex=250000.0),
             _c("rd_intensity", "float", zh="研发强度", lo=0, hi=1, aliases=("研发投入强度",), ex=0.05),
             _c("founded", "int", zh="成立年份", lo=1800, hi=2100, aliases=("成立时间",), ex=2015),
+            _c("lon", "float", zh="经度", lo=-180, hi=180, aliases=("longitude",),
+               doc="optional site coordinates (WGS-84); hazard footprints use the region's without",
+               ex=117.23),
+            _c("lat", "float", zh="纬度", lo=-90, hi=90, aliases=("latitude",), ex=31.82),
         ),
         key=("id",),
         foreign_keys=(ForeignKey(("region",), "regions", ("code",)),),
