@@ -53,6 +53,7 @@ def _register() -> None:
         evaluate,
         io,
         match,
+        reconstruct,
         report,
         risk,
         serve,
@@ -74,6 +75,7 @@ def _register() -> None:
     app.add_typer(places_cli.app, name="places",
                   help="Places: addresses and names to region codes (地名解析).")
     advise.register(app)
+    reconstruct.register(app)
     report.register(app)
     risk.register(app)
     serve.register(app)
