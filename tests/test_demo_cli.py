@@ -18,7 +18,8 @@ from chainatlas.services.demo import DEMO_TOPICS, build_demo_store, run_demo
 
 def test_demo_command_runs_end_to_end(tmp_path: Path) -> None:
     db, out = tmp_path / "demo.duckdb", tmp_path / "report"
-    result = CliRunner().invoke(app, ["demo", "--db", str(db), "--out", str(out)])
+    result = CliRunner().invoke(app, ["demo", "--db", str(db), "--out", str(out)],
+                                env={"COLUMNS": "200"})  # long temporary paths on one line
     assert result.exit_code == 0, result.output
     assert "yrd-nev" in result.output and "supply_links" in result.output
     # a short account and the paths of what it wrote; the tables only with --verbose

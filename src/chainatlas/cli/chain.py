@@ -41,8 +41,16 @@ def map_cmd(
     out: OutOpt = None,
 ) -> None:
     """Chain map per segment: counts, local share, LQ, HHI, anchors, status, health 0–100."""
+    from chainatlas.services.bands import chain_health_bands, reconstructed_members
     from chainatlas.services.chain import MAP_COLUMNS, map_chain
 
+    if reconstructed_members(db, dataset):
+        from chainatlas.cli._bands import emit_bands
+
+        emit_bands(chain_health_bands(db, dataset, region=region, within_hours=within_hours,
+                                      of=of, chain=chain, detour=detour, speed_kmh=speed),
+                   fmt, out, "chain map (reconstructed links)")
+        return
     res = map_chain(db, dataset, region=region, within_hours=within_hours, of=of, chain=chain,
                     detour=detour, speed_kmh=speed)
     if fmt is Format.table and out is None:
@@ -104,8 +112,16 @@ def chokepoints_cmd(
     out: OutOpt = None,
 ) -> None:
     """Ranked chokepoints (卡脖子) with type, dependent output share and reason (exact)."""
+    from chainatlas.services.bands import chokepoint_bands, reconstructed_members
     from chainatlas.services.chain import top_chokepoints
 
+    if reconstructed_members(db, dataset):
+        from chainatlas.cli._bands import emit_bands
+
+        emit_bands(chokepoint_bands(db, dataset, target, foreign_threshold=foreign_threshold,
+                                    region_threshold=region_threshold, max_exact=max_exact),
+                   fmt, out, "chokepoints 卡脖子 (reconstructed links)")
+        return
     res = top_chokepoints(db, dataset, target, limit=limit, foreign_threshold=foreign_threshold,
                           region_threshold=region_threshold, max_exact=max_exact)
     _notes(res.notes)

@@ -110,7 +110,7 @@ def esri_single_firms(net: EsriNetwork, firms: npt.ArrayLike | None = None, *,
     >>> from chainatlas.risk import esri_network
     >>> net = esri_network([0], [1], [1.0], [0, 0], [[2]])
     >>> esri_single_firms(net).esri.tolist()
-    [1.0, 0.0]
+    [1.0, 1.0]
     """
     _check(epsilon, max_steps)
     w = _weights(net, weights)
