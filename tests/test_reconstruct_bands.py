@@ -131,3 +131,25 @@ def test_esri_band_over_members(rec: tuple[Path, object]) -> None:
     r = runner.invoke(app, ["risk", "esri", "--db", str(db), "-d", "rec", "-f", "json"])
     assert r.exit_code == 0, r.stderr
     assert '"analysis": "esri"' in r.stdout and '"reconstructed": true' in r.stdout
+
+
+def test_report_says_links_are_reconstructed_and_shows_the_band(rec: tuple[Path, object],
+                                                               tmp_path: Path) -> None:
+    from chainatlas.report.build import write_report
+
+    db, _ = rec
+    res = write_report(db, "rec", tmp_path / "r.html", lang="zh")
+    text = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "重构结果" in text and "重构区间" in text and "chokepoint_bands" in res.sections
+    en = write_report(db, "firms", tmp_path / "o.html", lang="en")
+    assert "reconstructed" not in (tmp_path / "o.html").read_text(encoding="utf-8")
+    assert "chokepoint_bands" not in en.sections
+
+
+def test_dashboard_chain_page_has_the_reconstruction_banner(rec: tuple[Path, object]) -> None:
+    from chainatlas.web.page_chain import render
+
+    db, _ = rec
+    page = str(render(db, "rec", "en"))
+    assert "reconstructed-banner" in page and "reconstructed" in page
+    assert "reconstructed-banner" not in str(render(db, "firms", "en"))
