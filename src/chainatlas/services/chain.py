@@ -49,8 +49,13 @@ def area_of(ds: Dataset, graph: FirmGraph, *, region: str | None = None,
             within_hours: float | None = None, of: str | None = None,
             detour: float = 1.2, speed_kmh: float = 90.0) -> tuple[np.ndarray | None, str]:
     """Area mask over the graph's firms and its label from the command-line choices."""
+    from chainatlas.services.places import dataset_region
+
     if region and within_hours is not None:
         raise InputError("give either --region or --within-hours/--of, not both")
+    region = dataset_region(ds, region)
+    if of:
+        of = dataset_region(ds, of)
     if region:
         return region_mask(graph.firm_region, region), f"region {region}"
     if within_hours is not None or of:
