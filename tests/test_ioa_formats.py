@@ -342,3 +342,13 @@ def test_bea_text_cell_refused_not_read_as_zero(tmp_path: Path):
     with pytest.raises(InputError, match=r"x_use.csv: row '211', column '211': '\(D\)' is not a "
                                          r"number"):
         read_bea(use, make)
+
+
+def test_simple_layout_points_to_the_layout_a_published_table_needs(tmp_path: Path):
+    nbs = _write_nbs(tmp_path / "c.csv", NBS_HEAD, NBS_ROWS)
+    with pytest.raises(InputError, match="looks like an NBS table: use --layout nbs"):
+        read_simple(nbs)
+    niot = tmp_path / "XXX_NIOT_nov16.csv"
+    niot.write_text(_niot_text(), encoding="utf-8")
+    with pytest.raises(InputError, match="looks like a WIOD national table: use --layout niot"):
+        read_simple(niot)
