@@ -47,7 +47,16 @@ def render(store: Any, dataset: str, lang: str, region: str | None = None) -> An
     from chainatlas.services.datasets import load_dataset
 
     ds = load_dataset(store, dataset)
+    banner = []
+    if ds.meta.get("member"):
+        from chainatlas.services.bands import RECONSTRUCTED_NOTE
+
+        banner = [html.Div(RECONSTRUCTED_NOTE["zh" if lang == "zh" else "en"],
+                           id="reconstructed-banner",
+                           style={"background": "#fff3cd", "padding": "0.4em",
+                                  "margin": "0.4em 0"})]
     return html.Div([
+        *banner,
         html.Div([
             html.Label(t("region", lang)),
             dcc.Dropdown(id="chain-region", options=_region_options(ds), value=region,
@@ -91,6 +100,14 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
         cols = [c for c in ("rank", "type", "name", "region", "share", reason) if c in chokes]
         table = grid("chokepoint-grid", chokes[cols].head(50) if len(chokes) else chokes, height=300,
                      lang=lang)
+        if ds.meta.get("member"):  # reconstructed links: the band over (up to 10) members
+            from chainatlas.services.bands import chokepoint_bands_of
+
+            bands = chokepoint_bands_of(load_dataset(get_store(), dataset, ensemble=True),
+                                        max_members=10).table
+            keep = [c for c in ("kind", "name", "type", "share_median", "share_p5", "share_p95",
+                                "p_chokepoint", "p_top_k") if c in bands]
+            table = grid("chokepoint-grid", bands[keep].head(50), height=300, lang=lang)
         return elements, text, table
 
     @app.callback(Output("chain-firms", "children"), Output("chain-selected", "children"),
