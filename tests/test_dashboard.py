@@ -5,7 +5,8 @@ chain node filters the firm grid; a stress job runs to completion and its chart 
 of China draws its boundaries, firm points and the N-hour circle; table downloads (CSV, Excel)
 work; the language toggle relabels the pages; the HTML report opens offline from a file:// URL
 with visible figures; screenshots are not blank. Needs ``/usr/bin/chromium`` (``apt-get install chromium
-fonts-noto-cjk``); without it these tests fail unless CHAINATLAS_SKIP_BROWSER=1 is set.
+fonts-noto-cjk``); without it these tests are skipped with the install command, and fail under
+CHAINATLAS_REQUIRE_BROWSER=1 (as in CI).
 """
 
 from __future__ import annotations

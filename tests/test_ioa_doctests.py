@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["chainatlas.ioa.leontief", "chainatlas.ioa.multipliers", "chainatlas.ioa.linkages",
-           "chainatlas.ioa.extraction", "chainatlas.ioa.shocks", "chainatlas.ioa.diim"]
+           "chainatlas.ioa.extraction", "chainatlas.ioa.shocks", "chainatlas.ioa.diim",
+           "chainatlas.ioa.imports"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -84,3 +84,43 @@ def test_cancel_stops_a_job_that_checks_in() -> None:
     jobs.cancel(job.id)
     assert _wait(jobs, job.id) == "cancelled"
     jobs.shutdown()
+
+
+# ------------------------------------------------------------------ records in the store
+def test_jobs_outlive_their_manager_as_store_records(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A finished job keeps its result in the store: a new manager (a restarted server)
+    answers it; a job of a dead server is marked interrupted, one of a live server is not."""
+    import subprocess
+    import sys
+
+    from chainatlas.store import Store
+    from chainatlas.store.jobs import load_job, save_job
+
+    with Store.open(tmp_path / "jobs.duckdb") as store:
+        first = JobManager(store=store)
+        done = first.submit("t", lambda ctx: {"answer": 42})
+        assert _wait(first, done.id) == "done"
+        first.shutdown()
+        # a process that is gone, and one that is alive, each left a running job behind
+        gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)
+        live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        try:
+            for job_id, pid in (("dead", int(gone.stdout)), ("alive", live.pid)):
+                save_job(store, {"id": job_id, "kind": "stress", "status": "running",
+                                 "progress": 0.5, "created_at": time.time(),
+                                 "started_at": time.time(), "server_pid": pid})
+            second = JobManager(store=store)
+            assert second.recover() == 1
+            kept = second.get(done.id)
+            assert kept.status == "done" and kept.result == {"answer": 42}
+            dead = second.get("dead")
+            assert dead.status == "interrupted" and dead.error is not None
+            assert dead.error["code"] == "interrupted" and dead.finished_at is not None
+            assert second.get("alive").status == "running"
+            assert {j.id for j in second.list()} == {done.id, "dead", "alive"}
+            assert load_job(store, "nope") is None
+            second.shutdown()
+        finally:
+            live.kill()
+            live.wait()

@@ -96,7 +96,8 @@ def store_fingerprint(cur: Any) -> dict[str, tuple[int, int]]:
     """Row count and an order-free hash of every table in the store file (the audit log aside:
     recording refused attempts is its job)."""
     tables = [r[0] for r in cur.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = "
+        "current_database() AND table_schema = 'main'"
     ).fetchall() if r[0] != "audit_log"]
     out = {}
     for t in tables:
@@ -126,9 +127,8 @@ def attack_writes(client: TestClient) -> dict[str, int]:
     """
     spec = client.get("/openapi.json").json()["paths"]
     ops = [(m, p) for p, o in spec.items() for m in o if m != "get"]
-    cur = client.app.state.store.cursor()
     tried = unauthorised = refused = 0
-    try:
+    with client.app.state.store.connection() as cur:
         for method, path in ops:
             for headers in BAD_AUTH:
                 before = store_fingerprint(cur)
@@ -148,8 +148,6 @@ def attack_writes(client: TestClient) -> dict[str, int]:
                         unauthorised += 1
                 if store_fingerprint(cur) != before:
                     unauthorised += 1
-    finally:
-        cur.close()
     return {"operations": len(ops), "write_operations": len(WRITE_OPS & set(ops)),
             "tried": tried, "refused": refused, "unauthorised": unauthorised}
 
@@ -269,9 +267,10 @@ def test_injection_strings_as_values_are_stored_verbatim(db: Path) -> None:
             assert store.read_frame("d", s)["v"].tolist() == [1]
         assert set(INJECTIONS) <= set(store.list_frames("d"))
         assert store.check().ok
-        assert {"datasets", "t_firms", "frames"} <= {
-            r[0] for r in store.con.execute("SELECT table_name FROM information_schema.tables")
-            .fetchall()}
+        with store.connection() as con:
+            names = {r[0] for r in con.execute(
+                "SELECT table_name FROM information_schema.tables").fetchall()}
+        assert {"datasets", "t_firms", "frames"} <= names
 
 
 def test_injection_strings_in_query_parameters(client: TestClient, db: Path) -> None:

@@ -166,7 +166,8 @@ def test_every_firm_level_read_is_in_the_audit_log_the_firm_can_read(store: Stor
 def test_tokens_are_stored_only_as_salted_hashes(store: Store, tmp_path: Path) -> None:
     t1 = svc.add_account(store, svc.LOCAL_ADMIN, "a1", "planner")
     t2 = svc.add_account(store, svc.LOCAL_ADMIN, "a2", "planner")
-    rows = store.con.execute("SELECT id, token_hash FROM accounts ORDER BY id").fetchall()
+    with store.connection() as con:
+        rows = con.execute("SELECT id, token_hash FROM accounts ORDER BY id").fetchall()
     hashes = dict(rows)
     assert t1 not in hashes["a1"] and t1.split(".", 1)[1] not in hashes["a1"]
     assert hashes["a1"].startswith("scrypt$") and hashes["a1"] != hashes["a2"]
@@ -194,9 +195,9 @@ def test_old_store_gains_the_access_tables_on_open(tmp_path: Path) -> None:
     from chainatlas.store import SCHEMA_VERSION
 
     path = tmp_path / "old.duckdb"
-    with Store.open(path) as s:
-        s.con.execute("DROP TABLE accounts; DROP TABLE sharing_agreements; DROP TABLE audit_log")
-        s.con.execute("DELETE FROM chainatlas_schema WHERE version >= 2")
+    with Store.open(path) as s, s.connection() as con:
+        con.execute("DROP TABLE accounts; DROP TABLE sharing_agreements; DROP TABLE audit_log")
+        con.execute("DELETE FROM chainatlas_schema WHERE version >= 2")
     with Store.open(path) as s:
         assert s.schema_version() == SCHEMA_VERSION >= 2
         assert access.list_accounts(s).empty

@@ -13,9 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chainatlas.shock import ShockNetwork, simulate
+from chainatlas.shock._kernels import USED_UP
 
 
-def _random_network(seed: int, n: int = 12, e: int = 30, n_seg: int = 3) -> ShockNetwork:
+def _random_network(seed: int, n: int = 12, e: int = 30, n_seg: int = 3,
+                    all_essential: bool = False, flow_noise: float = 0.0) -> ShockNetwork:
     rng = np.random.default_rng(seed)
     sup = rng.integers(0, n, e)
     cus = rng.integers(0, n, e)
@@ -26,10 +28,12 @@ def _random_network(seed: int, n: int = 12, e: int = 30, n_seg: int = 3) -> Shoc
     fseg = rng.integers(0, n_seg, n)
     flow = rng.uniform(1.0, 10.0, len(sup))
     fd = rng.uniform(0.0, 20.0, n) * (rng.random(n) < 0.7)
+    if flow_noise:
+        flow = flow * (1.0 + flow_noise * rng.uniform(-1.0, 1.0, len(flow)))
     return ShockNetwork.from_arrays(
         sup, cus, flow, n_firms=n, final_demand=fd, edge_segment=fseg[sup],
         segment_ids=[f"s{k}" for k in range(n_seg)], firm_segment=fseg,
-        segment_essential=[True, True, False][:n_seg],
+        segment_essential=[True] * n_seg if all_essential else [True, True, False][:n_seg],
     )
 
 
@@ -58,79 +62,96 @@ def _water_fill(rho: list[float], w: list[float], available: float) -> list[floa
 
 
 def reference_run(net: ShockNetwork, horizon: int, cap_loss: dict[int, float], *, n_days: float,
-                  tau: float, rule: str, basis: str, substitution: bool) -> np.ndarray:
-    """Daily production ratios x_i(t) from a direct transcription of the model equations."""
+                  tau: float, rule: str, basis: str, substitution: bool,
+                  shock_days: int | None = None) -> np.ndarray:
+    """Daily production ratios x_i(t) from a direct transcription of the model equations, in
+    the reference simulator's order: absolute stocks per link, dictionaries, loops.
+
+    ``cap_loss`` holds from day 0 for ``shock_days`` days (to the horizon when None), then
+    capacity is back in full. Consumption of a link is S_e x A_g / S_g; when x reaches
+    r_g = S_g / A_g (the quotient that set x, within the rounding allowance ``USED_UP``) it is
+    S_e (x / r_g), so the group that limited production is used up, as in exact arithmetic.
+    """
     n = net.n_firms
-    links = list(range(net.n_links))
+    E = net.n_links
     sup, cus, A = net.supplier.tolist(), net.customer.tolist(), net.A.tolist()
     seg = net.edge_segment.tolist()
     ess = net.segment_essential.tolist()
-    group = {e: (cus[e], seg[e] if substitution else ("link", e)) for e in links}
     members: dict[tuple, list[int]] = defaultdict(list)
-    for e in links:
-        members[group[e]].append(e)
-    A_g = {g: sum(A[e] for e in es) for g, es in members.items()}
-    S = {e: n_days * A[e] for e in links}
-    O = {e: A[e] for e in links}  # noqa: E741
-    delivered = {e: A[e] for e in links}
+    for e in range(E):
+        members[(cus[e], seg[e] if substitution else ("link", e))].append(e)
+    groups = list(members)
+    groups_of: dict[int, list[tuple]] = defaultdict(list)
+    for g in groups:
+        groups_of[g[0]].append(g)
+    out_links: dict[int, list[int]] = defaultdict(list)
+    for e in range(E):
+        out_links[sup[e]].append(e)
+    A_g = {g: sum(A[e] for e in members[g]) for g in groups}
+    essential = {g: ess[seg[members[g][0]]] for g in groups}
+    S = [n_days * a for a in A]
+    O = list(A)  # noqa: E741
+    delivered = list(A)
     P = net.P_ini.tolist()
     C = net.C.tolist()
     x = [1.0] * n
     basis_ratio = [1.0] * n
     out = np.zeros((horizon, n))
     for t in range(horizon):
+        loss = cap_loss if shock_days is None or t < shock_days else {}
+        cap = [1.0 - loss.get(i, 0.0) for i in range(n)]
         # 2. inventory renewal with yesterday's deliveries and production
-        S_g = {g: sum(S[e] for e in es) for g, es in members.items()}
-        newS = {}
-        for e in links:
-            g = group[e]
-            cons = 0.0 if S_g[g] == 0 else S[e] * x[cus[e]] * A_g[g] / S_g[g]
-            newS[e] = max(0.0, S[e] + delivered[e] - cons)
-        S = newS
+        for g in groups:
+            S_g = sum(S[e] for e in members[g])
+            r = S_g / A_g[g]
+            xi = x[g[0]]
+            for e in members[g]:
+                if r <= 0:
+                    cons = 0.0
+                elif xi >= r - USED_UP * n_days:      # used up (see USED_UP)
+                    cons = S[e] * (xi / r) if xi > r else S[e]
+                else:
+                    cons = S[e] * xi * A_g[g] / S_g
+                S[e] = max(0.0, (S[e] - cons) + delivered[e])
         # 3. orders
-        for e in links:
+        for e in range(E):
             b = basis_ratio[cus[e]]
             O[e] = max(0.0, A[e] * b + (n_days * A[e] * b - S[e]) / tau)
         # 4. demand
         D = list(C)
-        for e in links:
+        for e in range(E):
             D[sup[e]] += O[e]
         # 5. production
-        S_g = {g: sum(S[e] for e in es) for g, es in members.items()}
         newx = []
         for i in range(n):
             if P[i] <= 0:
                 newx.append(1.0)
                 continue
-            feas = [S_g[g] / A_g[g] for g in members if g[0] == i and ess[seg[members[g][0]]]]
-            cand = [1.0 - cap_loss.get(i, 0.0), D[i] / P[i], *feas]
-            newx.append(max(0.0, min(cand)))
+            feas = [sum(S[e] for e in members[g]) / A_g[g] for g in groups_of[i] if essential[g]]
+            newx.append(max(0.0, min([cap[i], D[i] / P[i], *feas])))
         # 6. rationing
         for j in range(n):
-            out_links = [e for e in links if sup[e] == j]
             avail = newx[j] * P[j]
             if avail >= D[j] or P[j] <= 0:
-                for e in out_links:
+                for e in out_links[j]:
                     delivered[e] = O[e]
-                continue
-            if rule == "proportional":
-                for e in out_links:
+            elif rule == "proportional":
+                for e in out_links[j]:
                     delivered[e] = O[e] * avail / D[j]
             else:
-                rho = [O[e] / A[e] for e in out_links]
-                w = [A[e] for e in out_links]
+                rho = [O[e] / A[e] for e in out_links[j]]
+                w = [A[e] for e in out_links[j]]
                 if C[j] > 0:
                     rho.append(1.0)
                     w.append(C[j])
                 served = _water_fill(rho, w, avail)
-                for e, v in zip(out_links, served, strict=False):
+                for e, v in zip(out_links[j], served, strict=False):
                     delivered[e] = v
         dem_ratio = [D[i] / P[i] if P[i] > 0 else 1.0 for i in range(n)]
         if basis == "demand":
             basis_ratio = dem_ratio
         elif basis == "planned":
-            basis_ratio = [min(dem_ratio[i], 1.0 - cap_loss.get(i, 0.0)) if P[i] > 0 else 1.0
-                           for i in range(n)]
+            basis_ratio = [min(dem_ratio[i], cap[i]) if P[i] > 0 else 1.0 for i in range(n)]
         else:
             basis_ratio = newx
         x = newx
@@ -161,6 +182,80 @@ def test_kernel_matches_pure_python_reference(rule, basis, substitution, seed):
                         rel_tol=1e-9, abs_tol=1e-9)
 
 
+def _total_shock(net: ShockNetwork, seed: int, rule: str, horizon: int = 90, days: int = 30,
+                 inventory_days: float = 15) -> tuple[dict, dict[int, float]]:
+    """5 % of firms at 100 % capacity loss for ``days`` days; the reference simulator's setup
+    (order basis production, every segment essential, n = 15, τ = 6)."""
+    hit = np.random.default_rng(50 + seed).choice(net.n_firms, net.n_firms // 20, replace=False)
+    scenario = {"horizon_days": horizon,
+                "shocks": [{"firm": [f"N{i}" for i in hit], "capacity_loss": 1.0,
+                            "duration_days": days}],
+                "policy": {"inventory_days": inventory_days, "tau": 6, "rationing": rule,
+                           "order_basis": "production"}}
+    return scenario, {int(i): 1.0 for i in hit}
+
+
+@pytest.mark.parametrize("rule", ["proportional", "priority"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_total_shocks_match_the_reference_rules_and_dead_firms_stay_dead(rule, seed):
+    """Total shocks under the reference simulator's rules: where an input is used up output is
+    exactly 0, and a firm at 0 that orders for its production stays there. Stocks held as
+    gaps from the baseline left ~1e-15 instead of 0, which grew 3.5× a day (1 + n/τ) until
+    "dead" firms restarted: daily output then differed from these rules by up to 7 %."""
+    net = _random_network(seed, n=300, e=1200, n_seg=4, all_essential=True)
+    scenario, losses = _total_shock(net, seed, rule)
+    got = simulate(net, scenario, record_firms=True).firm_ratio.to_numpy()
+    ref = reference_run(net, 90, losses, n_days=15, tau=6, rule=rule, basis="production",
+                        substitution=True, shock_days=30)
+    assert np.abs(got - ref).max() < 1e-12
+    daily, daily_ref = got @ net.P_ini, ref @ net.P_ini
+    assert np.abs(daily - daily_ref).max() < 1e-12 * net.P_ini.sum()
+    # the scenario does what it is meant to: many firms die, and the dead stay dead
+    dead = (got == 0.0) & (ref == 0.0)
+    hit = np.array(sorted(losses))
+    unshocked = np.setdiff1d(np.arange(net.n_firms), hit)
+    dead_on_40 = unshocked[dead[40, unshocked]]
+    assert len(dead_on_40) > 30
+    assert np.all(got[40:, dead_on_40] == 0.0)
+    # the shocked firms themselves restart when capacity returns (they kept their stocks)
+    assert np.all(got[29, hit] == 0.0) and (got[31:, hit] > 0).any()
+
+
+@pytest.mark.parametrize("rule", ["proportional", "priority"])
+def test_flows_perturbed_by_1e_15_do_not_move_the_trajectory(rule):
+    net = _random_network(0, n=300, e=1200, n_seg=4, all_essential=True)
+    noisy = _random_network(0, n=300, e=1200, n_seg=4, all_essential=True, flow_noise=1e-15)
+    assert np.any(net.A != noisy.A)
+    scenario, _ = _total_shock(net, 0, rule)
+    a = simulate(net, scenario, record_firms=True).firm_ratio.to_numpy()
+    b = simulate(noisy, scenario, record_firms=True).firm_ratio.to_numpy()
+    assert (a == 0.0).sum() > 1000
+    assert np.abs(a - b).max() < 1e-12
+    assert abs(int((a == 0.0).sum()) - int((b == 0.0).sum())) < 10
+
+
+@pytest.mark.parametrize("basis", ["production", "planned"])
+def test_a_firm_whose_input_ran_out_is_exactly_zero(basis):
+    """Firm 3 buys one segment from firms 0, 1 and 2 (0.1, 0.2, 0.4 a day; 3 days of stock,
+    τ = 1) and sells 1.0 a day to final demand. Suppliers 0–2 lose all capacity on days 0–5.
+    By hand: the stock 2.1 covers 0.7 a day on days 0–2 (on day 2 the 0.7 left sets output),
+    day 3 starts with nothing, so x = 0 exactly from day 3. Under ``production`` the firm orders
+    for 0 and stays at 0 after its suppliers recover; under ``planned`` it orders for its
+    demand and restarts once deliveries arrive (day 7: shipped on day 6, stocked on day 7)."""
+    net = ShockNetwork.from_arrays([0, 1, 2], [3, 3, 3], [0.1, 0.2, 0.4], n_firms=4,
+                                   final_demand=[0.1, 0.2, 0.4, 1.0], edge_segment=[0, 0, 0],
+                                   segment_ids=["s"], firm_segment=[0, 0, 0, 1])
+    sc = {"horizon_days": 20, "policy": {"inventory_days": 3, "tau": 1, "order_basis": basis},
+          "shocks": [{"firm": ["N0", "N1", "N2"], "capacity_loss": 1.0, "duration_days": 6}]}
+    x3 = simulate(net, sc, record_firms=True).firm_ratio["N3"].to_numpy()
+    assert x3[:3].tolist() == [1.0, 1.0, 1.0]
+    assert x3[3:7].tolist() == [0.0] * 4
+    if basis == "production":
+        assert x3[7:].tolist() == [0.0] * 13
+    else:
+        assert np.all(x3[7:] > 0) and x3[-1] == pytest.approx(1.0, abs=1e-3)
+
+
 def test_water_filling_serves_low_orders_first():
     # A supplier with 10 units of output and three customers with initial orders 4, 4, 4 who
     # now order 1, 4 and 10 (ratios 0.25, 1, 2.5). By hand: the first two are served in full
@@ -174,7 +269,10 @@ def test_water_filling_serves_low_orders_first():
 
 
 @pytest.mark.parametrize("rule", ["proportional", "priority"])
-def test_threaded_and_single_threaded_kernels_agree_bit_for_bit(rule):
+def test_threaded_and_single_threaded_kernels_agree_bit_for_bit(rule, monkeypatch):
+    import chainatlas.shock.firm_model as fm
+
+    monkeypatch.setattr(fm, "SERIAL_BELOW_LINKS", 0)    # threaded customer pass from day 0
     net = _random_network(7, n=60, e=200)
     sc = {"horizon_days": 30, "policy": {"inventory_days": 3, "rationing": rule},
           "shocks": [{"firm": ["N1", "N5", "N9"], "capacity_loss": 0.8, "duration_days": 12,
@@ -262,8 +360,10 @@ def test_bucket_count_and_demand_summation_path_do_not_change_a_bit(rule, monkey
     runs = []
     for buckets in (1, 3, 11, 60):
         monkeypatch.setattr(snet, "BUCKETS", buckets)
-        for sums_from in (0.0, 2.0):     # always sum from the buckets / never
+        for sums_from, serial_below in ((0.0, 0), (2.0, 0), (2.0, 10**9)):
+            # always sum from the buckets / never; threaded or single-threaded customer pass
             monkeypatch.setattr(fm, "BUCKET_SUMS_FROM", sums_from)
+            monkeypatch.setattr(fm, "SERIAL_BELOW_LINKS", serial_below)
             net = _random_network(7, n=60, e=300)
             runs.append(simulate(net, sc, record_firms=True, parallel=True))
             got = len(net.layout(True).bkt_ptr) - 1
@@ -273,3 +373,28 @@ def test_bucket_count_and_demand_summation_path_do_not_change_a_bit(rule, monkey
         assert res.total_output_loss == ref.total_output_loss
         np.testing.assert_array_equal(res.daily["final_demand_unmet"].to_numpy(),
                                       ref.daily["final_demand_unmet"].to_numpy())
+
+
+@pytest.mark.parametrize("rule", ["proportional", "priority"])
+def test_thread_setting_changes_no_bit(rule, monkeypatch):
+    """CHAINATLAS_THREADS=1 and 2 on the threaded kernels, and the single-threaded kernels:
+    the same bits; a bad setting is refused with the variable's name."""
+    import numba
+
+    import chainatlas.shock.firm_model as fm
+
+    monkeypatch.setattr(fm, "SERIAL_BELOW_LINKS", 0)
+    sc = {"horizon_days": 25, "policy": {"inventory_days": 3, "rationing": rule},
+          "shocks": [{"firm": ["N2", "N8"], "capacity_loss": 1.0, "duration_days": 10}]}
+    net = _random_network(5, n=80, e=320)
+    runs = []
+    for threads in ("1", "2"):
+        monkeypatch.setenv("CHAINATLAS_THREADS", threads)
+        runs.append(simulate(net, sc, record_firms=True, parallel=True))
+    runs.append(simulate(net, sc, record_firms=True, parallel=False))
+    for res in runs[1:]:
+        np.testing.assert_array_equal(res.firm_ratio.to_numpy(), runs[0].firm_ratio.to_numpy())
+    assert numba.get_num_threads() == numba.config.NUMBA_NUM_THREADS   # restored
+    monkeypatch.setenv("CHAINATLAS_THREADS", "two")
+    with pytest.raises(ValueError, match="CHAINATLAS_THREADS"):
+        simulate(net, sc)

@@ -73,7 +73,8 @@ def create_app(settings: Settings | None = None, *, db: str | Path | None = None
         from chainatlas.services.datasets import open_store
 
         app.state.store = open_store(settings.db_path)
-        app.state.jobs = JobManager(max_seconds=settings.max_job_seconds)
+        app.state.jobs = JobManager(max_seconds=settings.max_job_seconds, store=app.state.store)
+        app.state.jobs.recover()
         try:
             yield
         finally:
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, *, db: str | Path | None = None
     from chainatlas.api.routes_datasets import router as datasets
     from chainatlas.api.routes_files import router as files
     from chainatlas.api.routes_jobs import router as jobs
+    from chainatlas.api.routes_places import router as places
     from chainatlas.api.routes_sharing import router as sharing
 
     app.include_router(datasets, prefix="/api/v1")
@@ -104,6 +106,7 @@ def create_app(settings: Settings | None = None, *, db: str | Path | None = None
     app.include_router(files, prefix="/api/v1")
     app.include_router(jobs, prefix="/api/v1")
     app.include_router(sharing, prefix="/api/v1")
+    app.include_router(places, prefix="/api/v1")
 
     _mount_dashboard(app)
 

@@ -54,10 +54,13 @@ def chain_throughput(request: Request, name: str, segment: str | None = None,
 
 
 @router.get("/datasets/{name}/chain/chokepoints", tags=["chain"])
-def chain_chokepoints(request: Request, name: str, target: str | None = None) -> Any:
+def chain_chokepoints(request: Request, name: str, target: str | None = None,
+                      limit: int | None = Query(None, ge=1),
+                      max_exact: int = Query(1000, ge=0)) -> Any:
     from chainatlas.services import chain as svc
 
-    return _out(svc.top_chokepoints(_store(request), name, target))
+    return _out(svc.top_chokepoints(_store(request), name, target, limit=limit,
+                                    max_exact=max_exact))
 
 
 @router.get("/datasets/{name}/chain/tiers", tags=["chain"])

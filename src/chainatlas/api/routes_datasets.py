@@ -64,7 +64,8 @@ def delete_dataset(request: Request, name: str) -> dict[str, Any]:
 @router.post("/datasets/{name}/imports/{table}", dependencies=[Depends(require_write)])
 def import_table(request: Request, name: str, table: str,
                  file: UploadFile = File(...),  # noqa: B008
-                 mode: str = Form("append"), sheet: str | None = Form(None)) -> dict[str, Any]:
+                 mode: str = Form("append"), sheet: str | None = Form(None),
+                 encoding: str | None = Form(None)) -> dict[str, Any]:
     """Upload one table file; validated whole, then written in one transaction."""
     from chainatlas.services import datasets
 
@@ -73,7 +74,7 @@ def import_table(request: Request, name: str, table: str,
     with tempfile.TemporaryDirectory(prefix="chainatlas-upload-") as tmp:
         target = save_upload(request, file, Path(tmp), table, _UPLOAD_SUFFIXES)
         report = datasets.import_file(_store(request), name, table, target, sheet=sheet,
-                                      mode=mode)  # type: ignore[arg-type]
+                                      mode=mode, encoding=encoding)  # type: ignore[arg-type]
     out = jsonable(report.to_dict())
     if isinstance(out, dict):
         out["file"] = file.filename

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from chainatlas._json import to_jsonable
@@ -105,13 +105,14 @@ def post_signals(request: Request, name: str, body: SignalBatch,
 
 @router.post("/datasets/{name}/signals/upload")
 def upload_signals(request: Request, name: str, file: UploadFile = File(...),  # noqa: B008
-                   who: Any = _Account) -> Any:
-    """Upload a CSV/Excel/Parquet/JSON file of signals."""
+                   who: Any = _Account, encoding: str | None = Form(None)) -> Any:
+    """Upload a CSV/Excel/Parquet/JSON file of signals (``encoding``: that of a CSV/JSON file,
+    detected when not given)."""
     from chainatlas.services import sharing
 
     with tempfile.TemporaryDirectory(prefix="chainatlas-signals-") as tmp:
         target = save_upload(request, file, Path(tmp), "signals", _UPLOAD_SUFFIXES)
-        report = sharing.import_signals(_store(request), name, who, target)
+        report = sharing.import_signals(_store(request), name, who, target, encoding=encoding)
     return to_jsonable(report.to_dict())
 
 

@@ -16,3 +16,6 @@ DbOpt = Annotated[
 DatasetOpt = Annotated[str, typer.Option("--dataset", "-d", help="Dataset name in the store.")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write the result to this file.")]
+EncodingOpt = Annotated[str | None, typer.Option(
+    "--encoding", help="Text encoding of a CSV/JSON input (utf-8, utf-16, gb18030, big5, …); "
+                       "detected when not given, and an uncertain file is refused.")]

@@ -41,8 +41,16 @@ def map_cmd(
     out: OutOpt = None,
 ) -> None:
     """Chain map per segment: counts, local share, LQ, HHI, anchors, status, health 0–100."""
+    from chainatlas.services.bands import chain_health_bands, reconstructed_members
     from chainatlas.services.chain import MAP_COLUMNS, map_chain
 
+    if reconstructed_members(db, dataset):
+        from chainatlas.cli._bands import emit_bands
+
+        emit_bands(chain_health_bands(db, dataset, region=region, within_hours=within_hours,
+                                      of=of, chain=chain, detour=detour, speed_kmh=speed),
+                   fmt, out, "chain map (reconstructed links)")
+        return
     res = map_chain(db, dataset, region=region, within_hours=within_hours, of=of, chain=chain,
                     detour=detour, speed_kmh=speed)
     if fmt is Format.table and out is None:
@@ -95,15 +103,28 @@ def chokepoints_cmd(
         "--foreign-threshold", min=0.01, max=1.0, help="Foreign share = foreign-dominated.")] = 0.5,
     region_threshold: Annotated[float, typer.Option(
         "--region-threshold", min=0.01, max=1.0, help="Top-region share = concentrated.")] = 0.6,
+    max_exact: Annotated[int, typer.Option(
+        "--max-exact", min=0, help="Evaluate every firm candidate up to this many; above it, "
+        "with --limit, skip those whose upper bound is below the last listed share (the "
+        "ranking stays exact).")] = 1000,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
-    """Ranked chokepoints (卡脖子) with type, dependent output share and reason."""
+    """Ranked chokepoints (卡脖子) with type, dependent output share and reason (exact)."""
+    from chainatlas.services.bands import chokepoint_bands, reconstructed_members
     from chainatlas.services.chain import top_chokepoints
 
+    if reconstructed_members(db, dataset):
+        from chainatlas.cli._bands import emit_bands
+
+        emit_bands(chokepoint_bands(db, dataset, target, foreign_threshold=foreign_threshold,
+                                    region_threshold=region_threshold, max_exact=max_exact),
+                   fmt, out, "chokepoints 卡脖子 (reconstructed links)")
+        return
     res = top_chokepoints(db, dataset, target, limit=limit, foreign_threshold=foreign_threshold,
-                          region_threshold=region_threshold)
+                          region_threshold=region_threshold, max_exact=max_exact)
+    _notes(res.notes)
     table = res.table
     if fmt is Format.table:
         table = table[["rank", "type", "kind", "id", "name", "share", "firms_lost", "reason_zh"]]

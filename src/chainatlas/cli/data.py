@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from chainatlas.cli._common import DatasetOpt, DbOpt, FormatOpt, OutOpt
+from chainatlas.cli._common import DatasetOpt, DbOpt, EncodingOpt, FormatOpt, OutOpt
 from chainatlas.cli._output import Format, emit
 
 __all__ = ["register"]
@@ -50,12 +50,13 @@ def import_cmd(
     table: Annotated[str, typer.Argument(help="Table to import into (e.g. firms, supply_links), "
                                               "'all' with a folder of <table>.<ext> files, or "
                                               "'willems' with a Willems (2008) supply-chain CSV.")],
-    file: Annotated[Path, typer.Argument(help="CSV (UTF-8/BOM/GBK), .xlsx, .parquet or .json "
-                                             "file, or a folder with TABLE=all.")],
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8/BOM/UTF-16/GBK/Big5), .xlsx, .parquet "
+                                             "or .json file, or a folder with TABLE=all.")],
     dataset: DatasetOpt,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Excel sheet to read.")] = None,
     mode: Annotated[ImportMode, typer.Option("--mode", help="Append rows or replace the table.")
                     ] = ImportMode.append,
+    encoding: EncodingOpt = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
@@ -68,13 +69,14 @@ def import_cmd(
     from chainatlas.services import datasets as svc
 
     if table == "all":
-        report = svc.import_directory(db, dataset, file, mode=mode.value)
+        report = svc.import_directory(db, dataset, file, mode=mode.value, encoding=encoding)
     elif table == "willems":
         from chainatlas.services.chain import import_willems
 
-        report = import_willems(db, dataset, file, mode=mode.value)
+        report = import_willems(db, dataset, file, mode=mode.value, encoding=encoding)
     else:
-        report = svc.import_file(db, dataset, table, file, sheet=sheet, mode=mode.value)
+        report = svc.import_file(db, dataset, table, file, sheet=sheet, mode=mode.value,
+                                 encoding=encoding)
     _warn(list(report.warnings))
     emit(report.to_dict(), fmt, out, title=f"imported into '{dataset}' (version {report.version})",
          table=report.to_frame())

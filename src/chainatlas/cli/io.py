@@ -23,6 +23,7 @@ app = typer.Typer(no_args_is_help=True)
 class Layout(StrEnum):
     simple = "simple"
     nbs = "nbs"
+    niot = "niot"
     bea = "bea"
     oecd = "oecd"
     wiod = "wiod"
@@ -58,7 +59,15 @@ class EventKind(StrEnum):
 
 TableOpt = Annotated[Path | None, typer.Option("--table", "-t", help="IO table file or folder.")]
 LayoutOpt = Annotated[Layout, typer.Option("--layout", "-l", help="Layout of --table.")]
-YearOpt = Annotated[int | None, typer.Option("--year", help="Table year (MRIO parsers).")]
+YearOpt = Annotated[int | None, typer.Option(
+    "--year", help="Table year (niot: default the latest in the file; MRIO parsers).")]
+DomesticOpt = Annotated[bool, typer.Option(
+    "--domestic", help="Competitive-import table: remove imports in proportion to use.")]
+KeepZeroOpt = Annotated[bool, typer.Option(
+    "--keep-zero-output", help="Keep industries without output (no multipliers).")]
+ToleranceOpt = Annotated[float | None, typer.Option(
+    "--tolerance", help="Relative balance gap accepted beyond the table's rounding "
+                        "(default 1e-4).")]
 StoredOpt = Annotated[str | None, typer.Option("--dataset", "-d",
                                                help="Dataset holding a stored IO table.")]
 TableNameOpt = Annotated[str | None, typer.Option("--table-name",
@@ -66,16 +75,26 @@ TableNameOpt = Annotated[str | None, typer.Option("--table-name",
 
 
 def _table(table: Path | None, layout: Layout, year: int | None, db: Path | None,
-           dataset: str | None, table_name: str | None) -> Any:
+           dataset: str | None, table_name: str | None, *, domestic: bool = False,
+           keep_zero_output: bool = False, tolerance: float | None = None) -> Any:
     from chainatlas.services.io import resolve_table
 
     return resolve_table(path=table, layout=layout.value, db=db, dataset=dataset,
-                         table_name=table_name, year=year)
+                         table_name=table_name, year=year, domestic=domestic,
+                         keep_zero_output=keep_zero_output, tolerance=tolerance)
+
+
+def _notes(notes: list[str], fmt: Format) -> None:
+    """Notes go to stderr (the JSON output carries them too), so tables and CSV stay clean."""
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
 
 
 @app.command("analyze")
 def analyze_cmd(table: TableOpt = None, layout: LayoutOpt = Layout.simple, year: YearOpt = None,
                 db: DbOpt = None, dataset: StoredOpt = None, table_name: TableNameOpt = None,
+                domestic: DomesticOpt = False, keep_zero_output: KeepZeroOpt = False,
+                tolerance: ToleranceOpt = None,
                 forward: Annotated[Forward, typer.Option(
                     "--forward", help="Forward linkage from Ghosh G rows or Leontief L rows.")]
                 = Forward.ghosh,
@@ -85,10 +104,12 @@ def analyze_cmd(table: TableOpt = None, layout: LayoutOpt = Layout.simple, year:
                     "--aggregate", help="Concordance CSV (sector,group) to aggregate first.")]
                 = None,
                 fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
-    """Multipliers, Rasmussen linkages, key sectors and hypothetical extraction."""
+    """Multipliers, Rasmussen linkages, key sectors, hypothetical extraction and import
+    multipliers."""
     from chainatlas.services.io import aggregate_by_csv, analyze
 
-    tab = _table(table, layout, year, db, dataset, table_name)
+    tab = _table(table, layout, year, db, dataset, table_name, domestic=domestic,
+                 keep_zero_output=keep_zero_output, tolerance=tolerance)
     if concordance is not None:
         tab = aggregate_by_csv(tab, concordance)
     result = analyze(tab, forward=forward.value, extraction=hem)
@@ -97,9 +118,13 @@ def analyze_cmd(table: TableOpt = None, layout: LayoutOpt = Layout.simple, year:
                           "backward_linkage": result["backward_linkage"],
                           "forward_linkage": result["forward_linkage"],
                           "key_class": result["key_class"]})
+    if "import_multipliers" in result:
+        frame["import_multiplier"] = result["import_multipliers"]
     if "hem" in result:
         for k, v in result["hem"].items():
             frame[f"hem_{k}"] = v
+    if fmt is not Format.json:
+        _notes(result["notes"], fmt)
     emit(result, fmt, out, title=f"IO analysis · {tab.name} ({tab.unit})", table=frame)
 
 
@@ -124,6 +149,8 @@ def shock_cmd(model: Annotated[ShockModel, typer.Option("--model", "-m", help="S
                   "--shock", "-s", help="CSV with columns sector[,region],value.")],
               table: TableOpt = None, layout: LayoutOpt = Layout.simple, year: YearOpt = None,
               db: DbOpt = None, dataset: StoredOpt = None, table_name: TableNameOpt = None,
+              domestic: DomesticOpt = False, keep_zero_output: KeepZeroOpt = False,
+              tolerance: ToleranceOpt = None,
               column: Annotated[str, typer.Option(help="Value column of the shock CSV.")]
               = "value",
               side: Annotated[Side, typer.Option(help="IIM: demand- or supply-side.")]
@@ -154,7 +181,8 @@ def shock_cmd(model: Annotated[ShockModel, typer.Option("--model", "-m", help="S
     """
     from chainatlas.services.io import read_shock_csv, run_shock
 
-    tab = _table(table, layout, year, db, dataset, table_name)
+    tab = _table(table, layout, year, db, dataset, table_name, domestic=domestic,
+                 keep_zero_output=keep_zero_output, tolerance=tolerance)
     values = read_shock_csv(shock, tab, column=column)
     fixed = None
     if model is ShockModel.mixed:
@@ -169,6 +197,10 @@ def shock_cmd(model: Annotated[ShockModel, typer.Option("--model", "-m", help="S
                        rebuilding_sectors=_parse_shares(rebuilding_sectors),
                        rebuild_tau=rebuild_tau, fixed_mask=fixed)
     rows = result.get("sectors") or result.get("industries") or []
+    if isinstance(result, dict):
+        result["notes"] = list(tab.notes)
+    if fmt is not Format.json:
+        _notes(tab.notes, fmt)
     emit(result, fmt, out, title=f"IO shock · {model.value} · {tab.name}",
          table=pd.DataFrame(rows))
 
@@ -178,11 +210,16 @@ def store_cmd(table: Annotated[Path, typer.Option("--table", "-t", help="IO tabl
               dataset: Annotated[str, typer.Option("--dataset", "-d", help="Dataset name.")],
               table_name: Annotated[str, typer.Option("--table-name", help="Name to store.")],
               layout: LayoutOpt = Layout.simple, year: YearOpt = None, db: DbOpt = None,
+              domestic: DomesticOpt = False, keep_zero_output: KeepZeroOpt = False,
+              tolerance: ToleranceOpt = None,
               fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
     """Read an IO table (checked) and store it with a dataset for later `--dataset` use."""
     from chainatlas.services.io import load_io_table, store_io_table
 
-    tab = load_io_table(table, layout.value, year=year)
+    tab = load_io_table(table, layout.value, year=year, domestic=domestic,
+                        keep_zero_output=keep_zero_output, tolerance=tolerance)
     rows = store_io_table(db, dataset, table_name, tab)
-    emit({"dataset": dataset, "table_name": table_name, "industries": tab.n, "rows": rows},
-         fmt, out, title="IO table stored")
+    if fmt is not Format.json:
+        _notes(tab.notes, fmt)
+    emit({"dataset": dataset, "table_name": table_name, "industries": tab.n, "rows": rows,
+          "notes": tab.notes}, fmt, out, title="IO table stored")

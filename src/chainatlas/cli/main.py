@@ -53,7 +53,9 @@ def _register() -> None:
         evaluate,
         io,
         match,
+        reconstruct,
         report,
+        risk,
         serve,
         sharing,
         stress,
@@ -68,8 +70,14 @@ def _register() -> None:
     app.add_typer(cluster.app, name="cluster", help="Clusters, complexity and N-hour circles (聚链成群).")
     app.add_typer(evaluate.app, name="evaluate", help="New-quality productive forces, coupling (四链融合).")
     app.add_typer(match.app, name="match", help="Technology matching (成果转化).")
+    from chainatlas.cli import places as places_cli
+
+    app.add_typer(places_cli.app, name="places",
+                  help="Places: addresses and names to region codes (地名解析).")
     advise.register(app)
+    reconstruct.register(app)
     report.register(app)
+    risk.register(app)
     serve.register(app)
     sharing.register(app)
     from chainatlas.cli import check as check_cli

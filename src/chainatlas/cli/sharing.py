@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chainatlas.cli._common import DatasetOpt, DbOpt, FormatOpt, OutOpt
+from chainatlas.cli._common import DatasetOpt, DbOpt, EncodingOpt, FormatOpt, OutOpt
 from chainatlas.cli._output import Format, emit
 
 if TYPE_CHECKING:
@@ -60,10 +60,12 @@ def _who(db: Path | None, token: str | None) -> Account:
 
 @signals_app.command("import")
 def signals_import(
-    file: Annotated[Path, typer.Argument(help="CSV (UTF-8/GBK), .xlsx, .parquet or .json.")],
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8/UTF-16/GBK/Big5), .xlsx, .parquet or "
+                                             ".json.")],
     dataset: DatasetOpt,
     token: TokenOpt = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Excel sheet.")] = None,
+    encoding: EncodingOpt = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
@@ -72,7 +74,8 @@ def signals_import(
     in one transaction. A firm account may upload only its own rows."""
     from chainatlas.services import sharing as svc
 
-    report = svc.import_signals(db, dataset, _who(db, token), file, sheet=sheet)
+    report = svc.import_signals(db, dataset, _who(db, token), file, sheet=sheet,
+                                encoding=encoding)
     emit(report.to_dict(), fmt, out, title=f"signals imported into '{dataset}'",
          table=report.to_frame())
 

@@ -65,8 +65,16 @@ def run_cmd(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Simulate a scenario (Inoue–Todo model): summary and daily output ratio."""
+    from chainatlas.services.bands import reconstructed_members, stress_bands
     from chainatlas.services.stress import run_scenario
 
+    if reconstructed_members(db, dataset):
+        from chainatlas.cli._bands import emit_bands
+
+        emit_bands(stress_bands(db, dataset, scenario, top_k=top), fmt,
+                   out / "bands.json" if out is not None else None,
+                   "stress test (reconstructed links)")
+        return
     res = run_scenario(db, dataset, scenario, record_firms=firms and out is not None)
     data = res.to_dict(top=top)
     if out is not None:

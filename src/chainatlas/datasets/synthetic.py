@@ -368,6 +368,8 @@ def generate_network(n_firms: int, n_links: int, n_sectors: int = 50, seed: int 
         "unit": _take_strings(units, np.zeros(n_firms, dtype=np.int64)),
         "output_value": output_value,
     })
+    for col in ("final_demand", "demand_std", "cost_added", "unit_cost"):
+        firm_segments[col] = np.full(n_firms, np.nan)
 
     sup, cus = _sample_links(n_links, firm_seg, w_out, w_in, bom, rng)
     m = len(sup)

@@ -8,6 +8,7 @@ from chainatlas.ioa.aggregation import aggregate, concordance_matrix
 from chainatlas.ioa.analysis import TableAnalysis, analyze_table
 from chainatlas.ioa.diim import DIIMResult, diim, diim_continuous, resilience_from_recovery
 from chainatlas.ioa.extraction import Extraction, extraction_direct, hypothetical_extraction
+from chainatlas.ioa.imports import domestic_table, import_multipliers, import_shares
 from chainatlas.ioa.leontief import (
     LeontiefSolver,
     allocation_coefficients,
@@ -46,6 +47,7 @@ __all__ = [
     "concordance_matrix",
     "diim",
     "diim_continuous",
+    "domestic_table",
     "downstream_multipliers",
     "extraction_direct",
     "ghosh_inverse",
@@ -53,6 +55,8 @@ __all__ = [
     "hypothetical_extraction",
     "iim_demand",
     "iim_supply",
+    "import_multipliers",
+    "import_shares",
     "key_sector_class",
     "leontief_demand_shock",
     "leontief_inverse",

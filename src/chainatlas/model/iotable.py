@@ -28,7 +28,7 @@ import pandas as pd
 
 from chainatlas.exceptions import InputError
 
-__all__ = ["LONG_COLUMNS", "IOTable"]
+__all__ = ["IMPORTS_LABEL", "LONG_COLUMNS", "IOTable"]
 
 Array = npt.NDArray[np.float64]
 
@@ -36,6 +36,10 @@ Array = npt.NDArray[np.float64]
 LONG_COLUMNS = ["row_region", "row_sector", "col_region", "col_sector", "kind", "value"]
 
 _WORST = 5
+
+#: Final-demand label of the (negative) import column of a competitive-import table, where
+#: imports sit inside ``Z`` and ``Y`` and :math:`x = Zi + Yi` holds with imports subtracted.
+IMPORTS_LABEL = "imports"
 
 
 def _as2d(a: npt.ArrayLike, shape0: int | None, what: str) -> Array:
@@ -79,6 +83,9 @@ class IOTable:
         Monetary unit of the table (e.g. ``"10k CNY"``, ``"million USD"``).
     name : str
         A short name.
+    notes : list of str
+        What the reader noticed and did (totals checked, gaps within tolerance, sectors dropped);
+        shown to the user with any result computed from the table.
     """
 
     Z: Array
@@ -95,6 +102,7 @@ class IOTable:
     f_labels: list[str] = field(default_factory=list)
     unit: str = ""
     name: str = ""
+    notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.Z = np.asarray(self.Z, dtype=np.float64)
@@ -186,6 +194,12 @@ class IOTable:
         return list(self.sectors)
 
     @property
+    def is_competitive(self) -> bool:
+        """Whether imports sit inside ``Z`` and ``Y`` (a final-demand column ``imports`` holds
+        them, negative) rather than in a separate block ``M``."""
+        return self.M is None and IMPORTS_LABEL in self.fd_labels
+
+    @property
     def is_multiregional(self) -> bool:
         """Whether industries carry more than one region label."""
         return len(set(self.regions)) > 1
@@ -196,7 +210,7 @@ class IOTable:
         return pd.MultiIndex.from_arrays([self.regions, self.sectors], names=["region", "sector"])
 
     # ------------------------------------------------------------------ checks
-    def check(self, *, rtol: float = 1e-4, atol: float = 1.0,
+    def check(self, *, rtol: float = 1e-4, atol: float | Array = 1.0,
               allow_zero_output: bool = False, allow_negative: bool = False,
               source: str = "") -> None:
         """Run the load checks; raise :class:`InputError` naming the worst rows.

@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from chainatlas.network.graph import FirmGraph
 
-__all__ = ["InputGroups", "failure_cascade", "input_groups", "lost_share"]
+__all__ = ["InputGroups", "failure_cascade", "input_groups", "lost_share", "single_seed_losses"]
 
 _I64 = npt.NDArray[np.int64]
 _F64 = npt.NDArray[np.float64]
@@ -151,3 +151,64 @@ def lost_share(groups: InputGroups, seeds: npt.ArrayLike, weight: _F64) -> tuple
     total = float(weight.sum())
     share = float(weight[failed].sum()) / total if total > 0 else 0.0
     return share, int(failed.sum())
+
+
+@numba.njit(cache=True)
+def _single_seed(seeds: _I64, indptr: _I64, pair_group: _I64, counts: _I64, customer: _I64,
+                 n: int, weight: _F64) -> tuple[_F64, _I64]:  # pragma: no cover - compiled
+    left = counts.copy()
+    failed = np.zeros(n, dtype=np.bool_)
+    queue = np.empty(n, dtype=np.int64)
+    touched = np.empty(len(pair_group), dtype=np.int64)
+    lost_w = np.zeros(len(seeds), dtype=np.float64)
+    lost_n = np.zeros(len(seeds), dtype=np.int64)
+    for q in range(len(seeds)):
+        k = seeds[q]
+        head = 0
+        tail = 1
+        nt = 0
+        queue[0] = k
+        failed[k] = True
+        acc = 0.0
+        while head < tail:
+            u = queue[head]
+            head += 1
+            acc += weight[u]
+            for p in range(indptr[u], indptr[u + 1]):
+                g = pair_group[p]
+                if left[g] == counts[g]:
+                    touched[nt] = g
+                    nt += 1
+                left[g] -= 1
+                if left[g] == 0:
+                    c = customer[g]
+                    if not failed[c]:
+                        failed[c] = True
+                        queue[tail] = c
+                        tail += 1
+        lost_w[q] = acc
+        lost_n[q] = tail
+        for j in range(tail):  # reset only what this cascade touched
+            failed[queue[j]] = False
+        for j in range(nt):
+            left[touched[j]] = counts[touched[j]]
+    return lost_w, lost_n
+
+
+def single_seed_losses(groups: InputGroups, seeds: npt.ArrayLike,
+                       weight: npt.ArrayLike) -> tuple[_F64, _I64]:
+    """Weight lost and firms failed when each seed fails *alone* (one cascade per seed).
+
+    The same fixed point as :func:`failure_cascade` with one seed, for many seeds in one
+    compiled loop; the work of each cascade is linear in the input links of the firms it stops.
+
+    Returns
+    -------
+    lost_weight : ndarray of float, shape (len(seeds),)
+    lost_firms : ndarray of int64, shape (len(seeds),)
+        The seed included.
+    """
+    s = np.asarray(seeds, dtype=np.int64).ravel()
+    w = np.asarray(weight, dtype=np.float64)
+    return _single_seed(s, groups.supplier_indptr, groups.pair_group, groups.n_suppliers,
+                        groups.customer, groups.n_firms, w)

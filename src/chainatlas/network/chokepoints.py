@@ -21,9 +21,13 @@ Seven kinds are found and ranked by the share of the target's output that depend
 For each candidate the dependent share is exact under the essential-input rule: its firms fail,
 the failure cascade runs to its fixed point, and the share is
 :math:`\\sum_{i \\in F} w_i / \\sum_i w_i` with target weights ``w``
-(:mod:`~chainatlas.network.targets`). Firm candidates are many on large graphs; the exact
-cascade runs for the ``max_exact`` best by a lower bound (the dominated weight of the firm or of
-the customers that depend on it alone).
+(:mod:`~chainatlas.network.targets`). Only dominators and sole suppliers can stop more than
+their own output (the first firm to fail after ``k`` must have ``k`` as its only supplier of an
+essential input), so they are the firm candidates. With a ``limit`` the ranking is still exact:
+candidates are evaluated in decreasing order of an *upper* bound of their share — the final
+output reachable from them along essential links (:mod:`~chainatlas.network.reach`) — and
+evaluation stops once no bound left can reach the ``limit``-th share; every candidate is
+evaluated when they number at most ``max_exact``.
 """
 
 from __future__ import annotations
@@ -37,10 +41,11 @@ import pandas as pd
 
 from chainatlas.exceptions import InputError
 from chainatlas.model.dataset import Dataset
-from chainatlas.network.cascade import input_groups, lost_share
+from chainatlas.network.cascade import input_groups, lost_share, single_seed_losses
 from chainatlas.network.concentration import segment_stats
 from chainatlas.network.dominators import dominator_tree
 from chainatlas.network.graph import UNKNOWN_CODES, FirmGraph
+from chainatlas.network.reach import cascade_bound
 from chainatlas.network.targets import Target, resolve_target
 
 __all__ = ["ChokepointResult", "find_chokepoints"]
@@ -68,9 +73,10 @@ class ChokepointResult:
     target: dict[str, Any]
     table: pd.DataFrame
     params: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"target": self.target, "params": self.params,
+        return {"target": self.target, "params": self.params, "notes": self.notes,
                 "chokepoints": self.table.to_dict(orient="records")}
 
 
@@ -102,7 +108,7 @@ def find_chokepoints(
     foreign_threshold: float = 0.5,
     region_threshold: float = 0.6,
     region_loss_threshold: float = 0.25,
-    max_exact: int = 200,
+    max_exact: int = 1000,
     max_regions: int = 50,
     limit: int | None = None,
 ) -> ChokepointResult:
@@ -122,11 +128,16 @@ def find_chokepoints(
     region_loss_threshold : float
         Share of the target's output a region's loss must stop to be listed.
     max_exact : int
-        Most firm candidates whose cascade is computed exactly.
+        Up to this many firm candidates, every one is evaluated (cascade computed); above it,
+        and when ``limit`` is given, candidates whose upper bound of the share they can stop
+        (the final output reachable from them) is below the ``limit``-th exact share are not
+        evaluated. Either way the first ``limit`` rows are exactly those of the exhaustive
+        ranking; ``params['method']`` says which path ran.
     max_regions : int
         Largest regions (by firm count) tested as a whole.
     limit : int, optional
-        Keep only the first ``limit`` rows.
+        Keep only the first ``limit`` rows (``params['truncated']`` and ``notes`` say when
+        more rows exist).
 
     Returns
     -------
@@ -143,9 +154,12 @@ def find_chokepoints(
         raise InputError("max_exact and max_regions must be ≥ 0")
     g = graph if graph is not None else FirmGraph.from_dataset(ds)
     tgt = resolve_target(g, target, ds.segment_inputs)
+    if limit is not None and limit < 1:
+        raise InputError(f"limit must be ≥ 1, got {limit}")
     groups = input_groups(g)
+    info: dict[str, Any] = {}
     rows: list[dict[str, Any]] = []
-    rows += _firm_chokepoints(g, tgt, groups, ds, max_exact)
+    rows += _firm_chokepoints(g, tgt, groups, ds, max_exact, limit, info)
     rows += _segment_chokepoints(g, tgt, groups, ds, foreign_threshold, region_threshold)
     rows += _region_chokepoints(g, tgt, groups, ds, region_loss_threshold, max_regions)
     table = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "rank"])
@@ -157,11 +171,83 @@ def find_chokepoints(
                               kind="stable")
                  .drop(columns="_p").reset_index(drop=True))
     table.insert(0, "rank", np.arange(1, len(table) + 1))
+    found = len(table)
     if limit is not None:
         table = table.head(limit)
     params = {"foreign_threshold": foreign_threshold, "region_threshold": region_threshold,
-              "region_loss_threshold": region_loss_threshold, "max_exact": max_exact}
-    return ChokepointResult(tgt.to_dict(), table, params)
+              "region_loss_threshold": region_loss_threshold, "max_exact": max_exact,
+              "limit": limit, "firm_candidates": info["candidates"],
+              "firm_candidates_evaluated": info["evaluated"], "method": info["method"],
+              "listed": len(table), "exact": True,
+              "truncated": bool(len(table) < found or info["pruned"] > 0)}
+    return ChokepointResult(tgt.to_dict(), table, params, _notes(params, found))
+
+
+def _notes(p: dict[str, Any], found: int) -> list[str]:
+    """What the list covers, in words (a list cut short says so)."""
+    notes = []
+    if p["method"] == "bound":
+        notes.append(
+            f"the first {p['listed']} rows are exact: {p['firm_candidates_evaluated']} of "
+            f"{p['firm_candidates']} firm candidates were evaluated; the others cannot reach "
+            f"the {p['limit']}th share (an upper bound of their cascade, the final output "
+            f"reachable from them, is below it)")
+    if p["truncated"]:
+        more = f"{found - p['listed']} more rows found"
+        if p["firm_candidates"] > p["firm_candidates_evaluated"]:
+            more += (f", and {p['firm_candidates'] - p['firm_candidates_evaluated']} firm "
+                     f"candidates below the cut were not evaluated")
+        notes.append(f"list cut at {p['listed']} rows (--limit {p['limit']}); {more}")
+    elif p["limit"] is not None:
+        notes.append(f"all {p['listed']} chokepoint rows listed")
+    return notes
+
+
+#: Absolute share margin below the k-th share under which a bound prunes a candidate (covers the
+#: rounding of sums taken in another order).
+PRUNE_MARGIN = 1e-9
+
+
+def _exact_losses(groups: Any, cand: npt.NDArray[np.int64], w: _F64, below: _F64,
+                  max_exact: int, limit: int | None,
+                  info: dict[str, Any]) -> tuple[_F64, npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Exact cascade losses of the firm candidates needed for an exact top-``limit``.
+
+    Every candidate is evaluated when no limit is asked, when there are at most ``max_exact``
+    of them, or when the limit covers them all. Otherwise candidates are evaluated in
+    decreasing order of an upper bound of their lost weight
+    (:func:`~chainatlas.network.reach.cascade_bound`), in growing batches, until the next bound
+    is below the ``limit``-th exact loss among the listed firm rows (minus
+    :data:`PRUNE_MARGIN`): no candidate left can then enter the first ``limit`` rows, so the
+    list equals the exhaustive one.
+    """
+    m = len(cand)
+    total = float(w.sum())
+    if limit is None or m <= max_exact or m <= limit:
+        lw, ln = single_seed_losses(groups, cand, w)
+        info.update(candidates=m, evaluated=m, pruned=0, method="exhaustive")
+        return lw, ln, np.ones(m, dtype=bool)
+    ub = cascade_bound(groups, w)[cand]
+    order = np.argsort(-ub, kind="stable")
+    lost_w = np.zeros(m)
+    lost_n = np.zeros(m, dtype=np.int64)
+    done = np.zeros(m, dtype=bool)
+    listed = below[cand] > 0
+    pos, chunk = 0, limit
+    while pos < m:
+        idx = order[pos:pos + chunk]
+        lost_w[idx], lost_n[idx] = single_seed_losses(groups, cand[idx], w)
+        done[idx] = True
+        pos += len(idx)
+        rows = done & (listed | (lost_w > 0))
+        if pos < m and rows.sum() >= limit:
+            kth = float(np.partition(lost_w[rows], -limit)[-limit])
+            if ub[order[pos]] < kth - PRUNE_MARGIN * total:
+                break
+        chunk *= 2
+    info.update(candidates=m, evaluated=int(done.sum()), pruned=int(m - done.sum()),
+                method="bound")
+    return lost_w, lost_n, done
 
 
 def _drop_explained_regions(table: pd.DataFrame) -> pd.DataFrame:
@@ -185,9 +271,11 @@ def _target_label(tgt: Target, firm_name: Any, seg_name: dict[str, str]) -> tupl
 
 
 def _firm_chokepoints(g: FirmGraph, tgt: Target, groups: Any, ds: Dataset,
-                      max_exact: int) -> list[dict[str, Any]]:
+                      max_exact: int, limit: int | None,
+                      info: dict[str, Any]) -> list[dict[str, Any]]:
     n = g.n_firms
     if n == 0:
+        info.update(candidates=0, evaluated=0, pruned=0, method="exhaustive")
         return []
     w = tgt.weight
     tree = dominator_tree(g)
@@ -200,13 +288,9 @@ def _firm_chokepoints(g: FirmGraph, tgt: Target, groups: Any, ds: Dataset,
     sup, cust, seg = groups.sole_suppliers()
     keep = ~is_target[sup]
     sup, cust, seg = sup[keep], cust[keep], seg[keep]
-    bound = np.where(is_target, 0.0, below)
-    if len(sup):
-        np.maximum.at(bound, sup, dom_w[cust])
-    cand = np.union1d(dom_cand, sup)
-    cand = cand[bound[cand] > 0] if len(cand) > max_exact else cand
-    if len(cand) > max_exact:
-        cand = cand[np.argsort(-bound[cand], kind="stable")[:max_exact]]
+    cand = np.union1d(dom_cand, sup).astype(np.int64)
+    lost_w, lost_n, evaluated = _exact_losses(groups, cand, w, below, max_exact, limit, info)
+    cand, lost_w, lost_n = cand[evaluated], lost_w[evaluated], lost_n[evaluated]
     firm_name = _firm_namer(ds, g)
     seg_name = _names(ds.segments, "id", "name")
     seg_name_en = _names(ds.segments, "id", "name_en")
@@ -216,8 +300,8 @@ def _firm_chokepoints(g: FirmGraph, tgt: Target, groups: Any, ds: Dataset,
     sup_s, cust_s, seg_s = sup[order], cust[order], seg[order]
     dominated = set(dom_cand.tolist())
     rows = []
-    for k in cand.tolist():
-        share, lost = lost_share(groups, [k], w)
+    for k, lw, lost in zip(cand.tolist(), lost_w.tolist(), lost_n.tolist(), strict=True):
+        share = lw / total_w if total_w > 0 else 0.0
         if share <= 0.0 and below[k] <= 0.0:
             continue  # a chokepoint for some customer, but not on the target's supply side
         types, zh, en = [], [], []

@@ -26,13 +26,43 @@ __all__ = ["LAYOUTS", "read_mrio", "table_from_pymrio"]
 LAYOUTS = {"oecd": "parse_oecd", "wiod": "parse_wiod", "exiobase3": "parse_exiobase3",
            "eora26": "parse_eora26", "gloria": "parse_gloria"}
 
+#: What each parser expects, said when it fails.
+EXPECTED = {
+    "oecd": "an OECD ICIO CSV as published (e.g. ICIO2021_2018.csv or ICIO2023_2020.csv: row "
+            "and column labels REGION_SECTOR such as AUS_01T02 / AUS_D01T02, final demand "
+            "columns REGION_HFCE … , rows TLS/VA/OUT) or its zip",
+    "wiod": "a WIOD 2013-release world table as published (wiot{yy}_row_sep12.xlsx, or their "
+            "folder with --year: title, system and unit in the first cells, four header rows, "
+            "sectors c1…c35, final use c37…c42); a national table XXX_NIOT_nov16 needs "
+            "--layout niot",
+    "exiobase3": "an EXIOBASE 3 monetary release as distributed (IOT_{year}_{ixi|pxp}.zip or "
+                 "its unpacked folder with Z.txt, Y.txt, A.txt and satellite/)",
+    "eora26": "an Eora26 year zip as distributed (Eora26_{year}_bp.zip with "
+              "Eora26_{year}_bp_T.txt, _FD.txt, _VA.txt and the labels_*.txt files)",
+    "gloria": "a GLORIA MRIO release folder (the T, Y and V files of one year and the "
+              "GLORIA_ReadMe xlsx with the region and sector labels)",
+}
+
 _VA_NAMES = ("factor_inputs", "factor inputs", "va", "value added", "value_added",
              "satellite accounts", "satellite")
 
 
 def table_from_pymrio(io: Any, *, name: str = "", unit: str = "", check: bool = True,
                       rtol: float = 1e-4, atol: float = 1.0) -> IOTable:
-    """Convert a pymrio ``IOSystem`` (with ``Z`` and ``Y`` set) to an :class:`IOTable`."""
+    r"""Convert a pymrio ``IOSystem`` to an :class:`IOTable`.
+
+    ``Z`` and ``Y`` are used as parsed; a system parsed as coefficients (GLORIA gives ``A`` and
+    ``Y``) is completed first with pymrio's ``calc_system`` (:math:`x = (I-A)^{-1}Yi`,
+    :math:`Z = A\hat x`).
+    """
+    if getattr(io, "Z", None) is None and getattr(io, "A", None) is not None \
+            and getattr(io, "Y", None) is not None:
+        try:
+            io.calc_system()
+        except Exception as err:  # noqa: BLE001 - a singular or malformed A
+            raise InputError(f"{name or 'MRIO'}: the parsed coefficients A could not be turned "
+                             f"into flows ({type(err).__name__}); expected a productive A "
+                             "matrix with its final demand Y") from None
     if getattr(io, "Z", None) is None or getattr(io, "Y", None) is None:
         raise InputError("the IO system has no Z or Y (parse or calculate it first)")
     Zf, Yf = io.Z, io.Y
@@ -71,7 +101,7 @@ def table_from_pymrio(io: Any, *, name: str = "", unit: str = "", check: bool = 
 
 
 def read_mrio(path: PathArg, layout: str, *, year: int | None = None, check: bool = True,
-              **parser_kwargs: Any) -> IOTable:
+              rtol: float = 1e-4, **parser_kwargs: Any) -> IOTable:
     """Parse an MRIO file or folder with pymrio and convert it.
 
     Parameters
@@ -91,8 +121,21 @@ def read_mrio(path: PathArg, layout: str, *, year: int | None = None, check: boo
     kwargs = dict(parser_kwargs)
     if year is not None and layout != "exiobase3":
         kwargs["year"] = year
+    hint = ""
+    if p.is_file() and "_NIOT" in p.name.upper():
+        hint = f"; {p.name} looks like a WIOD national table: use --layout niot"
     try:
         io = parser(p, **kwargs)
-    except (ValueError, KeyError, OSError, IndexError) as err:
-        raise InputError(f"{p}: pymrio could not parse it as {layout}: {err}") from err
-    return table_from_pymrio(io, name=f"{layout}:{p.name}", check=check)
+    except Exception as err:  # noqa: BLE001 - parsers fail in many ways; say what was expected
+        raise InputError(f"{p}: cannot be read as {layout} ({type(err).__name__} in the "
+                         f"pymrio parser); expected {EXPECTED[layout]}{hint}") from None
+    if (getattr(io, "Z", None) is None and getattr(io, "A", None) is None) \
+            or getattr(io, "Y", None) is None:
+        raise InputError(f"{p}: read as {layout}, but no Z block or final demand was found; "
+                         f"expected {EXPECTED[layout]}{hint}")
+    try:
+        return table_from_pymrio(io, name=f"{layout}:{p.name}", check=check, rtol=rtol)
+    except InputError as err:
+        raise InputError(f"{p}: {err.message} (read: Z = the parser's Z, final demand = "
+                         "its Y, value added = x' − i'Z)",
+                         details=err.details) from None

@@ -4,14 +4,13 @@ Reading does no type conversion beyond what the format itself carries: CSV cells
 Excel cells as the workbook's values, Parquet and JSON columns with their own types. Headers are
 kept as written; :func:`chainatlas.readers.headers.map_headers` matches them to the spec.
 
-CSV encodings are detected from the bytes: a UTF-8 byte-order mark, else strict UTF-8, else
-GB18030 (a superset of GBK and GB2312, the encodings of many Chinese government files). Bytes
-that decode in none of them are reported with the line they are on.
+CSV and JSON encodings are detected from the bytes (UTF-8 with or without BOM, UTF-16, GB18030/GBK,
+Big5/CP950; see :mod:`chainatlas.readers.encoding`) or given by the caller. A file whose encoding
+cannot be told for sure is refused, never decoded with a guess.
 """
 
 from __future__ import annotations
 
-import codecs
 import io
 import json
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ import pandas as pd
 
 from chainatlas._types import PathArg
 from chainatlas.exceptions import InputError, LimitExceeded, Problem, ValidationError
+from chainatlas.readers.encoding import check_encoding, detect_encoding
 
 __all__ = ["FORMATS", "RawTable", "detect_encoding", "read_file", "sniff_format"]
 
@@ -69,39 +69,6 @@ def sniff_format(path: Path) -> str:
     return fmt
 
 
-def detect_encoding(raw: bytes, file: str = "<bytes>") -> str:
-    """The text encoding of CSV bytes: ``utf-8-sig``, ``utf-16``, ``utf-8`` or ``gb18030``.
-
-    Raises
-    ------
-    ValidationError
-        When the bytes are valid in none of them; the problem names the line of the first bad byte.
-    """
-    if raw.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    else:
-        candidates = ["utf-8", "gb18030"]
-    failures: list[UnicodeDecodeError] = []
-    for encoding in candidates:
-        try:
-            raw.decode(encoding)
-            return encoding
-        except UnicodeDecodeError as err:
-            failures.append(err)
-    # The encoding that got furthest is the file's encoding; its first bad byte is the problem.
-    worst = max(failures, key=lambda e: e.start)
-    line = raw[: worst.start].count(b"\n") + 1
-    bad = raw[worst.start: worst.start + 4]
-    raise _fail(
-        file,
-        f"undecodable bytes {bad!r} at byte {worst.start} (line {line})",
-        row=line,
-        expected="text in UTF-8 (with or without BOM), GBK or GB18030",
-    )
-
-
 def _delimiter(first_line: str, suffix: str) -> str:
     if suffix == ".tsv":
         return "\t"
@@ -126,11 +93,12 @@ def _too_many(file: str, limit: int, rows: int | None = None) -> LimitExceeded:
                          "(CHAINATLAS_MAX_ROWS)")
 
 
-def _read_csv(path: Path, file: str, max_rows: int | None = None) -> RawTable:
+def _read_csv(path: Path, file: str, max_rows: int | None = None,
+              encoding: str | None = None) -> RawTable:
     raw = path.read_bytes()
     if not raw.strip():
         raise _fail(file, "the file is empty", expected="a header row and at least one data row")
-    encoding = detect_encoding(raw, file)
+    encoding = detect_encoding(raw, file, encoding)
     text = raw.decode(encoding)
     del raw
     if text.startswith("\ufeff"):
@@ -228,12 +196,12 @@ def _read_parquet(path: Path, file: str, max_rows: int | None = None) -> RawTabl
 
 
 def _read_json(path: Path, file: str, lines: bool, table: str | None,
-               max_rows: int | None = None) -> RawTable:
+               max_rows: int | None = None, encoding: str | None = None) -> RawTable:
     raw = path.read_bytes()
     if not raw.strip():
         raise _fail(file, "the file is empty", expected="a JSON array of records")
     try:
-        text = raw.decode(detect_encoding(raw, file))
+        text = raw.decode(detect_encoding(raw, file, encoding)).removeprefix("\ufeff")
         if lines:
             records = [json.loads(ln) for ln in text.splitlines() if ln.strip()]
         else:
@@ -255,7 +223,8 @@ def _read_json(path: Path, file: str, lines: bool, table: str | None,
 
 
 def read_file(path: PathArg, *, sheet: str | None = None, table: str | None = None,
-              sheet_hints: tuple[str, ...] = (), max_rows: int | None = None) -> RawTable:
+              sheet_hints: tuple[str, ...] = (), max_rows: int | None = None,
+              encoding: str | None = None) -> RawTable:
     """Read ``path`` into a :class:`RawTable` (no validation yet).
 
     Parameters
@@ -270,6 +239,9 @@ def read_file(path: PathArg, *, sheet: str | None = None, table: str | None = No
     max_rows : int, optional
         Refuse a file with more data rows (:class:`LimitExceeded`), parsing at most one row
         more (a Parquet file is refused from its footer, unread).
+    encoding : str, optional
+        The text encoding of a CSV/JSON file (``big5``, ``gb18030``, ``utf-16``, …); without it
+        the encoding is detected, and a file whose encoding is not certain is refused.
 
     Raises
     ------
@@ -286,14 +258,18 @@ def read_file(path: PathArg, *, sheet: str | None = None, table: str | None = No
     fmt = sniff_format(p)
     if sheet is not None and fmt != "xlsx":
         raise InputError(f"--sheet applies to Excel files only, not {p.name}")
+    if encoding is not None:
+        if fmt not in ("csv", "json", "jsonl"):
+            raise InputError(f"--encoding applies to CSV and JSON files only, not {p.name}")
+        encoding = check_encoding(encoding)
     if fmt == "csv":
-        out = _read_csv(p, file, max_rows)
+        out = _read_csv(p, file, max_rows, encoding)
     elif fmt == "xlsx":
         out = _read_excel(p, file, sheet, table, sheet_hints, max_rows)
     elif fmt == "parquet":
         out = _read_parquet(p, file, max_rows)
     else:
-        out = _read_json(p, file, fmt == "jsonl", table, max_rows)
+        out = _read_json(p, file, fmt == "jsonl", table, max_rows, encoding)
     if len(out.frame.columns) == 0:
         raise _fail(file, "the file is empty", expected="a header row and data rows")
     if len(out.frame) == 0:

@@ -1,4 +1,4 @@
-"""Reader of the Willems (2008) multi-echelon supply-chain format.
+r"""Reader of the Willems (2008) multi-echelon supply-chain format.
 
 Willems, S.P. (2008), "Real-world multiechelon supply chains used for inventory optimization",
 *Manufacturing & Service Operations Management* 10(1): 19–23. One CSV per chain, one row per
@@ -18,8 +18,24 @@ id (optionally prefixed); the stage type gives the segment's ``stage`` (``Part``
 ``share`` 1, ``lead_time_days`` = the supplier stage's lead time) and a ``segment_inputs`` row
 (``quantity`` = units). All inputs are essential. Locations are anonymised: firms get the region
 ``000000``, a regions row named 未知地区 / "Unknown (anonymised)" that the network engine treats
-as an unknown location (neither foreign nor a place to concentrate in). Capacities are not part of the format and stay empty; the stage data the model
-has no column for (``cost_rate``, demand mean and deviation, ``max_s_time``) are returned by
+as an unknown location (neither foreign nor a place to concentrate in).
+
+Demand, cost and the flows they imply are kept in the data model (``firm_segments``):
+
+- ``final_demand`` / ``demand_std`` = ``ext_demand_mean`` / ``ext_demand_std`` (units/day);
+- ``cost_added`` = ``cost_rate`` (cost added at the stage per unit);
+- daily output :math:`D_j` = end demand propagated up the bill of materials,
+  :math:`D_j = d_j + \sum_{i} q_{ji} D_i` over the stages ``i`` that use ``q_ji`` units of
+  ``j`` per unit;
+- ``unit_cost`` :math:`C_j` = cumulative cost, :math:`C_j = a_j + \sum_k q_{kj} C_k` over the
+  inputs ``k`` of ``j`` (``a_j`` = ``cost_added``);
+- ``output_value`` = :math:`365\, D_j C_j` per year, and each link's ``value`` =
+  :math:`365\, q_{ji} D_i C_j` per year: what stage ``i`` buys from ``j`` at ``j``'s cumulative
+  cost.
+
+Money is in the file's own cost unit (not 10,000 CNY). A chain whose ``up_stages`` form a cycle
+is refused (its flows would not be defined). Capacities are not part of the format and stay
+empty; ``max_s_time``, ``risk_pool`` and ``ext_demand_thres`` are returned by
 :func:`read_willems_stages`.
 """
 
@@ -29,13 +45,14 @@ import csv
 import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from chainatlas._types import PathArg
 from chainatlas.exceptions import Problem, ValidationError
 from chainatlas.readers.tabular import detect_encoding
 
-__all__ = ["read_willems", "read_willems_stages"]
+__all__ = ["read_willems", "read_willems_stages", "stage_flows"]
 
 UNKNOWN_REGION = "000000"
 _STAGE_OF_TYPE = {"part": "upstream", "manuf": "midstream", "trans": "midstream",
@@ -55,7 +72,8 @@ def _num(text: str, file: str, row: int, column: str, problems: list[Problem]) -
         return None
 
 
-def read_willems_stages(path: PathArg) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_willems_stages(path: PathArg, encoding: str | None = None
+                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The stages and the ``up_stages`` pairs of a Willems chain file.
 
     Returns
@@ -77,7 +95,7 @@ def read_willems_stages(path: PathArg) -> tuple[pd.DataFrame, pd.DataFrame]:
         raw = p.read_bytes()
     except FileNotFoundError:
         raise ValidationError([Problem("file not found", str(p))], title="cannot read file") from None
-    text = raw.decode(detect_encoding(raw, file)).removeprefix("\ufeff")
+    text = raw.decode(detect_encoding(raw, file, encoding)).removeprefix("\ufeff")
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or [h.strip() for h in rows[0][:9]] != ["stage_id", *_NUMERIC, "up_stages"]:
         raise ValidationError([Problem("not a Willems chain file", file, 1, None,
@@ -137,7 +155,7 @@ def _stage_kind(stage_id: str, has_up: bool, has_down: bool) -> str:
 
 
 def read_willems(path: PathArg, *, chain: str | None = None, chain_name: str | None = None,
-                 prefix: str = "") -> dict[str, pd.DataFrame]:
+                 prefix: str = "", encoding: str | None = None) -> dict[str, pd.DataFrame]:
     """Frames of the data model's tables from a Willems chain file.
 
     Parameters
@@ -169,6 +187,12 @@ def read_willems(path: PathArg, *, chain: str | None = None, chain_name: str | N
     kinds = [_stage_kind(s, bool(u), bool(d)) for s, u, d in
              zip(stages["stage_id"], has_up, has_down, strict=True)]
     lead = pd.Series(stages["lead_time"].to_numpy(), index=ids.to_numpy())
+    arcs_u = arcs.drop_duplicates(["stage_id", "up_stage"])
+    daily, cum = stage_flows(stages, arcs_u, p.name)
+    pos = {sid: k for k, sid in enumerate(stages["stage_id"].astype(str))}
+    a_up = arcs["up_stage"].astype(str).map(pos).to_numpy()
+    a_dn = arcs["stage_id"].astype(str).map(pos).to_numpy()
+    link_value = DAYS_PER_YEAR * arcs["units"].to_numpy() * daily[a_dn] * cum[a_up]
     return {
         "regions": pd.DataFrame({"code": [UNKNOWN_REGION], "name": ["未知地区"],
                                  "name_en": ["Unknown (anonymised)"], "level": ["other"]}),
@@ -180,13 +204,67 @@ def read_willems(path: PathArg, *, chain: str | None = None, chain_name: str | N
                             .drop_duplicates(["segment", "input_segment"]),
         "firms": pd.DataFrame({"id": ids, "name": ids, "region": UNKNOWN_REGION,
                                "ownership": "domestic"}),
-        "firm_segments": pd.DataFrame({"firm": ids, "segment": ids, "capacity": float("nan"),
-                                       "unit": "unit", "output_value": float("nan")}),
+        "firm_segments": pd.DataFrame({
+            "firm": ids, "segment": ids, "capacity": float("nan"), "unit": "unit",
+            "output_value": DAYS_PER_YEAR * daily * cum,
+            "final_demand": stages["ext_demand_mean"].to_numpy(),
+            "demand_std": stages["ext_demand_std"].to_numpy(),
+            "cost_added": stages["cost_rate"].to_numpy(), "unit_cost": cum}),
         "supply_links": pd.DataFrame({"supplier": up, "customer": down, "segment": up,
-                                      "value": float("nan"), "share": 1.0,
+                                      "value": link_value, "share": 1.0,
                                       "lead_time_days": lead.reindex(up).to_numpy()})
                           .drop_duplicates(["supplier", "customer", "segment"]),
     }
+
+
+DAYS_PER_YEAR = 365.0
+
+
+def stage_flows(stages: pd.DataFrame, arcs: pd.DataFrame,
+                file: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """Daily output and cumulative unit cost of every stage (module docstring).
+
+    ``stages`` and ``arcs`` as returned by :func:`read_willems_stages` (one arc per pair).
+    Output :math:`D = d + Q D` is summed from the demand stages up, the cost
+    :math:`C = a + Q^{\top} C` from the parts down, both in one topological order (Kahn).
+    Missing demand and cost count as 0.
+    """
+    ids = stages["stage_id"].astype(str).tolist()
+    pos = {sid: k for k, sid in enumerate(ids)}
+    n = len(ids)
+    up = arcs["up_stage"].astype(str).map(pos).to_numpy(dtype=np.int64)
+    dn = arcs["stage_id"].astype(str).map(pos).to_numpy(dtype=np.int64)
+    q = arcs["units"].to_numpy(dtype=np.float64)
+    indeg = np.bincount(dn, minlength=n)  # inputs not yet costed
+    inputs: list[list[int]] = [[] for _ in range(n)]
+    users: list[list[int]] = [[] for _ in range(n)]
+    for e in range(len(q)):
+        inputs[dn[e]].append(e)
+        users[up[e]].append(e)
+    order = [k for k in range(n) if indeg[k] == 0]
+    head = 0
+    while head < len(order):
+        j = order[head]
+        head += 1
+        for e in users[j]:
+            indeg[dn[e]] -= 1
+            if indeg[dn[e]] == 0:
+                order.append(int(dn[e]))
+    if len(order) < n:
+        stuck = next(k for k in range(n) if indeg[k] > 0)
+        raise ValidationError([Problem("up_stages form a cycle", file, stuck + 2, "up_stages",
+                                       ids[stuck], "an acyclic bill of materials")],
+                              title=f"cannot read {file}")
+    cost = np.nan_to_num(stages["cost_rate"].to_numpy(dtype=np.float64), nan=0.0)
+    daily = np.nan_to_num(stages["ext_demand_mean"].to_numpy(dtype=np.float64), nan=0.0)
+    cum = cost.copy()
+    for j in order:  # inputs first
+        for e in inputs[j]:
+            cum[j] += q[e] * cum[up[e]]
+    for j in reversed(order):  # users first
+        for e in users[j]:
+            daily[j] += q[e] * daily[dn[e]]
+    return daily, cum
 
 
 def _industry(path: Path) -> str | None:

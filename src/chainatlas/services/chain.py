@@ -49,8 +49,13 @@ def area_of(ds: Dataset, graph: FirmGraph, *, region: str | None = None,
             within_hours: float | None = None, of: str | None = None,
             detour: float = 1.2, speed_kmh: float = 90.0) -> tuple[np.ndarray | None, str]:
     """Area mask over the graph's firms and its label from the command-line choices."""
+    from chainatlas.services.places import dataset_region
+
     if region and within_hours is not None:
         raise InputError("give either --region or --within-hours/--of, not both")
+    region = dataset_region(ds, region)
+    if of:
+        of = dataset_region(ds, of)
     if region:
         return region_mask(graph.firm_region, region), f"region {region}"
     if within_hours is not None or of:
@@ -130,12 +135,13 @@ def tiers(db: DbArg, dataset: str, firm: str, depth: int = 3) -> pd.DataFrame:
 
 
 def import_willems(db: DbArg, dataset: str, path: PathArg, *, mode: str = "append",
-                   chain: str | None = None, prefix: str = "") -> ImportReport:
+                   chain: str | None = None, prefix: str = "",
+                   encoding: str | None = None) -> ImportReport:
     """Read a Willems (2008) chain file and import it into ``dataset`` (validated, one
     transaction). Stage ids become firm and segment ids, optionally prefixed."""
     if mode not in ("append", "replace"):
         raise InputError(f"mode must be 'append' or 'replace', got {mode!r}")
-    frames = read_willems(path, chain=chain, prefix=prefix)
+    frames = read_willems(path, chain=chain, prefix=prefix, encoding=encoding)
     if mode == "append":
         # the unknown region row may already be there from an earlier chain
         existing = _existing_regions(db, dataset)

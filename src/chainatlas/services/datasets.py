@@ -63,11 +63,23 @@ def _store(db: DbArg, read_only: bool = False) -> Iterator[Store]:
         store.close()
 
 
-def load_dataset(db: DbArg, name: str) -> Dataset:
-    """Dataset ``name`` from the store at ``db``; :class:`DataNotFound` if there is none."""
+def load_dataset(db: DbArg, name: str, *, member: int | None = None,
+                 ensemble: bool = False) -> Dataset:
+    """Dataset ``name`` from the store at ``db``; :class:`DataNotFound` if there is none.
+
+    A reconstructed dataset (``supply_links.member`` ≥ 1) holds an ensemble of networks; it is
+    returned as one network — the observed links and member ``member`` (default 1), with
+    ``meta["member"]`` saying which — so no analysis adds the members' links together.
+    ``ensemble=True`` returns every member's links (for :mod:`chainatlas.services.bands`).
+    """
     validate_dataset_name(name)
     with _store(db, read_only=True) as store:
-        return store.load_dataset(name)
+        ds = store.load_dataset(name)
+    if ensemble or not ds.is_reconstructed:
+        if member is not None and not ensemble:
+            return ds.member_view(member)
+        return ds
+    return ds.member_view(1 if member is None else member)
 
 
 @dataclass
@@ -176,7 +188,8 @@ def _land(store: Store, dataset: str, inputs: Mapping[str, RawTable], mode: str,
 
 
 def import_file(db: DbArg, dataset: str, table: str, path: PathArg, *, sheet: str | None = None,
-                mode: Mode = "append", create: bool = True) -> ImportReport:
+                mode: Mode = "append", create: bool = True,
+                encoding: str | None = None) -> ImportReport:
     """Import one file into ``table`` of ``dataset``: validated whole, then one transaction.
 
     Parameters
@@ -186,10 +199,14 @@ def import_file(db: DbArg, dataset: str, table: str, path: PathArg, *, sheet: st
     dataset, table : str
         Target dataset (created when missing and ``create``) and table (see ``chainatlas.model``).
     path : path
-        CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), .xlsx, .parquet or .json/.jsonl.
+        CSV (UTF-8 with or without BOM, UTF-16, GB18030/GBK, Big5), .xlsx, .parquet or
+        .json/.jsonl.
     sheet : str, optional
         Excel sheet; default: the sheet named after the table, else the first.
     mode : "append" | "replace"
+    encoding : str, optional
+        Text encoding of a CSV/JSON file; detected when not given (a file whose encoding is not
+        certain is refused, naming this option).
 
     Raises
     ------
@@ -199,7 +216,7 @@ def import_file(db: DbArg, dataset: str, table: str, path: PathArg, *, sheet: st
     started = time.perf_counter()
     spec = get_spec(table)
     raw = read_file(path, sheet=sheet, table=table, sheet_hints=(spec.name, spec.zh),
-                    max_rows=get_settings().max_rows)
+                    max_rows=get_settings().max_rows, encoding=encoding)
     with _store(db) as store:
         return _land(store, dataset, {table: raw}, mode, create, started)
 
@@ -224,7 +241,7 @@ def import_frames(db: DbArg, dataset: str, frames: Mapping[str, pd.DataFrame],
 
 
 def import_directory(db: DbArg, dataset: str, directory: PathArg, *, mode: Mode = "append",
-                     create: bool = True) -> ImportReport:
+                     create: bool = True, encoding: str | None = None) -> ImportReport:
     """Import every ``<table>.<csv|xlsx|parquet|json>`` file of ``directory`` in one transaction.
 
     This is the inverse of :func:`export_dataset`.
@@ -240,7 +257,9 @@ def import_directory(db: DbArg, dataset: str, directory: PathArg, *, mode: Mode 
             path = d / f"{table}{ext}"
             if path.exists():
                 inputs[table] = read_file(path, table=table, sheet_hints=(spec.name, spec.zh),
-                                          max_rows=get_settings().max_rows)
+                                          max_rows=get_settings().max_rows,
+                                          encoding=encoding if ext in (".csv", ".json", ".jsonl")
+                                          else None)
                 break
     if not inputs:
         raise InputError(f"no table files (<table>.csv|xlsx|parquet|json) in {d}")
@@ -261,7 +280,7 @@ def export_dataset(db: DbArg, dataset: str, to_dir: PathArg,
     """
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"export format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
-    ds = load_dataset(db, dataset)
+    ds = load_dataset(db, dataset, ensemble=True)  # every member of a reconstruction
     out = Path(to_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []

@@ -32,8 +32,8 @@ from chainatlas.services.datasets import import_frames, load_dataset, open_store
 __all__ = ["DEMO_TOPICS", "DemoReport", "build_demo_store", "generate_files", "run_demo"]
 
 #: Topics whose ``demo_section`` the demo runs, in this order.
-DEMO_TOPICS: tuple[str, ...] = ("chain", "io", "stress", "cluster", "advise", "evaluate", "match",
-                               "sharing")
+DEMO_TOPICS: tuple[str, ...] = ("chain", "io", "stress", "risk", "cluster", "advise", "evaluate",
+                               "match", "sharing")
 _MAX_ROWS = 15
 
 

@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 #: File layouts understood by :func:`load_io_table`.
-LAYOUTS = ("simple", "nbs", "bea", "oecd", "wiod", "exiobase3", "eora26", "gloria")
+LAYOUTS = ("simple", "nbs", "niot", "bea", "oecd", "wiod", "exiobase3", "eora26", "gloria")
 #: Shock models understood by :func:`run_shock`.
 SHOCK_MODELS = ("leontief", "ghosh", "mixed", "iim", "diim", "ario")
 #: Package file of the built-in demo table (China 2020 aggregated to 12 sectors, 100 million CNY).
@@ -61,25 +61,53 @@ _FRAME_PREFIX = "io_table:"
 
 
 # ---------------------------------------------------------------------------- loading
-def load_io_table(path: PathArg, layout: str = "simple", *, year: int | None = None) -> IOTable:
-    """Read an IO table from ``path`` in ``layout`` (see :data:`LAYOUTS`); checks run on load."""
+def load_io_table(path: PathArg, layout: str = "simple", *, year: int | None = None,
+                  tolerance: float | None = None, keep_zero_output: bool = False,
+                  domestic: bool = False) -> IOTable:
+    """Read an IO table from ``path`` in ``layout`` (see :data:`LAYOUTS`); checks run on load.
+
+    ``tolerance`` is the relative balance gap accepted on top of the table's own rounding
+    (default 1e-4); ``keep_zero_output`` keeps industries without output (the ``nbs``, ``niot``
+    and ``simple`` readers drop them with a note); ``domestic`` removes the imports of a
+    competitive-import table in proportion to use (:func:`chainatlas.ioa.domestic_table`).
+    What the reader did is in ``table.notes``.
+    """
+    tol = 1e-4 if tolerance is None else float(tolerance)
+    if tol < 0:
+        raise InputError(f"--tolerance must be ≥ 0, got {tol:g}")
     if layout == "simple":
         from chainatlas.readers.io_simple import read_simple
 
-        return read_simple(path)
-    if layout == "nbs":
+        table = read_simple(path, rtol=tol, keep_zero_output=keep_zero_output)
+    elif layout == "nbs":
         from chainatlas.readers.io_nbs import read_nbs
 
-        return read_nbs(path)
-    if layout == "bea":
+        table = read_nbs(path, tolerance=tol, keep_zero_output=keep_zero_output)
+    elif layout == "niot":
+        from chainatlas.readers.io_niot import read_niot
+
+        table = read_niot(path, year=year, tolerance=tol, keep_zero_output=keep_zero_output)
+    elif layout == "bea":
         from chainatlas.readers.io_bea import read_bea
 
-        return read_bea(path)
-    if layout in LAYOUTS:
+        table = read_bea(path, rtol=tol)
+    elif layout in LAYOUTS:
         from chainatlas.readers.io_pymrio import read_mrio
 
-        return read_mrio(path, layout, year=year)
-    raise InputError(f"unknown IO layout {layout!r}; expected one of {', '.join(LAYOUTS)}")
+        table = read_mrio(path, layout, year=year, rtol=tol)
+    else:
+        raise InputError(f"unknown IO layout {layout!r}; expected one of {', '.join(LAYOUTS)}")
+    if year is not None and layout in ("simple", "nbs", "bea"):
+        table.notes.append(f"--year {year} ignored: a {layout} file holds one year")
+    if domestic:
+        from chainatlas.ioa import domestic_table
+
+        table = domestic_table(table)
+    elif table.is_competitive:
+        table.notes.append("competitive-import table: coefficients include imported inputs, so "
+                           "multipliers and linkages count imports as home production "
+                           "(--domestic removes them)")
+    return table
 
 
 def demo_table() -> IOTable:
@@ -129,18 +157,27 @@ def store_io_table(db: Any, dataset: str, table_name: str, table: IOTable) -> in
 
 def resolve_table(*, path: PathArg | None = None, layout: str = "simple",
                   db: PathArg | None = None, dataset: str | None = None,
-                  table_name: str | None = None, year: int | None = None) -> IOTable:
+                  table_name: str | None = None, year: int | None = None,
+                  tolerance: float | None = None, keep_zero_output: bool = False,
+                  domestic: bool = False) -> IOTable:
     """A table from a file (``path`` + ``layout``), a store (``dataset`` + ``table_name``) or,
-    with neither, the built-in demo table."""
+    with neither, the built-in demo table (see :func:`load_io_table` for the options)."""
     if path is not None and dataset is not None:
         raise InputError("give either a table file or a stored dataset, not both")
     if path is not None:
-        return load_io_table(path, layout, year=year)
+        return load_io_table(path, layout, year=year, tolerance=tolerance,
+                             keep_zero_output=keep_zero_output, domestic=domestic)
     if dataset is not None:
         if not table_name:
             raise InputError("--table-name is needed with --dataset")
-        return load_stored_table(db, dataset, table_name)
-    return demo_table()
+        table = load_stored_table(db, dataset, table_name)
+    else:
+        table = demo_table()
+    if domestic:
+        from chainatlas.ioa import domestic_table
+
+        table = domestic_table(table)
+    return table
 
 
 # ---------------------------------------------------------------------------- analysis
@@ -168,8 +205,55 @@ def aggregate_by_csv(table: IOTable, path: PathArg) -> IOTable:
 
 def analyze(table: IOTable, *, forward: Literal["ghosh", "leontief"] = "ghosh",
             extraction: bool = True) -> dict[str, Any]:
-    """Multipliers, linkages, key sectors and HEM for ``table`` (the ``io analyze`` JSON)."""
-    return analyze_table(table, forward=forward, extraction=extraction).to_dict()
+    """Multipliers, linkages, key sectors, HEM and import multipliers for ``table`` (the
+    ``io analyze`` JSON), with the table's notes.
+
+    Industries with zero output (kept with ``keep_zero_output``) have no coefficients: the
+    analysis runs on the others and reports ``None`` for them (linkage indices are normalised
+    over the industries with output).
+    """
+    from chainatlas.ioa import import_multipliers
+
+    live = table.x > 0
+    sub = table if live.all() else _subtable(table, live)
+    out = analyze_table(sub, forward=forward, extraction=extraction).to_dict()
+    has_imports = sub.M is not None or sub.is_competitive
+    if has_imports:
+        out["import_multipliers"] = import_multipliers(sub).tolist()
+        out["import_multiplier_basis"] = (
+            "imported intermediate input per unit of final demand, i'M x̂⁻¹ L^d (domestic "
+            "Leontief inverse" + ("; imports split in proportion to use" if sub.is_competitive
+                                  else "") + ")")
+    out["domestic"] = not sub.is_competitive
+    out["notes"] = list(table.notes)
+    if not live.all():
+        pos = np.flatnonzero(live)
+
+        def expand(values: list[Any]) -> list[Any]:
+            full: list[Any] = [None] * table.n
+            for k, v in zip(pos, values, strict=True):
+                full[int(k)] = v
+            return full
+
+        for key in ("output_multipliers", "value_added_multipliers", "backward_linkage",
+                    "forward_linkage", "key_class", "import_multipliers"):
+            if key in out:
+                out[key] = expand(out[key])
+        if "hem" in out:
+            out["hem"] = {k: expand(v) for k, v in out["hem"].items()}
+        out["sectors"] = table.labels
+    return out
+
+
+def _subtable(table: IOTable, keep: np.ndarray) -> IOTable:
+    return IOTable(Z=table.Z[np.ix_(keep, keep)], Y=table.Y[keep], V=table.V[:, keep],
+                   x=table.x[keep], sectors=[s for s, k in zip(table.sectors, keep, strict=True)
+                                             if k],
+                   regions=[r for r, k in zip(table.regions, keep, strict=True) if k],
+                   fd_labels=table.fd_labels, va_labels=table.va_labels,
+                   M=None if table.M is None else table.M[:, keep], m_labels=table.m_labels,
+                   F=None if table.F is None else table.F[:, keep], f_labels=table.f_labels,
+                   unit=table.unit, name=table.name)
 
 
 def read_shock_csv(path: PathArg, table: IOTable, *, column: str = "value") -> np.ndarray:

@@ -104,9 +104,10 @@ def large_run(source: PathArg, *, db: DbArg = None, days: int = 30, shocked_shar
     The scenario follows the speed benchmark of the reference simulator: a random
     ``shocked_share`` of firms (drawn with ``seed``) lose ``capacity_loss`` of their capacity
     from day 0 for the whole horizon. Returns sizes, seconds per stage, seconds per simulated
-    day, bytes per link and the peak resident memory (MiB). The chokepoint screen computes the
-    exact failure cascade (one pass over the links each) for the ``max_exact`` best firm
-    candidates and the ``max_regions`` largest regions only.
+    day, bytes per link and the peak resident memory (MiB). The chokepoint screen lists the exact
+    top 20 firm chokepoints (candidates beyond ``max_exact`` pruned by an upper bound, see
+    :func:`~chainatlas.network.chokepoints.find_chokepoints`) and tests the ``max_regions``
+    largest regions only.
     """
     if days < 1:
         raise InputError(f"days must be ≥ 1, got {days}")

@@ -149,7 +149,7 @@ def list_accounts(db: DbArg, by: Account) -> pd.DataFrame:
 # ---------------------------------------------------------------------- signals
 def import_signals(db: DbArg, dataset: str, by: Account, path: PathArg | None = None, *,
                    frame: pd.DataFrame | None = None, mode: str = "append",
-                   sheet: str | None = None) -> ImportReport:
+                   sheet: str | None = None, encoding: str | None = None) -> ImportReport:
     """Upload signals from a file (CSV/Excel/Parquet/JSON) or a frame, validated like any import.
 
     A firm account may upload only rows of its own firm; planners may not upload. ``mode``
@@ -165,7 +165,8 @@ def import_signals(db: DbArg, dataset: str, by: Account, path: PathArg | None = 
         from chainatlas.config import get_settings
         from chainatlas.readers.tabular import read_file
 
-        raw = read_file(path, sheet=sheet, table="signals", max_rows=get_settings().max_rows)
+        raw = read_file(path, sheet=sheet, table="signals", max_rows=get_settings().max_rows,
+                        encoding=encoding)
         table, source, base = raw.frame, raw.file, raw.row_base
     else:
         assert frame is not None
@@ -182,7 +183,7 @@ def import_signals(db: DbArg, dataset: str, by: Account, path: PathArg | None = 
     with _store(db) as store:
         if path is not None:
             report = import_file(store, dataset, "signals", path, sheet=sheet, mode=mode,  # type: ignore[arg-type]
-                                 create=False)
+                                 create=False, encoding=encoding)
         else:
             assert frame is not None
             report = import_frames(store, dataset, {"signals": frame}, mode=mode,  # type: ignore[arg-type]
@@ -228,7 +229,9 @@ def _check_signal_values(table: pd.DataFrame, columns: dict[str, Any], source: s
 
 
 def _partners(store: Store, dataset: str, firm: str) -> set[str]:
-    links = store.read_table(dataset, "supply_links", ["supplier", "customer"])
+    links = store.read_table(dataset, "supply_links", ["supplier", "customer", "member"])
+    # only observed links make partners: a reconstructed (guessed) link grants no access
+    links = links[pd.to_numeric(links["member"], errors="coerce").fillna(0) == 0]
     sup = links["supplier"].astype(str)
     cus = links["customer"].astype(str)
     return set(sup[cus == firm]) | set(cus[sup == firm])

@@ -1,15 +1,15 @@
 r"""Numba kernels of one simulated day of the Inoue–Todo model (see :mod:`.firm_model`).
 
-State is kept as *deviations from the baseline* so that an unshocked network reproduces the
-baseline bit for bit:
+State per link is the absolute stock ``S[e]`` (10,000 CNY) and the order of the day
+``O_b[pos_b[e]]``; per group of links (a customer's suppliers of one input segment) the stock
+sum ``S_grp`` and whether every stock is exactly at its target ``n_g A_e``; per firm the
+production ratio ``x[i] = P_act,i / P_ini,i``. Both ends of the range are exact:
 
-- ``s[e] = S_e - n_g A_e`` (inventory gap of link *e* in group *g*, 10,000 CNY),
-- ``O_b[pos_b[e]]`` the order of the day on link *e* (absolute), ``x[i] = P_act,i / P_ini,i``.
-
-The pro-rata consumption :math:`c_e = S_e x_i A_g / S_g` is written as
-:math:`x_i A_e + \delta c_e`; :math:`\delta c_e = 0` exactly for a group at its baseline
-(all :math:`s_e = 0`) and for a group with one supplier, otherwise it is computed from the
-absolute stocks (stable when stocks are nearly empty: :math:`c_e \le S_e`).
+- a group at its target consumes exactly :math:`x_i A_e` per link and an undisturbed firm
+  orders exactly :math:`A_e`, so an unshocked network reproduces the baseline bit for bit;
+- a group whose stock set (or exactly met) the day's output is used up exactly (see
+  :data:`USED_UP`): an input exhausted with nothing delivered gives exactly 0 output, and a firm
+  at 0 that orders for its production orders exactly 0.
 
 Orders live in *bucket-major* order (:class:`~chainatlas.shock.network.ModelLayout`): links
 grouped by contiguous ranges of suppliers, one bucket per thread, in link order within a
@@ -30,28 +30,57 @@ from typing import Any
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["day_kernels", "demand_deviation"]
+from chainatlas.config import prepare_threads
+
+prepare_threads()   # idle threads sleep at barriers (before numba starts its threads)
+
+__all__ = ["USED_UP", "day_kernels", "demand_deviation"]
 
 PROPORTIONAL = 0
 PRIORITY = 1
 
+#: A group whose stock, after the day's use, would cover less than ``USED_UP`` × its target
+#: days is used up (stock 0, only new deliveries kept). In exact arithmetic a stock that sets
+#: output (x = S_g/A_g), or one that exactly meets the day's use, leaves exactly 0; computed
+#: stocks carry rounding of order 1e-16–1e-14 of their target, and under ``order_basis:
+#: production`` such a residual grows by 1 + n/τ a day until a dead firm restarts. 1e-12 is
+#: far above that rounding and far below any stock worth keeping.
+USED_UP = 1e-12
 
-def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s, s_grp, O_b,
-                   pos_b, x, b, level, rule, inv_tau, inv_ratio, dd, fuse_demand):  # pragma: no cover
+
+def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, S, S_grp,
+                   at_target, O_b, pos_b, x, b, level, rule, inv_tau, inv_ratio, dd,
+                   fuse_demand):  # pragma: no cover
     """Inventory renewal, orders and inventory-feasible output of every customer (in place).
 
-    ``s_grp[g]`` carries :math:`s_g = \\sum_{e \\in g} s_e` from one day to the next (summed in
-    link order, so it equals a fresh sum bit for bit). Deliveries of the previous day are
-    ``O_e * level[sup]`` (proportional) or
+    ``S`` holds the absolute stock of every link and ``S_grp[g]`` its group's sum
+    :math:`S_g = \\sum_{e \\in g} S_e` (summed in link order, kept from one day to the next);
+    ``at_target[g]`` says every stock of group *g* is exactly at its target :math:`n_g A_e`.
+    Deliveries of the previous day are ``O_e * level[sup]`` (proportional) or
     ``min(O_e, level[sup] * A[e])`` (priority water level). ``x`` is the previous day's
     production ratio (drives consumption), ``b`` the ratio orders are based on (previous
-    production or previous demand, :math:`D^*_i/P^{ini}_i`). With ``fuse_demand`` (serial use
-    only) the order deviations are also scattered into ``dd`` (zeroed by the caller), saving
-    the separate :func:`demand_deviation` pass; ``inv_ratio[i]`` receives
-    :math:`\\min_{g\\,essential} S_g / A_g` (with :math:`n_g` for a group at or above its
-    target stock: capacity never exceeds 1, so such a group cannot bind). Only the customers
-    listed in ``active`` (ascending) are updated: every other one is exactly at its baseline
-    and would not change.
+    production, planned output or demand, :math:`D^*_i/P^{ini}_i`).
+
+    Consumption of link *e* is :math:`S_e \\, x_i A_g / S_g`, written so that the model's zeros
+    and its baseline are exact:
+
+    - a group at its target stock consumes exactly :math:`x_i A_e` (the pro-rata share of a
+      group at target), so an undisturbed firm stays at its baseline bit for bit;
+    - a group whose stock limited production (:math:`x_i = S_g/A_g`, the same quotient that
+      set :math:`x_i`, or within :data:`USED_UP` :math:`n_g` of it) consumes exactly its whole
+      stock and keeps only the new deliveries: an input used up with no delivery leaves
+      exactly 0, so the firm's output is exactly 0 and, ordering for 0, stays there under
+      ``order_basis: production`` (a rounding residual would otherwise grow by
+      :math:`1+n/\\tau` a day until the firm restarts);
+    - otherwise :math:`x_i A_e` for a group of one supplier and :math:`S_e\\,x_i A_g/S_g`
+      for several; stocks are floored at 0.
+
+    With ``fuse_demand`` (serial use only) the order deviations are also scattered into ``dd``
+    (zeroed by the caller), saving the separate :func:`demand_deviation` pass;
+    ``inv_ratio[i]`` receives :math:`\\min_{g\\,essential} S_g / A_g` over the groups holding
+    less than a day of use (∞ if none: capacity never exceeds 1, so a group with a day of stock
+    or more cannot bind, and the division is skipped). Only the customers listed in ``active``
+    (ascending) are updated: every other one is exactly at its baseline and would not change.
     """
     for q in prange(len(active)):
         i = active[q]
@@ -63,9 +92,24 @@ def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s
             e1 = grp_ptr[g + 1]
             ng = grp_n[g]
             Ag = A_g[g]
-            if e1 - e0 == 1:
-                # one supplier: consumption is exactly x_i A_e (the pro-rata term vanishes)
-                e = e0
+            base = at_target[g]
+            single = e1 - e0 == 1
+            Sg = S[e0] if single else S_grp[g]
+            # used up: yesterday's output reached the quotient S_g/A_g that set it (within
+            # USED_UP·n_g); only a group with less than two days of stock can qualify
+            used_up = False
+            q_over = 1.0
+            if not base and Sg < 2.0 * Ag:
+                rg = Sg / Ag
+                used_up = xi >= rg - USED_UP * ng
+                if used_up and xi > rg and rg > 0.0:
+                    q_over = xi / rg            # non-essential input: output exceeded r_g
+            share = 0.0
+            if not (base or used_up or single):
+                share = xi * Ag / Sg if Sg > 0.0 else 0.0
+            sg_new = 0.0
+            still = True
+            for e in range(e0, e1):
                 a = A[e]
                 lv = level[sup[e]]
                 p = pos_b[e]
@@ -75,59 +119,32 @@ def _customer_pass(active, cust_grp_ptr, grp_ptr, grp_n, grp_ess, A_g, A, sup, s
                 else:
                     cap = lv * a
                     deliv = o if o <= cap else cap
-                if ng * a + s[e] > 0.0:
-                    new = s[e] + (deliv - xi * a)
+                se = S[e]
+                if base:
+                    new = se + (deliv - xi * a)     # at target: the pro-rata share is x_i A_e
+                elif used_up:
+                    new = (se - se * q_over) + deliv    # exactly the deliveries if q_over = 1
+                elif single:
+                    new = (se - xi * a) + deliv
                 else:
-                    new = s[e] + deliv
-                lo = -ng * a
-                if new < lo:
-                    new = lo
-                s[e] = new
-                sg_new = new
-                o = a * bi + (ng * a * (bi - 1.0) - new) * inv_tau
+                    new = (se - se * share) + deliv
+                if new < 0.0:
+                    new = 0.0
+                S[e] = new
+                sg_new += new
+                tgt = ng * a
+                still = still and new == tgt
+                o = a * bi + (tgt * bi - new) * inv_tau
                 o = o if o > 0.0 else 0.0
                 O_b[p] = o
                 if fuse_demand:
                     dd[sup[e]] += o - a
-            else:
-                sg = s_grp[g]   # Σ s_e of the group, kept from yesterday's update
-                Sg = ng * Ag + sg
-                inv_Sg = 1.0 / Sg if Sg > 0.0 else 0.0
-                sg_new = 0.0
-                for e in range(e0, e1):
-                    a = A[e]
-                    lv = level[sup[e]]
-                    p = pos_b[e]
-                    o = O_b[p]
-                    if rule == PROPORTIONAL:
-                        deliv = o * lv
-                    else:
-                        cap = lv * a
-                        deliv = o if o <= cap else cap
-                    se = s[e]
-                    if se == 0.0 and sg == 0.0:
-                        cons_dev = 0.0      # at the baseline: consumption is exactly x_i A_e
-                    elif Sg > 0.0:
-                        # absolute form: stable when stocks are nearly empty (c_e ≤ S_e)
-                        cons_dev = xi * ((ng * a + se) * Ag * inv_Sg - a)
-                    else:
-                        cons_dev = -xi * a
-                    new = s[e] + (deliv - xi * a) - cons_dev
-                    lo = -ng * a
-                    if new < lo:
-                        new = lo
-                    s[e] = new
-                    sg_new += new
-                    o = a * bi + (ng * a * (bi - 1.0) - new) * inv_tau
-                    o = o if o > 0.0 else 0.0
-                    O_b[p] = o
-                    if fuse_demand:
-                        dd[sup[e]] += o - a
-                s_grp[g] = sg_new
-            if grp_ess[g]:
-                # stock at or above target: S_g/A_g ≥ n_g ≥ 1 ≥ capacity cannot bind (and the
-                # division is skipped)
-                r = ng + sg_new / Ag if sg_new < 0.0 or ng < 1.0 else ng
+            if not single:
+                S_grp[g] = sg_new
+            at_target[g] = still
+            if grp_ess[g] and not still and sg_new < Ag:
+                # a group with a day of stock or more cannot bind (capacity ≤ 1)
+                r = sg_new / Ag
                 if r < inv:
                     inv = r
         inv_ratio[i] = inv

@@ -23,19 +23,22 @@ Each simulated day *t*, in the order of the authors' simulator (Inoue & Todo 201
    :math:`\\sum_k \\min(\\rho_k, \\lambda_j) O_{kj}(0) = P^{act}_j`): customers that cut their
    orders are served in full, restocking surges are rationed first.
 
-Initial state: :math:`S_{ij} = n_s A_{ij}`, :math:`O = A`, :math:`P^{act} = P^{ini}`. State is
-kept as deviations from the baseline (see :mod:`._kernels`), so a zero shock gives exactly zero
-loss and firms with no path to a shock are untouched bit for bit.
+Initial state: :math:`S_{ij} = n_s A_{ij}`, :math:`O = A`, :math:`P^{act} = P^{ini}`. The
+baseline is reproduced bit for bit (a zero shock gives exactly zero loss and firms with no path
+to a shock are untouched), and an input that runs out gives exactly zero output (see
+:mod:`._kernels`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numba
 import numpy as np
 import pandas as pd
 from numba import njit
 
+from chainatlas.config import compute_threads
 from chainatlas.exceptions import InputError, LimitExceeded
 from chainatlas.shock._kernels import (
     PRIORITY,
@@ -133,6 +136,10 @@ MAX_RECORDED_VALUES = 200_000_000
 #: Networks with at least this many links use the multi-threaded kernels by default.
 PARALLEL_FROM_LINKS = 200_000
 
+#: Threaded runs update the firms off their baseline on one thread while they hold fewer links
+#: than this (a parallel region costs more than the work).
+SERIAL_BELOW_LINKS = 50_000
+
 #: Share of links (those of the firms off their baseline) from which the threaded kernels sum
 #: each supplier's demand from its order bucket instead of a serial scatter over those links.
 BUCKET_SUMS_FROM = 0.25
@@ -154,7 +161,9 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
     parallel : bool, optional
         Use the multi-threaded kernels (one big network); ``False`` runs single-threaded and
         releases the GIL (many scenarios side by side). Default: multi-threaded from
-        200,000 links. Results are identical either way.
+        200,000 links when more than one thread is allowed (``CHAINATLAS_THREADS``, see
+        :func:`chainatlas.config.compute_threads`). Results are identical either way and
+        whatever the number of threads.
     event_driven : bool
         Update only firms that have left the baseline (bit-identical to updating all; ``False``
         updates every firm every day, the cost of a fully disturbed network).
@@ -164,6 +173,19 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
     SimulationResult
         Daily series in 10,000 CNY per day, per-firm / segment / region losses and the summary.
     """
+    threads = compute_threads(numba.config.NUMBA_NUM_THREADS)
+    if parallel is None:
+        parallel = network.n_links >= PARALLEL_FROM_LINKS and threads > 1
+    before = numba.get_num_threads()
+    numba.set_num_threads(threads if parallel else before)
+    try:
+        return _simulate(network, scenario, record_firms, parallel, event_driven)
+    finally:
+        numba.set_num_threads(before)
+
+
+def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record_firms: bool,
+              parallel: bool, event_driven: bool) -> SimulationResult:
     sc = parse_scenario(scenario)
     net = network
     pol = sc.policy
@@ -174,13 +196,14 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
     inp = step_inputs(net, pol)
     lay = inp["layout"]
     rule = inp["rule"]
-    if parallel is None:
-        parallel = net.n_links >= PARALLEL_FROM_LINKS
     customer_pass, production_and_levels = day_kernels(parallel)
+    customer_pass_serial = day_kernels(False)[0]
 
     E = len(lay.A)
-    s = np.zeros(E)
-    s_grp = np.zeros(lay.n_groups)
+    grp_n, inv_tau = inp["grp_n"], inp["inv_tau"]
+    S = np.repeat(grp_n, np.diff(lay.grp_ptr)) * lay.A   # absolute stocks, at their targets
+    S_grp = np.zeros(lay.n_groups)                        # group sums (set by the first pass)
+    at_target = np.ones(lay.n_groups, dtype=bool)
     O_b = np.empty(E)   # orders in bucket-major order (see ._kernels)
     O_b[lay.pos_b] = lay.A
     x = np.ones(n)
@@ -213,13 +236,17 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
 
     # the customer pass runs only over firms that have left the baseline (``active``); the
     # others are exactly at the baseline, so skipping them changes no bit of the result
-    grp_n, inv_tau = inp["grp_n"], inp["inv_tau"]
     active = np.zeros(n, dtype=bool)
     rationed = np.zeros(n, dtype=bool)
     everyone = np.arange(n, dtype=np.int64)
-    customer_pass(everyone, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
-                  lay.sup, s, s_grp, O_b, lay.pos_b, x, basis, level, rule, inv_tau, inv_ratio, dd,
-                  False)
+
+    def renew_and_order(firms: np.ndarray, fuse_demand: bool, threaded: bool = True) -> None:
+        (customer_pass if threaded else customer_pass_serial)(
+            firms, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A, lay.sup, S,
+            S_grp, at_target, O_b, lay.pos_b, x, basis, level, rule, inv_tau, inv_ratio, dd,
+            fuse_demand)
+
+    renew_and_order(everyone, False)
     act = everyone if not event_driven else np.zeros(0, dtype=np.int64)
     # links of the customers in ``act``: while few, the demand each supplier sees is summed by
     # a serial scatter over those links; once many, by the threads of the production pass,
@@ -244,18 +271,19 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
                 if days_on[t]:
                     C_t[firms] *= 1.0 + change
         from_buckets = from_buckets or (parallel and act_links >= BUCKET_SUMS_FROM * E)   # stays on
-        if parallel:
-            customer_pass(act, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
-                          lay.sup, s, s_grp, O_b, lay.pos_b, x, basis, level, rule, inv_tau,
-                          inv_ratio, dd, False)
+        if parallel and act_links < SERIAL_BELOW_LINKS:
+            # few firms off the baseline: one thread, demand scattered in the same pass (the
+            # same sums in the same order as the threaded path)
+            dd.fill(0.0)
+            renew_and_order(act, True, threaded=False)
+        elif parallel:
+            renew_and_order(act, False)
             if not from_buckets:
                 demand_deviation(act, lay.cust_grp_ptr, lay.grp_ptr, lay.sup, O_b, lay.pos_b,
                                  lay.A, dd)
         else:
             dd.fill(0.0)
-            customer_pass(act, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
-                          lay.sup, s, s_grp, O_b, lay.pos_b, x, basis, level, rule, inv_tau,
-                          inv_ratio, dd, True)
+            renew_and_order(act, True)
         new = production_and_levels(net.P_ini, C, C_t, dd, from_buckets, cap, inv_ratio, lay.A_sup,
                                     O_b, lay.so_b, lay.A_b, lay.sup_b, lay.sup_ptr, lay.bkt_ptr,
                                     rule, x, dem, level, fd_served, rho_buf, w_buf, active,

@@ -11,6 +11,9 @@ Layout
     (index, dtypes, column names included) round-trips exactly.
 ``accounts``, ``sharing_agreements``, ``audit_log``
     Store-wide access tables for data sharing (migration 2; :mod:`chainatlas.store.access`).
+``jobs``
+    Records of the server's background jobs: status, error and result (migration 3;
+    :mod:`chainatlas.store.jobs`).
 ``t_<table>(dataset, <columns of the spec>)``
     One physical table per :class:`~chainatlas.model.tables.TableSpec`, shared by all datasets
     and keyed by the ``dataset`` column.
@@ -67,7 +70,7 @@ def sync_tables(con: Any) -> list[str]:
         (t, c)
         for t, c in con.execute(
             "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = 'main'"
+            "WHERE table_catalog = current_database() AND table_schema = 'main'"
         ).fetchall()
     }
     tables = {t for t, _ in existing}
@@ -141,10 +144,29 @@ def _v2(con: Any) -> None:
     )
 
 
+def _v3(con: Any) -> None:
+    """Records of the server's background jobs (see :mod:`chainatlas.store.jobs`)."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS jobs ("
+        " id VARCHAR PRIMARY KEY,"
+        " kind VARCHAR NOT NULL,"
+        " status VARCHAR NOT NULL,"
+        " progress DOUBLE,"
+        " message VARCHAR,"
+        " error VARCHAR,"
+        " result VARCHAR,"
+        " created_at DOUBLE,"
+        " started_at DOUBLE,"
+        " finished_at DOUBLE,"
+        " server_pid BIGINT)"
+    )
+
+
 #: Numbered migrations, applied in order inside one transaction each.
 MIGRATIONS: list[tuple[int, str, Callable[[Any], None]]] = [
     (1, "catalogue, frames and one table per spec", _v1),
     (2, "accounts, sharing agreements and audit log", _v2),
+    (3, "background job records", _v3),
 ]
 
 #: The schema version this release writes.

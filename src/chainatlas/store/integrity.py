@@ -146,7 +146,8 @@ class _Checker:
         """Return whether the physical schema is complete enough to run the other checks."""
         existing: dict[str, dict[str, str]] = {}
         for t, c, typ in self.rows("SELECT table_name, column_name, data_type FROM "
-                                   "information_schema.columns WHERE table_schema = 'main'"):
+                                   "information_schema.columns WHERE table_catalog = current_database() "
+                                   "AND table_schema = 'main'"):
             existing.setdefault(t, {})[c] = str(typ)
         if "chainatlas_schema" not in existing:
             self.add("schema", "no chainatlas_schema table: not a chainatlas store")

@@ -2,9 +2,11 @@
 
 Design
 ------
-- **One owner of the connection.** A :class:`Store` opens one DuckDB connection. Writes go
-  through a lock (single writer) on their own cursor inside ``BEGIN … COMMIT`` and roll back on
-  any error; reads use a fresh cursor each, and :meth:`Store.cursor` hands other threads their own.
+- **The file is held per operation, not per process** (:mod:`.lease`). A :class:`Store` keeps
+  no connection between operations: each read (one snapshot) or write (one transaction) takes
+  the file's lease, attaches it, runs on its own cursor and lets it go, so a server and any
+  number of CLI processes share one store file. Writes of one process go through one lock
+  (single writer) inside ``BEGIN … COMMIT`` and roll back on any error.
 - **Tables keyed by a dataset column, not per-dataset schemas.** Each table of the data model is
   one physical table ``t_<table>`` with a leading ``dataset`` column. The DDL is written once from
   the specs, migrations run once per store (not once per dataset), a dataset name never becomes
@@ -34,6 +36,7 @@ import pandas as pd
 import pyarrow as pa
 
 from chainatlas._types import PathArg
+from chainatlas.config import get_settings
 from chainatlas.exceptions import DataNotFound, InputError, StoreError
 from chainatlas.model.arrow import (
     frame_from_arrow,
@@ -45,6 +48,7 @@ from chainatlas.model.dataset import Dataset
 from chainatlas.model.tables import TABLE_ORDER, TABLES, get_spec
 from chainatlas.store._schema import MIGRATIONS, SCHEMA_VERSION, physical_name, sync_tables
 from chainatlas.store.integrity import IntegrityReport, check_store
+from chainatlas.store.lease import FileLease, lease_for
 
 __all__ = ["DATASET_NAME_RE", "Store", "validate_dataset_name"]
 
@@ -71,7 +75,8 @@ def validate_dataset_name(name: object) -> str:
     return name
 
 
-def _store_error(path: Path, err: Exception) -> StoreError:
+def store_error(path: Path, err: Exception) -> StoreError:
+    """The :class:`StoreError` for a DuckDB error met while opening the store at ``path``."""
     text = str(err)
     low = text.lower()
     if "different configuration" in low:
@@ -99,13 +104,23 @@ class Store:
             store.create_dataset("mine")
             store.write_tables("mine", {"firms": firms})
             ds = store.load_dataset("mine")
+
+    A file store holds the file only while an operation runs (:mod:`chainatlas.store.lease`),
+    so other processes may use the same file between any two operations; each operation sees
+    one consistent snapshot. An in-memory store (``None`` or ``":memory:"``) keeps its one
+    connection.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
-        self._con: duckdb.DuckDBPyConnection | None = con
+    def __init__(self, path: Path, read_only: bool, *, lease: FileLease | None = None,
+                 memory: duckdb.DuckDBPyConnection | None = None,
+                 wait_seconds: float = 120.0) -> None:
         self.path = path
         self.read_only = read_only
-        self._lock = threading.RLock()
+        self._lease = lease
+        self._memory = memory
+        self._wait = wait_seconds
+        self._closed = False
+        self._memory_lock = threading.RLock()
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
@@ -113,30 +128,22 @@ class Store:
         """Open (creating if needed) the store at ``path``; ``None`` or ``":memory:"`` is in memory.
 
         Migrations are applied on a writable open. Raises :class:`StoreError` when the file is
-        locked by another process, is not a DuckDB database, or was written by a newer release;
-        :class:`DataNotFound` when ``read_only`` and the file does not exist.
+        held by another program past ``CHAINATLAS_STORE_WAIT`` seconds, is not a DuckDB
+        database, or was written by a newer release; :class:`DataNotFound` when ``read_only``
+        and the file does not exist.
         """
         memory = path is None or str(path) == ":memory:"
-        p = Path(":memory:") if memory else Path(path)  # type: ignore[arg-type]
-        if not memory:
+        if memory:
+            store = cls(Path(":memory:"), read_only, memory=duckdb.connect(":memory:"))
+        else:
+            p = Path(path)  # type: ignore[arg-type]
             if read_only and not p.exists():
                 raise DataNotFound(f"no store at {p} (import data or run `chainatlas demo` first)")
             if p.exists() and p.is_dir():
                 raise StoreError(f"store path {p} is a directory")
             if not read_only:
                 p.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            con = duckdb.connect(":memory:" if memory else str(p), read_only=read_only)
-        except duckdb.Error as err:
-            if not (read_only and "different configuration" in str(err).lower()):
-                raise _store_error(p, err) from None
-            # This process already holds the file read-write: share that database; the Store
-            # still refuses writes because it was asked for read-only.
-            try:
-                con = duckdb.connect(str(p), read_only=False)
-            except duckdb.Error as err2:
-                raise _store_error(p, err2) from None
-        store = cls(con, p, read_only)
+            store = cls(p, read_only, lease=lease_for(p), wait_seconds=get_settings().store_wait)
         try:
             store._migrate()
         except BaseException:
@@ -145,10 +152,11 @@ class Store:
         return store
 
     def close(self) -> None:
-        """Close the connection (idempotent)."""
-        if self._con is not None:
-            self._con.close()
-            self._con = None
+        """Close the store (idempotent). A file store holds nothing between operations."""
+        self._closed = True
+        if self._memory is not None:
+            self._memory.close()
+            self._memory = None
 
     def __enter__(self) -> Store:
         return self
@@ -162,42 +170,72 @@ class Store:
         return f"Store({str(self.path)!r}, {mode})"
 
     @property
-    def con(self) -> duckdb.DuckDBPyConnection:
-        if self._con is None:
-            raise StoreError("the store is closed")
-        return self._con
+    def _lock(self) -> threading.RLock:
+        """The writer lock of this process for this file."""
+        return self._lease.writer if self._lease is not None else self._memory_lock
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A new cursor on the same database, for reading from another thread."""
-        return self.con.cursor()
+    @contextmanager
+    def _held(self) -> Iterator[None]:
+        """Hold the file for one operation (nested holds are free)."""
+        if self._closed:
+            raise StoreError("the store is closed")
+        if self._lease is None:
+            yield
+            return
+        with self._lease.hold(self._wait):
+            yield
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        if self._memory is not None:
+            return self._memory.cursor()
+        if self._closed:
+            raise StoreError("the store is closed")
+        assert self._lease is not None
+        return self._lease.cursor()
+
+    @contextmanager
+    def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A raw DuckDB cursor on the store for the length of the ``with`` block (the file is
+        held meanwhile): for maintenance and tests, not for data (use the methods)."""
+        with self._held():
+            cur = self._cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
 
     # ------------------------------------------------------------------ schema
-    def _has_schema_table(self) -> bool:
-        found = _first(self.con,
-                       "SELECT count(*) FROM information_schema.tables "
-                       "WHERE table_schema = 'main' AND table_name = 'chainatlas_schema'")
+    @staticmethod
+    def _has_schema_table(cur: duckdb.DuckDBPyConnection) -> bool:
+        found = _first(cur,
+                       "SELECT count(*) FROM information_schema.tables WHERE table_catalog = "
+                       "current_database() AND table_schema = 'main' "
+                       "AND table_name = 'chainatlas_schema'")
         return bool(found and found[0])
+
+    @classmethod
+    def _version(cls, cur: duckdb.DuckDBPyConnection) -> int:
+        if not cls._has_schema_table(cur):
+            return 0
+        row = _first(cur, "SELECT max(version) FROM chainatlas_schema")
+        return int(row[0]) if row and row[0] is not None else 0
 
     def schema_version(self) -> int:
         """The schema version recorded in the file (0 for a fresh file)."""
-        if not self._has_schema_table():
-            return 0
-        cur = self.cursor()
-        try:
-            row = _first(cur, "SELECT max(version) FROM chainatlas_schema")
-            return int(row[0]) if row and row[0] is not None else 0
-        finally:
-            cur.close()
+        with self.connection() as cur:
+            return self._version(cur)
 
     def _migrate(self) -> None:
         try:
-            current = self.schema_version()
-            if not self._has_schema_table():
-                other = _first(self.con,
-                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'"
-                )
-                if other and other[0]:
-                    raise StoreError(f"{self.path} is a DuckDB file but not a chainatlas store")
+            with self.connection() as cur:
+                current = self._version(cur)
+                if not self._has_schema_table(cur):
+                    other = _first(cur,
+                        "SELECT count(*) FROM information_schema.tables WHERE table_catalog = "
+                        "current_database() AND table_schema = 'main'"
+                    )
+                    if other and other[0]:
+                        raise StoreError(f"{self.path} is a DuckDB file but not a chainatlas store")
             if current > SCHEMA_VERSION:
                 raise StoreError(
                     f"store {self.path} has schema version {current}, newer than this release "
@@ -211,6 +249,7 @@ class Store:
                     )
                 return
             with self._transaction() as cur:
+                current = self._version(cur)  # another process may have migrated meanwhile
                 cur.execute(
                     "CREATE TABLE IF NOT EXISTS chainatlas_schema ("
                     " version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL, note VARCHAR)"
@@ -222,7 +261,7 @@ class Store:
                                     [version, datetime.now(), note])
                 sync_tables(cur)
         except duckdb.Error as err:
-            raise _store_error(self.path, err) from None
+            raise store_error(self.path, err) from None
 
     # ------------------------------------------------------------------ transactions
     @contextmanager
@@ -230,8 +269,8 @@ class Store:
         """``BEGIN … COMMIT`` on a private cursor under the writer lock; ROLLBACK on any error."""
         if self.read_only:
             raise StoreError(f"store {self.path} is open read-only")
-        with self._lock:
-            cur = self.cursor()
+        with self._lock, self._held():
+            cur = self._cursor()
             try:
                 cur.execute("BEGIN TRANSACTION")
                 try:
@@ -248,27 +287,26 @@ class Store:
     @contextmanager
     def _reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor inside a read transaction (a consistent snapshot across several queries)."""
-        cur = self.cursor()
-        try:
-            cur.execute("BEGIN TRANSACTION")
-            yield cur
-            cur.execute("COMMIT")
-        except duckdb.Error as err:
-            raise StoreError(f"read from {self.path} failed: {err}") from None
-        finally:
-            cur.close()
+        with self._held():
+            cur = self._cursor()
+            try:
+                cur.execute("BEGIN TRANSACTION")
+                yield cur
+                cur.execute("COMMIT")
+            except duckdb.Error as err:
+                raise StoreError(f"read from {self.path} failed: {err}") from None
+            finally:
+                cur.close()
 
     def check(self, dataset: str | None = None) -> IntegrityReport:
         """Run the integrity check (:mod:`chainatlas.store.integrity`); return its report."""
         if dataset is not None:
             validate_dataset_name(dataset)
-        cur = self.cursor()
-        try:
-            return check_store(cur, str(self.path), dataset)
-        except duckdb.Error as err:
-            raise StoreError(f"integrity check of {self.path} could not run: {err}") from None
-        finally:
-            cur.close()
+        with self.connection() as cur:
+            try:
+                return check_store(cur, str(self.path), dataset)
+            except duckdb.Error as err:
+                raise StoreError(f"integrity check of {self.path} could not run: {err}") from None
 
     # ------------------------------------------------------------------ catalogue
     def list_datasets(self) -> list[str]:
@@ -344,12 +382,11 @@ class Store:
 
     def _require(self, name: str, cur: duckdb.DuckDBPyConnection | None = None) -> None:
         validate_dataset_name(name)
-        c = cur if cur is not None else self.cursor()
-        try:
-            row = _first(c, "SELECT count(*) FROM datasets WHERE name = ?", [name])
-        finally:
-            if cur is None:
-                c.close()
+        if cur is None:
+            with self._reader() as c:
+                row = _first(c, "SELECT count(*) FROM datasets WHERE name = ?", [name])
+        else:
+            row = _first(cur, "SELECT count(*) FROM datasets WHERE name = ?", [name])
         if not (row and row[0]):
             raise self._not_found(name)
 
@@ -408,7 +445,7 @@ class Store:
         arrow = {t: frame_to_arrow(f, get_spec(t)) for t, f in frames.items()}
         order = [t for t in TABLE_ORDER if t in arrow] + [t for t in arrow if t not in TABLE_ORDER]
         big = sum(a.num_rows for a in arrow.values()) >= _BULK_ROWS
-        with self._lock:
+        with self._lock, self._held():
             return self._write(name, arrow, order, modes, create, big)
 
     def _write(self, name: str, arrow: Mapping[str, pa.Table], order: list[str],
@@ -417,7 +454,8 @@ class Store:
             # A single-threaded bulk insert keeps DuckDB's insertion order while writing row
             # groups straight to the file; with several threads it goes through the WAL and the
             # checkpoint writes it again (measured: 2x the time, 2x the file size).
-            self.con.execute("SET threads = 1")
+            with self.connection() as con:
+                con.execute("SET threads = 1")
         try:
             with self._transaction() as cur:
                 if create:
@@ -430,7 +468,8 @@ class Store:
                 row = _first(cur, "SELECT version FROM datasets WHERE name = ?", [name])
         finally:
             if big and not self.read_only:
-                self.con.execute("RESET threads")
+                with self.connection() as con:
+                    con.execute("RESET threads")
         return int(row[0]) if row else 0
 
     @staticmethod
