@@ -67,8 +67,8 @@ def load_io_table(path: PathArg, layout: str = "simple", *, year: int | None = N
     """Read an IO table from ``path`` in ``layout`` (see :data:`LAYOUTS`); checks run on load.
 
     ``tolerance`` is the relative balance gap accepted on top of the table's own rounding
-    (default 1e-4); ``keep_zero_output`` keeps industries without output (the ``nbs``, ``niot``
-    and ``simple`` readers drop them with a note); ``domestic`` removes the imports of a
+    (default 1e-4); ``keep_zero_output`` keeps industries without output (every reader but
+    ``bea`` drops them with a note); ``domestic`` removes the imports of a
     competitive-import table in proportion to use (:func:`chainatlas.ioa.domestic_table`).
     What the reader did is in ``table.notes``.
     """
@@ -94,7 +94,7 @@ def load_io_table(path: PathArg, layout: str = "simple", *, year: int | None = N
     elif layout in LAYOUTS:
         from chainatlas.readers.io_pymrio import read_mrio
 
-        table = read_mrio(path, layout, year=year, rtol=tol)
+        table = read_mrio(path, layout, year=year, rtol=tol, keep_zero_output=keep_zero_output)
     else:
         raise InputError(f"unknown IO layout {layout!r}; expected one of {', '.join(LAYOUTS)}")
     if year is not None and layout in ("simple", "nbs", "bea"):
