@@ -180,7 +180,11 @@ COLUMNS: _T = {
     "part": ("分项", "Part"), "weight": ("权重", "Weight"),
     "suppressed": ("抑制", "Suppressed"),
     "performance_impact": ("产出影响", "Performance impact"),
-    "rei": ("风险暴露指数", "Risk exposure index"), "loss_share": ("损失占比", "Share of loss"),
+    "rei": ("风险暴露指数", "Risk exposure index"),
+    "share_median": ("依赖份额中位数", "Share, median"), "share_p5": ("依赖份额 5% 分位", "Share, 5th pct"),
+    "share_p95": ("依赖份额 95% 分位", "Share, 95th pct"),
+    "p_chokepoint": ("成为卡脖子的概率", "Probability of a chokepoint"),
+    "p_top_k": ("进入前列的概率", "Probability of top rank"), "loss_share": ("损失占比", "Share of loss"),
 }
 
 

@@ -81,6 +81,17 @@ def esri_cmd(
     if dataset is not None and any(f is not None for f in files):
         raise InputError("give either --dataset or --firms/--edges/--essentiality, not both")
     ds = None
+    scenarios_asked = any(x is not None for x in (psi, sector, region, export_ban, footprint))
+    if dataset is not None and not scenarios_asked:
+        from chainatlas.services.bands import esri_bands, reconstructed_members
+
+        if reconstructed_members(db, dataset):
+            from chainatlas.cli._bands import emit_bands
+
+            emit_bands(esri_bands(db, dataset, top_k=top or 10, epsilon=epsilon,
+                                  substitution=not no_substitution, threads=threads),
+                       fmt, out, "ESRI (reconstructed links)")
+            return
     if dataset is not None:
         from chainatlas.services.datasets import load_dataset
 

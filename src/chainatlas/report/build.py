@@ -318,12 +318,43 @@ _SECTIONS: list[tuple[str, Callable[[Dataset, str | None, str, dict[str, pd.Data
 ]
 
 
+def _reconstructed_note(ds: Dataset, ensemble: Dataset | None, lang: str) -> str:
+    member = ds.meta.get("member", 1)
+    n = len(ensemble.members()) if ensemble is not None else None
+    return _L(lang,
+              f"注意：本数据集的供应关系为重构结果（非实测），以下各节基于第{member}个重构网络"
+              + (f"；卡脖子区间见“重构区间”一节（{n}个网络的中位数与90%区间）。" if n else "。"),
+              f"Note: the supply links of this dataset are reconstructed, not observed; the "
+              f"sections below use reconstructed network {member}"
+              + (f"; the chokepoint bands (median and 90 % band over {n} networks) are in "
+                 "'Reconstruction bands'." if n else "."))
+
+
+def _chokepoint_bands(ensemble: Dataset, lang: str, lists: dict[str, pd.DataFrame]) -> Section:
+    from chainatlas.services.bands import chokepoint_bands_of
+
+    res = chokepoint_bands_of(ensemble)
+    cols = [c for c in ("kind", "id", "name", "type", "share_median", "share_p5", "share_p95",
+                        "p_chokepoint", "p_top_k") if c in res.table]
+    frame = res.table[cols].head(30)
+    lists["卡脖子区间" if lang == "zh" else "chokepoint bands"] = res.table[cols]
+    return Section(_L(lang, "重构区间：卡脖子", "Reconstruction bands: chokepoints"),
+                   [_L(lang, f"{res.members}个重构网络上的依赖份额中位数与90%区间，以及进入前"
+                             f"{res.top_k}位的概率。",
+                       f"Dependent share over {res.members} reconstructed networks: median, "
+                       f"90 % band and the probability of ranking in the top {res.top_k}.")],
+                   [], [(_L(lang, "卡脖子区间", "Chokepoint bands"), frame)])
+
+
 def build_report(ds: Dataset, *, region: str | None = None, lang: str = "zh",
                  progress: Callable[[str], None] | None = None
                  ) -> tuple[str, dict[str, pd.DataFrame], list[str], dict[str, str]]:
     """Run every section on ``ds``: the HTML text, the lists, sections shown and skipped."""
     if lang not in ("zh", "en"):
         raise InputError(f"lang must be zh or en, not {lang!r}")
+    ensemble = ds if ds.is_reconstructed else None  # every member: sections run on the first
+    if ensemble is not None:
+        ds = ensemble.member_view(ensemble.members()[0])
     sections: list[Section] = []
     lists: dict[str, pd.DataFrame] = {}
     done: list[str] = []
@@ -343,6 +374,14 @@ def build_report(ds: Dataset, *, region: str | None = None, lang: str = "zh",
     intro = [_L(lang, f"未生成的部分：{'；'.join(f'{k}（{v}）' for k, v in skipped.items())}",
                 f"Sections not produced: {'; '.join(f'{k} ({v})' for k, v in skipped.items())}")
              ] if skipped else []
+    if ensemble is not None or ds.meta.get("member"):
+        intro.insert(0, _reconstructed_note(ds, ensemble, lang))
+    if ensemble is not None:
+        try:
+            sections.append(_chokepoint_bands(ensemble, lang, lists))
+            done.append("chokepoint_bands")
+        except ChainAtlasError as err:
+            skipped["chokepoint_bands"] = err.message
     return render_html(title, sections, lang=lang, intro=intro, version=__version__), lists, done, \
         skipped
 
@@ -359,7 +398,7 @@ def write_report(db: Any, dataset: str, out: PathArg, *, region: str | None = No
     from chainatlas.services.datasets import load_dataset
 
     started = time.perf_counter()
-    ds = load_dataset(db, dataset)
+    ds = load_dataset(db, dataset, ensemble=True)  # a reconstruction: every member, for bands
     html, lists, done, skipped = build_report(ds, region=region, lang=lang, progress=progress)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -23,8 +23,13 @@ _building: dict[Hashable, threading.Lock] = {}
 
 def version(store: Any, name: str) -> tuple[str, int]:
     """``(store path, version)`` of dataset ``name``: part of every cache key."""
-    info = store.dataset_info(name) if hasattr(store, "dataset_info") else {"version": 0}
-    return (str(getattr(store, "path", id(store))), int(info.get("version", 0)))
+    if hasattr(store, "dataset_info"):
+        info = store.dataset_info(name)
+    else:  # a path to a store
+        from chainatlas.services.datasets import dataset_summary
+
+        info = dataset_summary(store, name)
+    return (str(getattr(store, "path", store)), int(info.get("version", 0)))
 
 
 def memo(key: Hashable, build: Callable[[], _T]) -> _T:

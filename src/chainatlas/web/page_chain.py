@@ -92,10 +92,19 @@ def render(store: Any, dataset: str, lang: str, region: str | None = None) -> An
     ds = cache.dataset(store, dataset)
     if not len(ds.segments):
         return notice(t("no_chain", lang))
+    banner = []
+    if ds.meta.get("member"):
+        from chainatlas.services.bands import RECONSTRUCTED_NOTE
+
+        banner = [html.Div(RECONSTRUCTED_NOTE["zh" if lang == "zh" else "en"],
+                           id="reconstructed-banner",
+                           style={"background": "#fff3cd", "padding": "0.4em",
+                                  "margin": "0.4em 0"})]
     counts = ds.segments["stage"].astype(str).value_counts().to_dict()
     rows, _ = layout_size(counts, GRAPH_WIDTH)
     height = max(460, HEAD_H + rows * ROW_H + 30)
     return html.Div([
+        *banner,
         html.Div([
             html.Label(t("region", lang)),
             dcc.Dropdown(id="chain-region", options=_region_options(ds), value=region,
@@ -217,6 +226,21 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
         table = grid("chokepoint-grid", _chokepoint_frame(chokes, lang, names).head(50),
                      height=300, lang=lang,
                      codes={"type": "chokepoint_type", "kind": "chokepoint_kind"})
+        if ds.meta.get("member"):  # reconstructed links: the band over (up to 10) members
+            from chainatlas.services.bands import chokepoint_bands_of
+            from chainatlas.services.datasets import load_dataset
+
+            bands = cache.memo(
+                ("bands", dataset, cache.version(store, dataset)),
+                lambda: chokepoint_bands_of(load_dataset(store, dataset, ensemble=True),
+                                            max_members=10).table)
+            keep = [c for c in ("kind", "name", "type", "share_median", "share_p5", "share_p95",
+                                "p_chokepoint", "p_top_k") if c in bands]
+            table = grid("chokepoint-grid", bands[keep].head(50), height=300, lang=lang,
+                         codes={"type": "chokepoint_type", "kind": "chokepoint_kind"},
+                         kinds={"share_median": "share", "share_p5": "share",
+                                "share_p95": "share", "p_chokepoint": "share",
+                                "p_top_k": "share"})
         return elements, text, table
 
     @app.callback(Output("chain-firms", "children"), Output("chain-selected", "children"),
