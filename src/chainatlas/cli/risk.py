@@ -55,7 +55,7 @@ def esri_cmd(
         "--scenario", help="Run only this scenario of the --psi file.")] = None,
     sector: Annotated[str | None, typer.Option("--sector", help="Scenario: this sector closes.")] = None,
     region: Annotated[str | None, typer.Option(
-        "--region", help="Scenario: firms in this region (adcode, prefix-matched) close.")] = None,
+        "--region", "-r", help="Scenario: firms in this region (adcode, prefix-matched) close.")] = None,
     export_ban: Annotated[str | None, typer.Option(
         "--export-ban", help="Scenario: the foreign suppliers of this segment close.")] = None,
     footprint: Annotated[Path | None, typer.Option(
@@ -66,7 +66,7 @@ def esri_cmd(
     capacity: Annotated[float, typer.Option(
         "--capacity", min=0.0, max=1.0,
         help="Capacity kept by the firms a --sector/--region scenario hits.")] = 0.0,
-    top: Annotated[int | None, typer.Option("--top", min=1, help="Show only the top N rows.")] = None,
+    top: Annotated[int | None, typer.Option("--top", "-k", min=1, help="Show only the top N rows.")] = None,
     reasons: Annotated[int, typer.Option("--reasons", min=0,
                                          help="Reasons (firms carrying the loss) per top firm.")] = 3,
     threads: Annotated[int | None, typer.Option("--threads", min=1, help="Threads.")] = None,

@@ -17,6 +17,9 @@ from typing import Any
 import pandas as pd
 
 from chainatlas import __version__
+from chainatlas._codes import code_label
+from chainatlas._format import days as fmt_days
+from chainatlas._format import money, share
 from chainatlas._types import PathArg
 from chainatlas.exceptions import ChainAtlasError, InputError
 from chainatlas.model.dataset import Dataset
@@ -28,9 +31,6 @@ __all__ = ["ReportResult", "build_report", "report_lists", "write_report"]
 
 _STATUS_COLOR = {"strong": "#3a9d5d", "weak": "#e0a624", "missing_adjacent": "#c23b3b",
                  "missing": "#b8b8b8"}
-_HEALTH_ZH = {"completeness": "完整度", "self_sufficiency": "自给率", "concentration": "分散度",
-              "innovation": "创新", "anchors": "链主"}
-_STATUS_ZH = {"strong": "强", "weak": "弱", "missing_adjacent": "缺失·相邻", "missing": "缺失"}
 
 
 def _L(lang: str, zh: str, en: str) -> str:  # noqa: N802 - a label helper
@@ -87,7 +87,7 @@ def _overview(ds: Dataset, region: str | None, lang: str, lists: dict[str, pd.Da
     if len(health):
         h = health.iloc[0]
         parts = [c for c in health.columns if c.startswith("h_")]
-        figs.append(bar_chart([_HEALTH_ZH.get(p[2:], p[2:]) if lang == "zh" else p[2:] for p in parts],
+        figs.append(bar_chart([code_label("health", p[2:], lang) for p in parts],
                               [100 * float(h[p]) for p in parts],
                               title=_L(lang, "产业链健康度分项 (0–100)", "Chain health parts (0–100)")))
         paras.append(_L(lang, f"产业链健康度 {float(h['health']):.1f} / 100（{_region_name(ds, region)}）。",
@@ -118,7 +118,7 @@ def _chain(ds: Dataset, region: str | None, lang: str, lists: dict[str, pd.DataF
     cmap = chain.chain_map_of(ds, region=region) if region else chain.chain_map_of(ds)
     segs = pd.DataFrame(cmap.to_dict()["segments"])
     counts = segs["status"].value_counts()
-    fig = bar_chart([_STATUS_ZH.get(s, s) if lang == "zh" else s for s in counts.index],
+    fig = bar_chart([code_label("status", s, lang) for s in counts.index],
                     [float(v) for v in counts.values],
                     colors=[_STATUS_COLOR.get(s, PALETTE[0]) for s in counts.index],
                     title=_L(lang, "环节状态", "Segment status"))
@@ -172,7 +172,9 @@ def _chokepoints(ds: Dataset, region: str | None, lang: str,
     figs = []
     if len(frame):
         top = frame.head(12)
-        figs.append(bar_chart([f"{n} ({t})" for n, t in zip(top["name"], top["type"], strict=True)],
+        figs.append(bar_chart([f"{n}（{code_label('chokepoint_type', t, lang)}）" if lang == "zh"
+                               else f"{n} ({code_label('chokepoint_type', t, lang)})"
+                               for n, t in zip(top["name"], top["type"], strict=True)],
                               (100 * top["share"].astype(float)).tolist(), unit="%",
                               title=_L(lang, "依赖该节点的最终产出份额", "Share of final output depending on it")))
     return Section(_L(lang, "卡脖子环节与企业", "Chokepoints"),
@@ -194,18 +196,24 @@ def _stress(ds: Dataset, region: str | None, lang: str, lists: dict[str, pd.Data
     seg = res.segment_ratio
     worst = seg.min().sort_values().index[:5] if len(seg.columns) else []
     series = {_L(lang, "全链", "chain"): summary["daily_output_ratio"]}
-    series.update({str(c): seg[c].tolist() for c in worst})
+    seg_names = dict(zip(ds.segments["id"].astype(str), ds.segments["name"].astype(str),
+                         strict=True)) if lang == "zh" or "name_en" not in ds.segments else \
+        dict(zip(ds.segments["id"].astype(str),
+                 ds.segments["name_en"].fillna(ds.segments["name"]).astype(str), strict=True))
+    series.update({seg_names.get(str(c), str(c)): seg[c].tolist() for c in worst})
     fig = line_chart(days, series, title=_L(lang, "产出比（相对基准）", "Output ratio to baseline"),
                      x_label=_L(lang, "天", "day"), y_min=0.0, y_max=1.05)
     rec = summary["recovery_day"]
     para = _L(lang, f"情景：{_region_name(ds, target)} 全部产能停摆 14 天，随后 14 天线性恢复。"
-                    f"累计产出损失 {summary['total_output_loss']:,.0f} 万元（约 "
-                    f"{summary['total_output_loss_days']:.2f} 天全链产出），最低产出比 "
-                    f"{summary['min_output_ratio']:.1%}，恢复日 {rec if rec is not None else '未恢复'}。",
+                    f"累计产出损失 {money(summary['total_output_loss'])}（约 "
+                    f"{fmt_days(summary['total_output_loss_days'])} 天全链产出），最低产出比 "
+                    f"{share(summary['min_output_ratio'])}，"
+                    f"{'第 ' + str(rec) + ' 天恢复' if rec is not None else '模拟期内未恢复'}。",
               f"Scenario: all capacity in {_region_name(ds, target)} down for 14 days, then a linear "
-              f"recovery over 14 days. Output lost {summary['total_output_loss']:,.0f} (10k CNY, "
-              f"{summary['total_output_loss_days']:.2f} days of the chain's output), lowest output "
-              f"ratio {summary['min_output_ratio']:.1%}, recovery day {rec}.")
+              f"recovery over 14 days. Output lost {money(summary['total_output_loss'], 'en')} "
+              f"({fmt_days(summary['total_output_loss_days'])} days of the chain's output), lowest "
+              f"output {share(summary['min_output_ratio'])} of baseline, "
+              f"{'recovered on day ' + str(rec) if rec is not None else 'not recovered'}.")
     worst_regions = pd.DataFrame(summary.get("worst_regions", []))
     return Section(_L(lang, "压力测试", "Stress test"), [para], [fig],
                    [(_L(lang, "受影响最大的地区", "Worst-hit regions"), worst_regions)])

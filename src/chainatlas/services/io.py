@@ -190,8 +190,9 @@ def aggregate_by_csv(table: IOTable, path: PathArg) -> IOTable:
         raise DataNotFound(f"concordance file not found: {p}")
     try:
         frame = pd.read_csv(p, dtype=str)
-    except (ValueError, OSError) as err:
-        raise InputError(f"{p}: cannot read concordance CSV: {err}") from err
+    except (ValueError, OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{p}: cannot read the concordance CSV ({type(err).__name__}); "
+                         "expected a UTF-8 CSV with columns sector,group") from None
     if not {"sector", "group"} <= set(frame.columns):
         raise InputError(f"{p}: a concordance needs columns 'sector' and 'group'")
     dup = frame["sector"][frame["sector"].duplicated()].tolist()
@@ -266,8 +267,9 @@ def read_shock_csv(path: PathArg, table: IOTable, *, column: str = "value") -> n
         raise DataNotFound(f"shock file not found: {p}")
     try:
         frame = pd.read_csv(p, dtype={"sector": str, "region": str})
-    except (ValueError, OSError) as err:
-        raise InputError(f"{p}: cannot read shock CSV: {err}") from err
+    except (ValueError, OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{p}: cannot read the shock CSV ({type(err).__name__}); expected a "
+                         "UTF-8 CSV with columns sector[,region],value") from None
     return shock_vector(frame, table, column=column, source=str(p))
 
 
