@@ -217,3 +217,29 @@ def test_cli_places_resolve_json_and_csv(tmp_path: Path) -> None:
     frame = pd.read_csv(out, dtype=str)
     assert frame["region"].tolist()[:2] == ["TW-NWT", "320500"]
     assert "341300" in frame.loc[2, "candidates"]
+
+
+def test_facility_list_walkthrough_of_the_docs(tmp_path: Path) -> None:
+    # docs/data.md: resolve, review the ambiguous row, import: a Big5 facility list
+    path = tmp_path / "facilities.csv"
+    text = ("id,supplier,address,country\n"
+            "S1,鴻海精密工業,新北市土城區自由街2號,Taiwan\n"
+            "S2,甲精密,No 188 Gao Ding Road Kunshan Jiangsu,China\n"
+            "S3,乙電子,Suzhou,China\n")
+    path.write_bytes(text.encode("cp950"))
+    runner = CliRunner()
+    out = tmp_path / "places.csv"
+    res = runner.invoke(app, ["places", "resolve", str(path), "--column", "address",
+                              "--country-column", "country", "--format", "csv", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    review = pd.read_csv(out, dtype=str)
+    assert review["status"].tolist() == ["resolved", "resolved", "ambiguous"]
+    db = tmp_path / "s.duckdb"
+    refused = runner.invoke(app, ["import", "firms", str(path), "-d", "sup", "--db", str(db)])
+    assert refused.exit_code != 0 and "ambiguous region" in refused.output
+    path.write_bytes(text.replace("乙電子,Suzhou", "乙電子,Suzhou Jiangsu").encode("cp950"))
+    ok = runner.invoke(app, ["import", "firms", str(path), "-d", "sup", "--db", str(db)])
+    assert ok.exit_code == 0, ok.output
+    firms = svc.load_dataset(db, "sup").table("firms").set_index("id")
+    assert firms["region"].to_dict() == {"S1": "TW-NWT", "S2": "320583", "S3": "320500"}
+    assert firms.loc["S1", "name"] == "鴻海精密工業"
