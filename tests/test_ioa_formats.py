@@ -329,3 +329,26 @@ def test_damaged_published_files_load_whole_or_are_refused(tmp_path: Path, data,
     gap = np.abs(t.x - t.Z.sum(axis=1) - t.Y.sum(axis=1))
     assert (gap <= 0.5 * (t.n + t.Y.shape[1] + 1) + 1e-4 * np.abs(t.x) + 1e-9).all()
     assert np.isfinite(t.Z).all() and (t.x > 0).all()
+
+
+def test_bea_text_cell_refused_not_read_as_zero(tmp_path: Path):
+    from chainatlas.readers.io_bea import read_bea
+
+    use = tmp_path / "x_use.csv"
+    make = tmp_path / "x_make.csv"
+    use.write_text(",111,211,Total Intermediate,F010,T001\n111,10,20,30,70,100\n"
+                   "211,5,(D),25,175,200\nV001,85,175,,,\n", encoding="utf-8")
+    make.write_text(",111,211\n111,100,0\n211,0,200\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"x_use.csv: row '211', column '211': '\(D\)' is not a "
+                                         r"number"):
+        read_bea(use, make)
+
+
+def test_simple_layout_points_to_the_layout_a_published_table_needs(tmp_path: Path):
+    nbs = _write_nbs(tmp_path / "c.csv", NBS_HEAD, NBS_ROWS)
+    with pytest.raises(InputError, match="looks like an NBS table: use --layout nbs"):
+        read_simple(nbs)
+    niot = tmp_path / "XXX_NIOT_nov16.csv"
+    niot.write_text(_niot_text(), encoding="utf-8")
+    with pytest.raises(InputError, match="looks like a WIOD national table: use --layout niot"):
+        read_simple(niot)

@@ -197,6 +197,39 @@ def test_coefficient_systems_are_completed_to_flows():
     np.testing.assert_allclose(t.x, ref.x, rtol=1e-9)
 
 
+def test_zero_output_industries_dropped_with_a_note(tmp_path: Path):
+    """An ICIO file with an empty industry (no output, no flows): dropped and named, or kept
+    with empty multipliers."""
+    inds = [f"{r}_{s}" for r in REGIONS for s in [*SECTORS, "99T99"]]
+    fd = [f"{r}_HFCE" for r in REGIONS]
+    Zx = np.zeros((6, 6))
+    keep = [0, 1, 3, 4]
+    Zx[np.ix_(keep, keep)] = Z
+    Yx = np.zeros((6, 2))
+    Yx[keep] = Y[:, [0, 2]] + Y[:, [1, 3]]
+    Xx = Zx.sum(axis=1) + Yx.sum(axis=1)
+    lines = [",".join(["V1", *inds, *fd, "TOTAL"])]
+    for i, lab in enumerate(inds):
+        lines.append(",".join([lab, *_txt(Zx[i]), *_txt(Yx[i]), repr(float(Xx[i]))]))
+    lines.append(",".join(["VA", *_txt(Xx - Zx.sum(axis=0)), "0", "0", "0"]))
+    path = tmp_path / "ICIO2023_2020.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    t = read_mrio(path, "oecd")
+    assert t.n == 4 and "99T99" not in t.sectors
+    assert any("zero output dropped" in n and "AUS/99T99" in n and "CHN/99T99" in n
+               for n in t.notes)
+    res = runner.invoke(app, ["io", "analyze", "--table", str(path), "--layout", "oecd",
+                              "--keep-zero-output", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    empty = [i for i, s in enumerate(out["sectors"]) if s.endswith("99T99")]
+    assert len(empty) == 2 and all(out["output_multipliers"][i] is None for i in empty)
+    got = [m for m in out["output_multipliers"] if m is not None]
+    order = [inds.index(s.replace("/", "_")) for s in out["sectors"] if not s.endswith("99T99")]
+    ref = _oracle_multipliers(Zx[np.ix_(keep, keep)], Xx[keep])
+    np.testing.assert_allclose(got, ref[[keep.index(o) for o in order]], rtol=1e-12)
+
+
 @pytest.mark.parametrize("layout", ["oecd", "wiod", "exiobase3", "eora26", "gloria"])
 def test_unreadable_file_says_what_the_layout_expects(tmp_path: Path, layout: str):
     bad = tmp_path / ("JPN_NIOT_nov16.csv" if layout == "wiod" else "ICIO2021_2018.csv"

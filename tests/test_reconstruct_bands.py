@@ -109,3 +109,47 @@ def test_cli_reports_bands_and_says_links_are_reconstructed(rec: tuple[Path, obj
     assert "重构" in r.stdout and "p_top_k" in r.stdout
     r = runner.invoke(app, ["stress", "run", str(sc), "--db", str(db), "-d", "rec", "-f", "json"])
     assert r.exit_code == 0 and '"total_output_loss"' in r.stdout
+
+
+def test_esri_band_over_members(rec: tuple[Path, object]) -> None:
+    from chainatlas.services.bands import esri_bands_of
+    from chainatlas.services.risk import risk_input_of, run_esri
+
+    db, ds = rec
+    res = esri_bands_of(ds, top_k=5)
+    per = []
+    for m in (1, 2, 3):
+        rows = run_esri(risk_input_of(ds.member_view(m)), reasons=0)["results"]
+        per.append({r["firm"]: r["esri"] for r in rows
+                    if not r["firm"].startswith(("ROC-", "IMP-"))})
+    for _, row in res.table.head(10).iterrows():
+        vals = np.array([p[row["firm"]] for p in per])
+        assert row["esri_median"] == pytest.approx(np.median(vals))
+        assert row["esri_p95"] == pytest.approx(np.quantile(vals, 0.95))
+        tops = [p[row["firm"]] >= sorted(p.values(), reverse=True)[4] for p in per]
+        assert row["p_top_k"] == pytest.approx(np.mean(tops))
+    r = runner.invoke(app, ["risk", "esri", "--db", str(db), "-d", "rec", "-f", "json"])
+    assert r.exit_code == 0, r.stderr
+    assert '"analysis": "esri"' in r.stdout and '"reconstructed": true' in r.stdout
+
+
+def test_report_says_links_are_reconstructed_and_shows_the_band(rec: tuple[Path, object],
+                                                               tmp_path: Path) -> None:
+    from chainatlas.report.build import write_report
+
+    db, _ = rec
+    res = write_report(db, "rec", tmp_path / "r.html", lang="zh")
+    text = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "重构结果" in text and "重构区间" in text and "chokepoint_bands" in res.sections
+    en = write_report(db, "firms", tmp_path / "o.html", lang="en")
+    assert "reconstructed" not in (tmp_path / "o.html").read_text(encoding="utf-8")
+    assert "chokepoint_bands" not in en.sections
+
+
+def test_dashboard_chain_page_has_the_reconstruction_banner(rec: tuple[Path, object]) -> None:
+    from chainatlas.web.page_chain import render
+
+    db, _ = rec
+    page = str(render(db, "rec", "en"))
+    assert "reconstructed-banner" in page and "reconstructed" in page
+    assert "reconstructed-banner" not in str(render(db, "firms", "en"))

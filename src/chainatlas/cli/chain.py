@@ -14,7 +14,7 @@ from chainatlas.cli._output import Format, emit
 app = typer.Typer(no_args_is_help=True)
 
 RegionOpt = Annotated[str | None, typer.Option(
-    "--region", help="Area: adcode(s), comma-separated; a province code covers its cities.")]
+    "--region", "-r", help="Area: adcode(s), comma-separated; a province code covers its cities.")]
 HoursOpt = Annotated[float | None, typer.Option(
     "--within-hours", min=0.0, help="Area: firms within H hours' travel of --of.")]
 OfOpt = Annotated[str | None, typer.Option("--of", help="Centre region code for --within-hours.")]
@@ -138,7 +138,7 @@ def chokepoints_cmd(
 def tiers_cmd(
     dataset: DatasetOpt,
     firm: Annotated[str, typer.Option("--firm", help="Focal firm id.")],
-    depth: Annotated[int, typer.Option("--depth", "-k", min=1, help="Deepest tier.")] = 3,
+    depth: Annotated[int, typer.Option("--depth", min=1, help="Deepest tier.")] = 3,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,

@@ -32,7 +32,7 @@ class SeriesFormat(StrEnum):
     csv = "csv"
 
 
-TopOpt = Annotated[int | None, typer.Option("--top", min=1, help="Show only the top K rows.")]
+TopOpt = Annotated[int | None, typer.Option("--top", "-k", min=1, help="Show only the top K rows.")]
 
 
 def _progress(label: str) -> Any:
@@ -60,7 +60,7 @@ def run_cmd(
         "--series-format", help="File format of the time series in --out.")] = SeriesFormat.parquet,
     firms: Annotated[bool, typer.Option(
         "--firms/--no-firms", help="Also write every firm's daily output ratio to --out.")] = False,
-    top: Annotated[int, typer.Option("--top", min=1, help="Worst segments/regions/firms listed.")] = 5,
+    top: Annotated[int, typer.Option("--top", "-k", min=1, help="Worst segments/regions/firms listed.")] = 5,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:

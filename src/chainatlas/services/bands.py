@@ -21,7 +21,8 @@ from chainatlas.services.datasets import DbArg, load_dataset
 
 __all__ = ["BandResult", "RECONSTRUCTED_NOTE", "aggregate_node_ids", "chain_health_bands",
            "chain_health_bands_of", "reconstructed_members", "without_aggregates",
-           "chokepoint_bands", "chokepoint_bands_of", "stress_bands", "stress_bands_of"]
+           "chokepoint_bands", "chokepoint_bands_of", "esri_bands", "esri_bands_of",
+           "stress_bands", "stress_bands_of"]
 
 RECONSTRUCTED_NOTE = {
     "zh": "供应关系为重构结果（非实测）：数值为各重构网络的中位数及90%区间。",
@@ -193,3 +194,35 @@ def reconstructed_members(db: DbArg, dataset: str) -> list[int]:
 def chain_health_bands(db: DbArg, dataset: str, **kwargs: Any) -> BandResult:
     """:func:`chain_health_bands_of` on a stored reconstructed dataset."""
     return chain_health_bands_of(load_dataset(db, dataset, ensemble=True), **kwargs)
+
+
+def esri_bands_of(ds: Dataset, *, top_k: int = 10, epsilon: float = 0.01,
+                  substitution: bool = True, max_members: int | None = None,
+                  threads: int | None = None) -> BandResult:
+    """Every firm's ESRI (Diem et al. 2022) on every member: per firm the band of its ESRI and
+    P(in the top-k); the headline band is the largest ESRI. Aggregate nodes stay in the network
+    (they carry the trade with the rest of the country) but are not ranked."""
+    from chainatlas.services.risk import risk_input_of, run_esri
+
+    members = _members(ds, max_members)
+    agg = aggregate_node_ids(ds)
+    names = dict(zip(ds.firms["id"].astype(str), ds.firms["name"].astype(str), strict=True))
+    runs, worst = [], []
+    for m in members:
+        out = run_esri(risk_input_of(ds.member_view(m)), epsilon=epsilon,
+                       substitution=substitution, reasons=0, threads=threads)
+        rows = pd.DataFrame(out["results"])
+        rows = rows[~rows["firm"].astype(str).isin(agg)]
+        runs.append(rows[["firm", "esri"]])
+        worst.append(float(rows["esri"].max()) if len(rows) else 0.0)
+    table = band_table(runs, "firm", "esri", top_k=top_k).drop(columns="p_listed")
+    table.insert(1, "name", table["firm"].map(names).fillna(""))
+    table = table.rename(columns={"median": "esri_median", "p5": "esri_p5", "p95": "esri_p95"})
+    return BandResult("esri", len(members), table, scalar_bands({"max_esri": worst}), top_k,
+                      [RECONSTRUCTED_NOTE["en"]], {"epsilon": epsilon,
+                                                   "substitution": substitution})
+
+
+def esri_bands(db: DbArg, dataset: str, **kwargs: Any) -> BandResult:
+    """:func:`esri_bands_of` on a stored reconstructed dataset."""
+    return esri_bands_of(load_dataset(db, dataset, ensemble=True), **kwargs)
