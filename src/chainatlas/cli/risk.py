@@ -55,7 +55,7 @@ def esri_cmd(
         "--scenario", help="Run only this scenario of the --psi file.")] = None,
     sector: Annotated[str | None, typer.Option("--sector", help="Scenario: this sector closes.")] = None,
     region: Annotated[str | None, typer.Option(
-        "--region", help="Scenario: firms in this region (adcode, prefix-matched) close.")] = None,
+        "--region", "-r", help="Scenario: firms in this region (adcode, prefix-matched) close.")] = None,
     export_ban: Annotated[str | None, typer.Option(
         "--export-ban", help="Scenario: the foreign suppliers of this segment close.")] = None,
     footprint: Annotated[Path | None, typer.Option(
@@ -66,7 +66,7 @@ def esri_cmd(
     capacity: Annotated[float, typer.Option(
         "--capacity", min=0.0, max=1.0,
         help="Capacity kept by the firms a --sector/--region scenario hits.")] = 0.0,
-    top: Annotated[int | None, typer.Option("--top", min=1, help="Show only the top N rows.")] = None,
+    top: Annotated[int | None, typer.Option("--top", "-k", min=1, help="Show only the top N rows.")] = None,
     reasons: Annotated[int, typer.Option("--reasons", min=0,
                                          help="Reasons (firms carrying the loss) per top firm.")] = 3,
     threads: Annotated[int | None, typer.Option("--threads", min=1, help="Threads.")] = None,
@@ -81,6 +81,17 @@ def esri_cmd(
     if dataset is not None and any(f is not None for f in files):
         raise InputError("give either --dataset or --firms/--edges/--essentiality, not both")
     ds = None
+    scenarios_asked = any(x is not None for x in (psi, sector, region, export_ban, footprint))
+    if dataset is not None and not scenarios_asked:
+        from chainatlas.services.bands import esri_bands, reconstructed_members
+
+        if reconstructed_members(db, dataset):
+            from chainatlas.cli._bands import emit_bands
+
+            emit_bands(esri_bands(db, dataset, top_k=top or 10, epsilon=epsilon,
+                                  substitution=not no_substitution, threads=threads),
+                       fmt, out, "ESRI (reconstructed links)")
+            return
     if dataset is not None:
         from chainatlas.services.datasets import load_dataset
 

@@ -5,8 +5,9 @@ Files are given by path (as downloaded by the user); nothing is downloaded here.
 :math:`Zi + Yi` when the parser leaves it empty, value added as the closing row
 :math:`x' - i'Z` (published MRIOs put taxes, international margins and discrepancies in different
 places; the closing row keeps both balance identities exact), and the first extension whose name
-looks like factor inputs / value added as satellite rows ``F``. Industries with zero output are
-kept with zero coefficients (common in Eora and EXIOBASE).
+looks like factor inputs / value added as satellite rows ``F``. Industries with zero output and no
+flows (common in Eora and EXIOBASE) are dropped by :func:`read_mrio` with a note
+(``keep_zero_output`` keeps them, as :func:`table_from_pymrio` does by default).
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ EXPECTED = {
                  "its unpacked folder with Z.txt, Y.txt, A.txt and satellite/)",
     "eora26": "an Eora26 year zip as distributed (Eora26_{year}_bp.zip with "
               "Eora26_{year}_bp_T.txt, _FD.txt, _VA.txt and the labels_*.txt files)",
-    "gloria": "a GLORIA MRIO release folder (the T, Y and V files of one year and the "
-              "GLORIA_ReadMe xlsx with the region and sector labels)",
+    "gloria": "a GLORIA release folder with --year: GLORIA_MRIOs_{version}_{year}.zip (or "
+              "unpacked), GLORIA_SatelliteAccounts_0{version}_{year}.zip and "
+              "GLORIA_ReadMe_0{version}.xlsx",
 }
 
 _VA_NAMES = ("factor_inputs", "factor inputs", "va", "value added", "value_added",
@@ -48,7 +50,8 @@ _VA_NAMES = ("factor_inputs", "factor inputs", "va", "value added", "value_added
 
 
 def table_from_pymrio(io: Any, *, name: str = "", unit: str = "", check: bool = True,
-                      rtol: float = 1e-4, atol: float = 1.0) -> IOTable:
+                      rtol: float = 1e-4, atol: float = 1.0,
+                      keep_zero_output: bool = True) -> IOTable:
     r"""Convert a pymrio ``IOSystem`` to an :class:`IOTable`.
 
     ``Z`` and ``Y`` are used as parsed; a system parsed as coefficients (GLORIA gives ``A`` and
@@ -97,11 +100,19 @@ def table_from_pymrio(io: Any, *, name: str = "", unit: str = "", check: bool = 
     if check:
         table.check(rtol=rtol, atol=atol, allow_zero_output=True,
                     allow_negative=True, source=name or "MRIO")
+    if not keep_zero_output:
+        from chainatlas.readers.io_common import drop_zero_output
+
+        try:
+            table = drop_zero_output(table, where=name or "MRIO")
+        except InputError:  # zero output with flows: kept, without multipliers
+            table = drop_zero_output(table, where=name or "MRIO", keep=True)
     return table
 
 
 def read_mrio(path: PathArg, layout: str, *, year: int | None = None, check: bool = True,
-              rtol: float = 1e-4, **parser_kwargs: Any) -> IOTable:
+              rtol: float = 1e-4, keep_zero_output: bool = False,
+              **parser_kwargs: Any) -> IOTable:
     """Parse an MRIO file or folder with pymrio and convert it.
 
     Parameters
@@ -134,7 +145,8 @@ def read_mrio(path: PathArg, layout: str, *, year: int | None = None, check: boo
         raise InputError(f"{p}: read as {layout}, but no Z block or final demand was found; "
                          f"expected {EXPECTED[layout]}{hint}")
     try:
-        return table_from_pymrio(io, name=f"{layout}:{p.name}", check=check, rtol=rtol)
+        return table_from_pymrio(io, name=f"{layout}:{p.name}", check=check, rtol=rtol,
+                                 keep_zero_output=keep_zero_output)
     except InputError as err:
         raise InputError(f"{p}: {err.message} (read: Z = the parser's Z, final demand = "
                          "its Y, value added = x' − i'Z)",

@@ -19,7 +19,10 @@ __all__ = ["advise", "demo_section", "write_xlsx"]
 def advise(db: DbArg, dataset: str, region: str, *, strategy: str = "near",
            top: int = 10, candidates: int = 5, **options: Any) -> AdviceResult:
     """Recommendations for ``region`` in ``dataset`` (see :func:`chainatlas.advise.advise_region`)."""
+    from chainatlas.services.places import dataset_region
+
     ds = load_dataset(db, dataset)
+    region = dataset_region(ds, region) or region
     return advise_region(ds, region, strategy=strategy, top=top, candidates=candidates,
                          **options)
 
