@@ -1,7 +1,8 @@
 """Multi-regional tables through pymrio's parsers, each on a small file written in the layout the
-publisher distributes: OECD ICIO (one CSV), EXIOBASE 3 (the IOT_{year}_ixi zip), Eora26 (the
-Eora26_{year}_bp zip of tab-separated files without headers, with its ROW region); and a file a
-parser cannot read refused with what the layout expects, never a raw parser message.
+publisher distributes: OECD ICIO (one CSV), WIOD 2013 release (xlsx), EXIOBASE 3 (the
+IOT_{year}_ixi zip), Eora26 (the Eora26_{year}_bp zip of tab-separated files without headers, with
+its ROW region), GLORIA (a release folder of supply-use zips and the ReadMe workbook); and a file
+a parser cannot read refused with what the layout expects, never a raw parser message.
 
 The oracle is the table as written: Z, Y, x = Zi + Yi and the multipliers from numpy.
 """
@@ -178,6 +179,72 @@ def test_wiod_2013_release_xlsx(tmp_path: Path):
     np.testing.assert_allclose(t.value_added, va, rtol=1e-12)
     np.testing.assert_allclose(analyze(t)["output_multipliers"], _oracle_multipliers(Z, X),
                                rtol=1e-12)
+
+
+def _gloria_release(root: Path, year: int = 2022, version: int = 59) -> tuple[np.ndarray, ...]:
+    """A GLORIA release folder as downloaded: GLORIA_MRIOs_{v}_{year}.zip (T, Y, V results as
+    headerless CSV, supply-use form: T rows/columns = region × {Industry, Product} × sector),
+    GLORIA_SatelliteAccounts_0{v}_{year}.zip (TQ, YQ) and GLORIA_ReadMe_0{v}.xlsx (labels)."""
+    import itertools
+
+    import pandas as pd
+
+    regions, sectors = ["AAA", "BBB"], ["Crops", "Metals"]
+    fd = ["Household final consumption P.3h", "Gross fixed capital formation P.51"]
+    va = ["Compensation of employees D.1", "Operating surplus B.2n"]
+    n = len(regions) * len(sectors)
+    rng = np.random.default_rng(3)
+    U = rng.uniform(1, 10, (n, n))                                  # product × industry
+    V = np.diag(rng.uniform(80, 120, n)) + rng.uniform(0, 5, (n, n))  # industry × product
+    g, q = V.sum(axis=1), V.sum(axis=0)
+    shares = rng.uniform(0.2, 0.8, (n, len(regions) * len(fd)))
+    Y = shares / shares.sum(axis=1, keepdims=True) * (q - U.sum(axis=1))[:, None]
+    vab = g - U.sum(axis=0)
+    labels = list(itertools.product(regions, ["Industry", "Product"], sectors))
+    ind = [i for i, lab in enumerate(labels) if lab[1] == "Industry"]
+    prod = [i for i, lab in enumerate(labels) if lab[1] == "Product"]
+    T = np.zeros((len(labels), len(labels)))
+    T[np.ix_(ind, prod)], T[np.ix_(prod, ind)] = V, U
+    YT = np.zeros((len(labels), Y.shape[1]))
+    YT[prod] = Y
+    VAT = np.zeros((len(regions) * len(va), len(labels)))
+    VAT[0, ind], VAT[1, ind] = 0.6 * vab, 0.4 * vab
+
+    def csv(a: np.ndarray) -> str:
+        return "\n".join(",".join(repr(float(v)) for v in r) for r in a) + "\n"
+
+    stem = f"_120secMother_AllCountries_002_{{}}-Results_{year}_0{version}_Markup001(full).csv"
+    with zipfile.ZipFile(root / f"GLORIA_MRIOs_{version}_{year}.zip", "w") as zf:
+        for key, arr in (("T", T), ("Y", YT), ("V", VAT)):
+            zf.writestr(f"{year}/{year}{stem.format(key)}", csv(arr))
+    with zipfile.ZipFile(root / f"GLORIA_SatelliteAccounts_0{version}_{year}.zip", "w") as zf:
+        zf.writestr(f"{year}{stem.format('TQ')}", csv(np.ones((1, len(labels)))))
+        zf.writestr(f"{year}{stem.format('YQ')}", csv(np.zeros((1, Y.shape[1]))))
+    with pd.ExcelWriter(root / f"GLORIA_ReadMe_0{version}.xlsx") as w:
+        pd.DataFrame({"Region_acronyms": regions, "Region_names": ["Alpha", "Beta"]}).to_excel(
+            w, sheet_name="Regions", index=False)
+        pd.DataFrame({"Sector_names": sectors}).to_excel(w, sheet_name="Sectors", index=False)
+        pd.DataFrame({"Final_demand_names": fd, "Value_added_names": va}).to_excel(
+            w, sheet_name="Value added and final demand", index=False)
+        pd.DataFrame({"Sat_indicator": ["Emissions CO2"], "Sat_head_indicator": ["Emissions"],
+                      "Sat_unit": ["kt"]}).to_excel(w, sheet_name="Satellites", index=False)
+    return U, V, q, g
+
+
+def test_gloria_release_folder(tmp_path: Path):
+    """GLORIA is published as supply-use tables; pymrio builds the product-by-product table by
+    the industry-technology assumption (Eurostat model B): A = U ĝ⁻¹ V q̂⁻¹, x = q."""
+    U, V, q, g = _gloria_release(tmp_path)
+    t = read_mrio(tmp_path, "gloria", year=2022)
+    assert t.regions == ["AAA", "AAA", "BBB", "BBB"] and t.sectors == ["Crops", "Metals"] * 2
+    Zref = (U / g[None, :]) @ V
+    np.testing.assert_allclose(t.x, q, rtol=1e-12)
+    np.testing.assert_allclose(t.Z, Zref, rtol=1e-10)
+    res = runner.invoke(app, ["io", "analyze", "--table", str(tmp_path), "--layout", "gloria",
+                              "--year", "2022", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    np.testing.assert_allclose(json.loads(res.stdout)["output_multipliers"],
+                               _oracle_multipliers(Zref, q), rtol=1e-10)
 
 
 def test_coefficient_systems_are_completed_to_flows():

@@ -102,7 +102,8 @@ def test_ambiguity_is_reported_not_guessed(text: str, candidates: set[str]) -> N
     ("Wuzhong Suzhou", "320506"), ("Wuzhong Ningxia", "640300"),
     ("Shiyan Shenzhen", "440306"), ("Shiyan Hubei", "420300"),
     ("Xi'an Shanxi", "610100"), ("Puding Shanghai", "310115"), ("Shanxi", "140000"),
-    ("東莞市", "441900"), ("臺灣", "710000"), ("TWN", "710000"), ("Taipei", "TW-TPE"),
+    ("東莞市", "441900"), ("臺灣", "710000"), ("新竹市東區力行二路3號", "TW-HSZ"),
+    ("四川省攀枝花市东区", "510402"), ("TWN", "710000"), ("Taipei", "TW-TPE"),
     ("Korea", "KOR"), ("Vietnam", "VNM"), ("Czech Republic", "CZE"), ("JP-46", "JP-46"),
     ("Gyeongsangbuk-do, Korea", "KR-47"), ("Texas", "US-TX"), ("Guangdong", "440000"),
     ("No 188 Gao Ding Road Kunshan Economic & Technical Development Zone Kunshan Jiangsu China",
@@ -217,3 +218,29 @@ def test_cli_places_resolve_json_and_csv(tmp_path: Path) -> None:
     frame = pd.read_csv(out, dtype=str)
     assert frame["region"].tolist()[:2] == ["TW-NWT", "320500"]
     assert "341300" in frame.loc[2, "candidates"]
+
+
+def test_facility_list_walkthrough_of_the_docs(tmp_path: Path) -> None:
+    # docs/data.md: resolve, review the ambiguous row, import: a Big5 facility list
+    path = tmp_path / "facilities.csv"
+    text = ("id,supplier,address,country\n"
+            "S1,鴻海精密工業,新北市土城區自由街2號,Taiwan\n"
+            "S2,甲精密,No 188 Gao Ding Road Kunshan Jiangsu,China\n"
+            "S3,乙電子,Suzhou,China\n")
+    path.write_bytes(text.encode("cp950"))
+    runner = CliRunner()
+    out = tmp_path / "places.csv"
+    res = runner.invoke(app, ["places", "resolve", str(path), "--column", "address",
+                              "--country-column", "country", "--format", "csv", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    review = pd.read_csv(out, dtype=str)
+    assert review["status"].tolist() == ["resolved", "resolved", "ambiguous"]
+    db = tmp_path / "s.duckdb"
+    refused = runner.invoke(app, ["import", "firms", str(path), "-d", "sup", "--db", str(db)])
+    assert refused.exit_code != 0 and "ambiguous region" in refused.output
+    path.write_bytes(text.replace("乙電子,Suzhou", "乙電子,Suzhou Jiangsu").encode("cp950"))
+    ok = runner.invoke(app, ["import", "firms", str(path), "-d", "sup", "--db", str(db)])
+    assert ok.exit_code == 0, ok.output
+    firms = svc.load_dataset(db, "sup").table("firms").set_index("id")
+    assert firms["region"].to_dict() == {"S1": "TW-NWT", "S2": "320583", "S3": "320500"}
+    assert firms.loc["S1", "name"] == "鴻海精密工業"

@@ -36,6 +36,9 @@ def map_cmd(
     chain: Annotated[str | None, typer.Option("--chain", help="Only this chain id.")] = None,
     detour: DetourOpt = 1.2,
     speed: SpeedOpt = 90.0,
+    hmt: Annotated[str, typer.Option(
+        "--hmt", help="How 港澳台 counts: separate (own share), foreign or domestic.")
+    ] = "separate",
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
@@ -52,7 +55,7 @@ def map_cmd(
                    fmt, out, "chain map (reconstructed links)")
         return
     res = map_chain(db, dataset, region=region, within_hours=within_hours, of=of, chain=chain,
-                    detour=detour, speed_kmh=speed)
+                    detour=detour, speed_kmh=speed, hmt=hmt)
     if fmt is Format.table and out is None:
         emit(res.health, fmt, title=f"chain health ({res.area['label']})")
     emit(res, fmt, out, title=f"chain map ({res.area['label']})",

@@ -16,6 +16,30 @@ __all__ = ["register"]
 def register(app: typer.Typer) -> None:
     app.command("reconstruct", help="Reconstruct supply links (member id, probability) from "
                 "firms and the BOM or an IO table into a new dataset (供应关系重构).")(reconstruct)
+    app.command("classify-firms", help="Firms to chain segments from name, business scope "
+                "(经营范围) or GB/T 4754 industry code, with a confidence for review.")(
+        classify_firms)
+
+
+def classify_firms(
+    dataset: DatasetOpt,
+    file: Annotated[Path | None, typer.Option(
+        "--file", help="Firms to classify: id, name, scope (经营范围), industry_code (行业代码); "
+                       "default: the dataset's own firms by name.")] = None,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    from chainatlas.services.classify_firms import classify_firms as run
+
+    frame = run(db, dataset, file)
+    if fmt is Format.table and out is None:
+        n_review = int(frame["review"].sum())
+        typer.echo(f"{len(frame)} firms classified; {n_review} flagged for review "
+                   "(confidence < 0.6)")
+        frame = frame[["firm", "name", "segment", "segment_name", "confidence", "method",
+                       "review", "division", "reason"]]
+    emit(frame, fmt, out, title="firms → chain segments (挂链)")
 
 
 def reconstruct(

@@ -206,10 +206,12 @@ TABLES: dict[str, TableSpec] = {
         "firms", "企业",
         (
             _c("id", zh="企业编号", req=True, null=False, aliases=("firm_id", "编号"), ex="F001"),
-            _c("name", zh="企业名称", req=True, null=False, aliases=("名称", "企业"), ex="示例电池有限公司"),
-            _c("region", zh="所在地区", req=True, null=False, aliases=("地区", "地区代码", "所在地"),
-               doc="adcode or Chinese place name (resolved to an adcode), ISO-3 for foreign firms",
-               ex="340881"),
+            _c("name", zh="企业名称", req=True, null=False,
+               aliases=("名称", "企业"), ex="示例电池有限公司"),
+            _c("region", zh="所在地区", req=True, null=False,
+               aliases=("地区", "地区代码", "所在地"),
+               doc="region code, or a place name or address in Chinese, English or pinyin "
+                   "(resolved to a code: adcode, ISO-3, ISO 3166-2)", ex="340881"),
             _c("country", zh="国家", default="CHN", ex="CHN"),
             _c("ownership", zh="所有制", choices=OWNERSHIP, default="domestic", aliases=("企业性质",),
                ex="domestic"),

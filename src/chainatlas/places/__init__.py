@@ -6,11 +6,12 @@ candidates. See :mod:`chainatlas.places.resolver` for how a string is read and
 :mod:`chainatlas.places.classes` for the location classes 境内/港澳台/国外/未知.
 """
 
-from chainatlas.places.classes import LOCATION_CLASSES, location_class, location_classes
+from chainatlas.places.classes import HMT_MODES, LOCATION_CLASSES, location_class, location_classes
 from chainatlas.places.gazetteer import Gazetteer, Place, extend, gazetteer
 from chainatlas.places.resolver import PlaceResult, Resolver, resolve, resolve_many
 
 __all__ = [
+    "HMT_MODES",
     "LOCATION_CLASSES",
     "Gazetteer",
     "Place",

@@ -36,6 +36,9 @@ _ALPHA = re.compile(r"^[A-Za-z]{2,3}$")
 _ISO2 = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _STREET_ZH = set("路街道巷弄桥里村")
+#: District names that many cities use (东区, 城区 …): evidence only together with their city.
+_GENERIC_ZH = {"东区", "西区", "南区", "北区", "中区", "城区", "郊区", "矿区", "新区", "市中区",
+               "城中区", "城北区", "城南区", "城东区", "城西区", "高新区", "开发区"}
 _STREET_EN = {"road", "rd", "street", "str", "st", "avenue", "ave", "lu", "jie", "dadao",
               "boulevard", "blvd", "lane", "ln", "way", "highway", "hwy", "bridge", "alley",
               "xiang", "hutong", "building", "bldg", "plaza", "tower", "mansion", "dasha",
@@ -219,6 +222,8 @@ class Resolver:
                 i += 1
                 continue
             places = list(hits)
+            if text[i:i + length] in _GENERIC_ZH:
+                places = [(p, w * 0.5) for p, w in places]
             if i > 0 and _CJK.match(text[i - 1]) and (not out or out[-1].end != i):
                 # preceded by characters that name no place: part of a longer word (土城区
                 # holds 城区), weaker evidence

@@ -40,8 +40,9 @@ EXPECTED = {
                  "its unpacked folder with Z.txt, Y.txt, A.txt and satellite/)",
     "eora26": "an Eora26 year zip as distributed (Eora26_{year}_bp.zip with "
               "Eora26_{year}_bp_T.txt, _FD.txt, _VA.txt and the labels_*.txt files)",
-    "gloria": "a GLORIA MRIO release folder (the T, Y and V files of one year and the "
-              "GLORIA_ReadMe xlsx with the region and sector labels)",
+    "gloria": "a GLORIA release folder with --year: GLORIA_MRIOs_{version}_{year}.zip (or "
+              "unpacked), GLORIA_SatelliteAccounts_0{version}_{year}.zip and "
+              "GLORIA_ReadMe_0{version}.xlsx",
 }
 
 _VA_NAMES = ("factor_inputs", "factor inputs", "va", "value added", "value_added",

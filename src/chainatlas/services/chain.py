@@ -41,7 +41,7 @@ __all__ = [
 
 #: Columns of the chain map shown as a table (all columns go to JSON).
 MAP_COLUMNS = ["segment", "name", "stage", "firms", "firms_local", "local_share", "lq",
-               "hhi_firm", "hhi_region", "foreign_share", "anchor_by_output",
+               "hhi_firm", "hhi_region", "foreign_share", "hmt_share", "anchor_by_output",
                "anchor_by_customers", "tags", "status", "health"]
 
 
@@ -69,12 +69,17 @@ def area_of(ds: Dataset, graph: FirmGraph, *, region: str | None = None,
 
 def chain_map_of(ds: Dataset, *, region: str | None = None, within_hours: float | None = None,
                  of: str | None = None, chain: str | None = None, detour: float = 1.2,
-                 speed_kmh: float = 90.0) -> ChainMap:
-    """Chain map of an in-memory dataset for an area (default: the domestic firms)."""
+                 speed_kmh: float = 90.0, hmt: str = "separate") -> ChainMap:
+    """Chain map of an in-memory dataset for an area (default: the mainland firms; ``hmt``
+    says whether 港澳台 is shown apart, counted as foreign or as domestic)."""
+    from chainatlas.places import HMT_MODES
+
+    if hmt not in HMT_MODES:
+        raise InputError(f"--hmt must be one of {', '.join(HMT_MODES)}, not {hmt!r}")
     g = FirmGraph.from_dataset(ds)
     mask, label = area_of(ds, g, region=region, within_hours=within_hours, of=of,
                           detour=detour, speed_kmh=speed_kmh)
-    return chain_map(ds, graph=g, area=mask, area_label=label, chain=chain)
+    return chain_map(ds, graph=g, area=mask, area_label=label, chain=chain, hmt=hmt)
 
 
 def map_chain(db: DbArg, dataset: str, **kwargs: Any) -> ChainMap:
