@@ -51,6 +51,9 @@ __all__ = ["FileLease", "lease_for", "side_files"]
 
 _HOST: duckdb.DuckDBPyConnection | None = None
 _HOST_LOCK = threading.Lock()
+#: Serialises what runs on the host connection itself (attach, detach, new cursors): a DuckDB
+#: connection object is not safe for concurrent use; each cursor then runs on its own.
+_HOST_OPS = threading.Lock()
 _LEASES: dict[Path, FileLease] = {}
 
 
@@ -138,7 +141,8 @@ class FileLease:
         """A new cursor on the attached file (call inside :meth:`hold`)."""
         if not getattr(self._local, "depth", 0):
             raise StoreError(f"store {self.path}: cursor asked for outside a lease")
-        cur = _host().cursor()
+        with _HOST_OPS:
+            cur = _host().cursor()
         cur.execute(f"USE {self.alias}")
         return cur
 
@@ -222,7 +226,8 @@ class FileLease:
         delay = 0.005
         while True:
             try:
-                _host().execute(sql)
+                with _HOST_OPS:
+                    _host().execute(sql)
                 return
             except duckdb.Error as err:
                 # Another program (the DuckDB shell, an older chainatlas) has the file open:
@@ -234,14 +239,15 @@ class FileLease:
 
     def _release(self) -> None:
         global _HOST
-        try:
-            _host().execute(f"DETACH {self.alias}")
-        except duckdb.Error:
-            # Never let the file lock go while DuckDB may still hold the file: drop the host.
-            with _HOST_LOCK:
-                if _HOST is not None:
-                    _HOST.close()
-                    _HOST = None
+        with _HOST_OPS:
+            try:
+                _host().execute(f"DETACH {self.alias}")
+            except duckdb.Error:
+                # Never let the file lock go while DuckDB may still hold the file: drop the host.
+                with _HOST_LOCK:
+                    if _HOST is not None:
+                        _HOST.close()
+                        _HOST = None
         self._attached = False
         if self._lock_fd is not None:
             os.close(self._lock_fd)
