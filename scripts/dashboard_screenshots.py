@@ -129,8 +129,9 @@ def _walk(browser: object, base: str, out: Path, lang: str, dataset: str,
             print(path)
         if tab == "stress" and page.locator("#stress-run").count():
             page.click("#stress-target")
-            page.keyboard.type("桐城")
-            page.get_by_role("option", name="桐城市", exact=True).click()
+            town = "桐城市" if lang == "zh" else "Tongcheng"
+            page.keyboard.type(town[:2] if lang == "zh" else town[:4])
+            page.get_by_role("option", name=town, exact=True).click()
             page.wait_for_timeout(800)
             page.click("#stress-run")
             try:

@@ -20,8 +20,19 @@ from chainatlas.exceptions import ChainAtlasError
 from chainatlas.report.xlsx import write_frames
 from chainatlas.web.i18n import t
 
-__all__ = ["AG_GRID_ZH", "bar_figure", "error_box", "grid", "notice", "records",
+__all__ = ["AG_GRID_ZH", "bar_figure", "error_box", "grid", "notice", "records", "region_names",
            "register_downloads", "svg_image", "table_file"]
+
+
+def region_names(regions: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
+    """Region code → name in ``lang`` (``name_en`` in English where the table has one)."""
+    if not len(regions):
+        return {}
+    names = regions["name"].astype(str)
+    if lang != "zh" and "name_en" in regions:
+        en = regions["name_en"]
+        names = en.where(en.notna() & en.astype(str).str.strip().ne(""), regions["name"]).astype(str)
+    return dict(zip(regions["code"].astype(str), names, strict=True))
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:

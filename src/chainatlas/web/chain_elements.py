@@ -20,10 +20,11 @@ import pandas as pd
 from chainatlas._codes import code_label
 from chainatlas.web.i18n import STATUS_COLORS
 
-__all__ = ["NODE_H", "NODE_W", "STYLESHEET", "chain_elements", "layout_size", "segment_depths"]
+__all__ = ["NODE_H", "NODE_W", "ROW_H_EN", "STYLESHEET", "chain_elements", "layout_size", "segment_depths"]
 
 NODE_W, NODE_H = 138, 52      # node box (model units = pixels at zoom 1)
 COL_W, ROW_H = 156, 66        # grid pitch
+NODE_H_EN, ROW_H_EN = 66, 80  # English names wrap at spaces into more lines
 BAND_GAP, HEAD_H = 22, 38     # space between stage bands; band heading height
 STAGES = ("upstream", "midstream", "downstream")
 
@@ -106,9 +107,10 @@ def chain_elements(seg_table: pd.DataFrame, bom: pd.DataFrame, *, lang: str = "z
         sorted(set(segs["stage"]) - set(STAGES))
     counts = {s: int((segs["stage"] == s).sum()) for s in stages}
     rows, cols = layout_size(counts, width)
+    row_h, node_h = (ROW_H, NODE_H) if lang == "zh" else (ROW_H_EN, NODE_H_EN)
     elements: list[dict[str, Any]] = []
     x0 = 0.0
-    height = HEAD_H + rows * ROW_H
+    height = HEAD_H + rows * row_h
     for stage in stages:
         band = segs[segs["stage"] == stage].sort_values(["_depth", "_parent", "id"], kind="stable")
         ncol = cols[stage]
@@ -118,7 +120,7 @@ def chain_elements(seg_table: pd.DataFrame, bom: pd.DataFrame, *, lang: str = "z
             "data": {"id": f"band:{stage}", "label": f"{code_label('stage', stage, lang)}"
                                                      f" ({len(band)})",
                      "bw": band_w + 8, "bh": height + 8},
-            "position": {"x": x0 + band_w / 2, "y": height / 2 - ROW_H / 2 + 4},
+            "position": {"x": x0 + band_w / 2, "y": height / 2 - row_h / 2 + 4},
             "classes": "band", "selectable": False, "grabbable": False,
         })
         for k, row in enumerate(band.itertuples(index=False)):
@@ -137,10 +139,11 @@ def chain_elements(seg_table: pd.DataFrame, bom: pd.DataFrame, *, lang: str = "z
                 "data": {"id": sid, "label": f"{name}\n{count}{' ⚠' if choke else ''}",
                          "name": name, "status": status, "stage": stage,
                          "color": STATUS_COLORS.get(status, "#ddd"),
-                         "firms": firms, "firms_local": firms_local,
+                         "firms": firms, "firms_local": firms_local, "h": node_h,
                          "chokepoint": "yes" if choke else "no"},
-                "position": {"x": x0 + c * COL_W + COL_W / 2, "y": HEAD_H + r * ROW_H},
-                "classes": f"segment {status}{' chokepoint' if choke else ''}",
+                "position": {"x": x0 + c * COL_W + COL_W / 2, "y": HEAD_H + r * row_h},
+                "classes": f"segment {status}{' chokepoint' if choke else ''}"
+                           f"{' cjk' if lang == 'zh' else ''}",
                 "grabbable": False,
             })
         x0 += band_w + BAND_GAP
@@ -164,12 +167,12 @@ STYLESHEET: list[dict[str, Any]] = [
         "text-margin-y": 30, "font-size": 15, "font-weight": "bold", "color": "#3d4b5c",
         "events": "no", "z-index": 0, "z-index-compare": "manual"}},
     {"selector": "node.segment", "style": {
-        "shape": "round-rectangle", "width": NODE_W, "height": NODE_H,
+        "shape": "round-rectangle", "width": NODE_W, "height": "data(h)",
         "label": "data(label)", "text-wrap": "wrap", "text-max-width": NODE_W - 10,
-        "text-overflow-wrap": "anywhere",
         "font-size": 13, "line-height": 1.25, "text-valign": "center", "text-halign": "center",
         "color": "#1d232b", "background-color": "data(color)", "border-width": 1,
         "border-color": "#7b8794", "z-index": 10, "z-index-compare": "manual"}},
+    {"selector": "node.cjk", "style": {"text-overflow-wrap": "anywhere"}},  # no spaces to wrap at
     {"selector": "node.missing, node.missing_adjacent", "style": {
         "border-style": "dashed", "border-width": 2}},
     {"selector": "node.chokepoint", "style": {"border-color": "#c1121f", "border-width": 4}},

@@ -14,7 +14,7 @@ from chainatlas._codes import code_label
 from chainatlas._format import hours as fmt_hours
 from chainatlas._format import share as fmt_share
 from chainatlas.web import cache
-from chainatlas.web._widgets import bar_figure, error_box, grid, notice
+from chainatlas.web._widgets import bar_figure, error_box, grid, notice, region_names
 from chainatlas.web.i18n import t
 
 __all__ = ["advice_table", "bilingual", "region_options", "register", "render"]
@@ -78,9 +78,10 @@ def _io(store: Any, dataset: str, lang: str) -> Any:
     ])
 
 
-def region_options(regions: pd.DataFrame) -> list[dict[str, str]]:
+def region_options(regions: pd.DataFrame, lang: str = "zh") -> list[dict[str, str]]:
     """Dropdown options of regions by name (the code only where two names repeat)."""
-    names = regions["name"].astype(str)
+    lookup = region_names(regions, lang)
+    names = regions["code"].astype(str).map(lookup).astype(str)
     repeated = set(names[names.duplicated(keep=False)])
     return [{"label": f"{n} ({c})" if n in repeated else n, "value": str(c)}
             for c, n in zip(regions["code"].astype(str), names, strict=True)]
@@ -95,7 +96,7 @@ def _cluster(store: Any, dataset: str, lang: str) -> Any:
         html.Div([
             html.Label(t("site", lang)),
             dcc.Dropdown(id="circle-site", value=first, clearable=False, style={"width": "260px"},
-                         options=region_options(regions)),
+                         options=region_options(regions, lang)),
             html.Label(t("hours_label", lang)),
             dcc.Slider(id="circle-hours", min=1, max=8, step=0.5, value=4,
                        marks={h: f"{h}{t('hours_unit', lang)}" for h in range(1, 9)}),
@@ -157,7 +158,8 @@ def _regions(store: Any, dataset: str) -> pd.DataFrame:
         return pd.DataFrame({"code": [], "name": []})
     used = set(ds.firms["region"].astype(str))
     regs = regs[regs["code"].astype(str).isin(used)]
-    return regs[["code", "name"]].astype(str).reset_index(drop=True)
+    cols = [c for c in ("code", "name", "name_en") if c in regs]
+    return regs[cols].astype(str).reset_index(drop=True)
 
 
 def _evaluate(store: Any, dataset: str, lang: str) -> Any:
@@ -272,7 +274,7 @@ def _advise(store: Any, dataset: str, lang: str) -> Any:
     return html.Div([
         html.Div([html.Label(t("region", lang)),
                   dcc.Dropdown(id="advise-region", value=first, clearable=False,
-                               style={"width": "260px"}, options=region_options(regions))],
+                               style={"width": "260px"}, options=region_options(regions, lang))],
                  style={"display": "flex", "gap": "0.6em", "alignItems": "center"}),
         html.Div(id="advise-result"),
     ])
@@ -326,7 +328,8 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
             segs["name"] = segs["segment"].map(names).fillna(segs["name"])
             segs = segs.sort_values(["share_within", "value_total"], ascending=False)
         head = html.P(t("circle_summary", lang).format(
-            site=res["site_name"], hours=fmt_hours(hours, lang), share=fmt_share(res["share_within"]),
+            site=_region_lookup(store, dataset, lang).get(str(site), res["site_name"]),
+            hours=fmt_hours(hours, lang), share=fmt_share(res["share_within"]),
             covered=res["segments_covered"], total=res["segments_total"]))
         fig = bar_figure(segs["name"].tolist(), (100 * segs["share_within"]).tolist(),
                          title=t("circle_chart", lang).format(hours=fmt_hours(hours, lang)),
@@ -350,7 +353,7 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
         seg_cols = [c for c in ("name", "stage", "share_within", "value_total", "value_within",
                                 "firms_within", "nearest_region", "nearest_hours") if c in segs]
         if "nearest_region" in segs:
-            regs = _region_lookup(store, dataset)
+            regs = _region_lookup(store, dataset, lang)
             segs["nearest_region"] = segs["nearest_region"].map(lambda c: regs.get(str(c), c))
         return html.Div([head, dcc.Graph(id="circle-chart", figure=fig),
                          grid("circle-grid", segs[seg_cols], height=300, lang=lang)]), \
@@ -431,9 +434,8 @@ def _segment_names(store: Any, dataset: str, lang: str) -> dict[str, str]:
     return dict(zip(segs["id"].astype(str), names.astype(str), strict=True))
 
 
-def _region_lookup(store: Any, dataset: str) -> dict[str, str]:
+def _region_lookup(store: Any, dataset: str, lang: str) -> dict[str, str]:
     from chainatlas.services.datasets import load_dataset
 
     regs = load_dataset(store, dataset).regions
-    return dict(zip(regs["code"].astype(str), regs["name"].astype(str), strict=True)) \
-        if len(regs) else {}
+    return region_names(regs, lang)

@@ -18,10 +18,11 @@ from chainatlas._format import ratio as fmt_ratio
 from chainatlas._format import share as fmt_share
 from chainatlas.network.area import adcode_prefix
 from chainatlas.web import cache
-from chainatlas.web._widgets import error_box, grid, notice
+from chainatlas.web._widgets import error_box, grid, notice, region_names
 from chainatlas.web.chain_elements import (
     HEAD_H,
     ROW_H,
+    ROW_H_EN,
     STYLESHEET,
     chain_elements,
     layout_size,
@@ -34,13 +35,14 @@ __all__ = ["GRAPH_WIDTH", "chain_view", "firm_table", "register", "render"]
 GRAPH_WIDTH = 1000
 
 
-def firm_table(ds: Any, segment: str | None = None, region: str | None = None) -> pd.DataFrame:
+def firm_table(ds: Any, segment: str | None = None, region: str | None = None,
+               lang: str = "zh") -> pd.DataFrame:
     """Firms with their segment, region and tags; optionally one segment and/or one region."""
     fs = ds.firm_segments[["firm", "segment", "capacity", "output_value"]]
     firms = ds.firms[["id", "name", "region", "ownership", "tags"]].rename(columns={"id": "firm"})
     out = fs.merge(firms, on="firm", how="left")
-    names = ds.regions.set_index("code")["name"] if len(ds.regions) else pd.Series(dtype=str)
-    out["region_name"] = out["region"].map(names).fillna(out["region"])
+    names = region_names(ds.regions, lang)
+    out["region_name"] = out["region"].astype(str).map(lambda c: names.get(c, c))
     seg_names = ds.segments.set_index("id")["name"] if len(ds.segments) else pd.Series(dtype=str)
     out["segment_name"] = out["segment"].map(seg_names).fillna(out["segment"])
     if segment:
@@ -52,14 +54,15 @@ def firm_table(ds: Any, segment: str | None = None, region: str | None = None) -
     return out[cols].sort_values("output_value", ascending=False, na_position="last")
 
 
-def _region_options(ds: Any) -> list[dict[str, str]]:
+def _region_options(ds: Any, lang: str = "zh") -> list[dict[str, str]]:
     regs = ds.regions
     if not len(regs) or not len(ds.firms):
         return []
     used = set(ds.firms["region"].astype(str))
     rows = regs[regs["code"].astype(str).isin(used) | regs["level"].astype(str).eq("province")]
     rows = rows[rows["code"].astype(str).str.fullmatch(r"\d{6}")]
-    return [{"label": str(r.name), "value": str(r.code)} for r in rows.itertuples()]
+    names = region_names(rows, lang)
+    return [{"label": names.get(str(c), str(c)), "value": str(c)} for c in rows["code"]]
 
 
 def chain_view(store: Any, dataset: str, region: str | None) -> dict[str, Any]:
@@ -102,12 +105,12 @@ def render(store: Any, dataset: str, lang: str, region: str | None = None) -> An
                                   "margin": "0.4em 0"})]
     counts = ds.segments["stage"].astype(str).value_counts().to_dict()
     rows, _ = layout_size(counts, GRAPH_WIDTH)
-    height = max(460, HEAD_H + rows * ROW_H + 30)
+    height = max(460, HEAD_H + rows * (ROW_H if lang == "zh" else ROW_H_EN) + 30)
     return html.Div([
         *banner,
         html.Div([
             html.Label(t("region", lang)),
-            dcc.Dropdown(id="chain-region", options=_region_options(ds), value=region,
+            dcc.Dropdown(id="chain-region", options=_region_options(ds, lang), value=region,
                          placeholder=t("all", lang), style={"width": "260px"}),
             html.Span(id="chain-health", style={"marginLeft": "1em", "fontWeight": "bold"}),
         ], style={"display": "flex", "gap": "0.6em", "alignItems": "center"}),
@@ -135,7 +138,8 @@ def render(store: Any, dataset: str, lang: str, region: str | None = None) -> An
     ])
 
 
-def _chokepoint_frame(chokes: pd.DataFrame, lang: str, names: dict[str, str]) -> pd.DataFrame:
+def _chokepoint_frame(chokes: pd.DataFrame, lang: str, names: dict[str, str],
+                      regions: dict[str, str] | None = None) -> pd.DataFrame:
     reason = "reason_zh" if lang == "zh" else "reason_en"
     if not len(chokes):
         return pd.DataFrame(columns=["rank", "type", "kind", "name", "region", "share", reason])
@@ -144,7 +148,10 @@ def _chokepoint_frame(chokes: pd.DataFrame, lang: str, names: dict[str, str]) ->
         seg_rows = out["kind"].astype(str).eq("segment")
         out.loc[seg_rows, "name"] = out.loc[seg_rows, "segment"].map(names).fillna(
             out.loc[seg_rows, "name"])
-    cols = [c for c in ("rank", "type", "kind", "name", "region", "share", reason) if c in out]
+    if regions and "region" in out:
+        out["region_name"] = out["region"].astype(str).map(lambda c: regions.get(c, c))
+    cols = [c for c in ("rank", "type", "kind", "name", "region_name", "share", reason)
+            if c in out]
     return out[cols].rename(columns={reason: "reason"})
 
 
@@ -223,7 +230,8 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
         text = (f"{t('health', lang)}: {fmt_ratio(health['health'].iloc[0])} / 100"
                 if len(health) else "")
         names = _names(ds, lang)
-        table = grid("chokepoint-grid", _chokepoint_frame(chokes, lang, names).head(50),
+        regions = region_names(ds.regions, lang)
+        table = grid("chokepoint-grid", _chokepoint_frame(chokes, lang, names, regions).head(50),
                      height=300, lang=lang,
                      codes={"type": "chokepoint_type", "kind": "chokepoint_kind"})
         if ds.meta.get("member"):  # reconstructed links: the band over (up to 10) members
@@ -254,7 +262,7 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
         if node and str(node.get("id", "")).startswith("band:"):
             node = None
         segment = str(node["id"]) if node else None
-        frame = firm_table(ds, segment, region)
+        frame = firm_table(ds, segment, region, lang)
         if lang == "en" and len(frame):
             names = _names(ds, lang)
             frame["segment_name"] = frame["segment"].map(names).fillna(frame["segment_name"])

@@ -20,7 +20,7 @@ from chainatlas._format import fmt
 from chainatlas._format import hours as fmt_hours
 from chainatlas._format import share as fmt_share
 from chainatlas.web import cache
-from chainatlas.web._widgets import error_box, grid, notice
+from chainatlas.web._widgets import error_box, grid, notice, region_names
 from chainatlas.web.geo import (
     MEASURES,
     boundaries,
@@ -151,6 +151,7 @@ def render(store: Any, dataset: str, lang: str) -> Any:
         if len(regs) else regs
     first = ("310000" if "310000" in set(sites["code"].astype(str)) else
              (str(sites["code"].iloc[0]) if len(sites) else None))
+    site_names = region_names(sites, lang)
     segs = ds.segments
     name_col = "name_en" if lang == "en" and "name_en" in segs else "name"
     segment_options = [{"label": str(r[name_col] if pd.notna(r[name_col]) else r["name"]),
@@ -173,8 +174,8 @@ def render(store: Any, dataset: str, lang: str) -> Any:
         html.Div([
             html.Label(t("site", lang)),
             dcc.Dropdown(id="map-site", value=first, style={"width": "220px"},
-                         options=[{"label": str(r.name), "value": str(r.code)}
-                                  for r in sites.itertuples()]),
+                         options=[{"label": site_names.get(str(c), str(c)), "value": str(c)}
+                                  for c in sites["code"]]),
             dcc.RadioItems(id="map-mode", value="road", inline=True, options=[
                 {"label": t("road", lang), "value": "road"},
                 {"label": t("rail", lang), "value": "rail"}]),
@@ -212,7 +213,8 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
                 within = [str(r["code"]) for r in res.to_dict()["regions_within"]
                           if r.get("within")]
                 summary = html.P(t("circle_summary", lang).format(
-                    site=res.site_name, hours=fmt_hours(hours, lang),
+                    site=region_names(ds.regions, lang).get(str(site), res.site_name),
+                    hours=fmt_hours(hours, lang),
                     share=fmt_share(res.share_within), covered=res.segments_covered,
                     total=res.segments_total))
             except Exception as err:  # shown on the page; the map still draws

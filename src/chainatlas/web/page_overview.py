@@ -22,7 +22,7 @@ from chainatlas._format import ratio as fmt_ratio
 from chainatlas._format import share as fmt_share
 from chainatlas.report.svg import bar_chart
 from chainatlas.web import cache
-from chainatlas.web._widgets import error_box, grid, notice, svg_image
+from chainatlas.web._widgets import error_box, grid, notice, region_names, svg_image
 from chainatlas.web.i18n import HEALTH_LABELS, STATUS_COLORS, STATUS_LABELS, label, t
 
 __all__ = ["register", "render"]
@@ -59,12 +59,13 @@ def _default_site(ds: Any) -> str | None:
     return None
 
 
-def _sites(ds: Any) -> list[dict[str, str]]:
+def _sites(ds: Any, lang: str = "zh") -> list[dict[str, str]]:
     regs = ds.regions
     used = set(ds.firms["region"].astype(str))
     rows = regs[regs["code"].astype(str).isin(used) & regs["lon"].notna()
                 & regs["code"].astype(str).str.fullmatch(r"\d{6}")]
-    return [{"label": str(r.name), "value": str(r.code)} for r in rows.itertuples()]
+    names = region_names(rows, lang)
+    return [{"label": names.get(str(c), str(c)), "value": str(c)} for c in rows["code"]]
 
 
 def _no_chain(store: Any, dataset: str, lang: str) -> Any:
@@ -149,14 +150,13 @@ def render(store: Any, dataset: str, lang: str) -> Any:
     table = segs[cols].copy()
     if lang == "en" and "name_en" in segs:
         table["name"] = segs["name_en"].where(segs["name_en"].notna(), segs["name"])
-    names = dict(zip(ds.regions["code"].astype(str), ds.regions["name"].astype(str),
-                     strict=True)) if len(ds.regions) else {}
+    names = region_names(ds.regions, lang)
     if "top_region" in table:
         table["top_region"] = table["top_region"].astype(str).map(names).fillna(table["top_region"])
     return html.Div([
         html.Div([html.Label(t("site", lang)),
                   dcc.Dropdown(id="overview-site", value=site, clearable=False,
-                               options=_sites(ds), style={"width": "220px"})],
+                               options=_sites(ds, lang), style={"width": "220px"})],
                  style={"display": "flex", "gap": "0.6em", "alignItems": "center",
                         "marginBottom": "0.6em"}),
         cards,
@@ -191,8 +191,7 @@ def _latest_warning(store: Any, dataset: str, lang: str) -> Any:
     seg, reg = str(w.get("segment", "*")), str(w.get("region", "*"))
     col = "name_en" if lang == "en" and "name_en" in ds.segments else "name"
     names = dict(zip(ds.segments["id"].astype(str), ds.segments[col].astype(str), strict=True))
-    regions = dict(zip(ds.regions["code"].astype(str), ds.regions["name"].astype(str),
-                       strict=True))
+    regions = region_names(ds.regions, lang)
     subject = " · ".join(x for x in (names.get(seg, seg) if seg != "*" else "",
                                      regions.get(reg, reg) if reg != "*" else "") if x) or \
         t("whole_chain", lang)
@@ -225,7 +224,8 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
                 within = [str(r["code"]) for r in res.to_dict()["regions_within"] if r.get("within")]
                 card = _card(t("circle_share", lang).format(hours=fmt_hours(HOURS, lang)),
                              fmt_share(res.share_within),
-                             t("circle_sub", lang).format(site=res.site_name,
+                             t("circle_sub", lang).format(site=region_names(ds.regions, lang).get(
+                                 str(site), res.site_name),
                                                           covered=res.segments_covered,
                                                           total=res.segments_total),
                              "overview-circle")

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from chainatlas._codes import code_label, column_label
-from chainatlas.web._widgets import error_box, grid
+from chainatlas.web._widgets import error_box, grid, region_names
 from chainatlas.web.i18n import t
 
 __all__ = ["register", "render"]
@@ -124,7 +124,7 @@ def _names(store: Any, dataset: str, lang: str) -> dict[str, dict[str, str]]:
     ds = cache.dataset(store, dataset)
     col = "name_en" if lang == "en" and "name_en" in ds.segments else "name"
     segs = dict(zip(ds.segments["id"].astype(str), ds.segments[col].astype(str), strict=True))
-    regs = dict(zip(ds.regions["code"].astype(str), ds.regions["name"].astype(str), strict=True))
+    regs = region_names(ds.regions, lang)
     return {"segments": segs, "regions": regs}
 
 

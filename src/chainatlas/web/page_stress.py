@@ -18,7 +18,7 @@ from chainatlas._format import days as fmt_days
 from chainatlas._format import money
 from chainatlas._format import share as fmt_share
 from chainatlas.web import cache
-from chainatlas.web._widgets import error_box, grid, notice, records
+from chainatlas.web._widgets import error_box, grid, notice, records, region_names
 from chainatlas.web.i18n import t
 
 __all__ = ["DEFAULT_SCENARIO", "payload", "register", "render", "scenario_from_form",
@@ -62,8 +62,7 @@ def _targets(ds: Any, kind: str, lang: str) -> list[tuple[str, str]]:
         col = "country" if "country" in firms else None
         codes = sorted(set(firms[col].dropna().astype(str))) if col else []
         regs = ds.regions
-        names = dict(zip(regs["code"].astype(str), regs["name"].astype(str), strict=True)) \
-            if len(regs) else {}
+        names = region_names(regs, lang)
         return [(c, names.get(c, c)) for c in codes]
     regs = ds.regions
     if not len(regs):
@@ -73,7 +72,8 @@ def _targets(ds: Any, kind: str, lang: str) -> list[tuple[str, str]]:
         {u[:4] + "00" for u in used if u.isdigit()}
     rows = regs[regs["code"].astype(str).isin(used | prefixes)]
     rows = rows[rows["code"].astype(str).str.fullmatch(r"\d{6}")]
-    return list(zip(rows["code"].astype(str), rows["name"].astype(str), strict=True))
+    names = region_names(rows, lang)
+    return [(str(c), names.get(str(c), str(c))) for c in rows["code"]]
 
 
 def target_options(ds: Any, kind: str, lang: str, search: str | None = None,
@@ -190,8 +190,7 @@ def _card(title: str, value: str, card_id: str) -> html.Div:
 
 def _result_view(result: dict[str, Any], ds: Any, lang: str) -> Any:
     seg_names = _seg_names(ds, lang)
-    reg_names = dict(zip(ds.regions["code"].astype(str), ds.regions["name"].astype(str),
-                         strict=True)) if len(ds.regions) else {}
+    reg_names = region_names(ds.regions, lang)
     firm_names = dict(zip(ds.firms["id"].astype(str), ds.firms["name"].astype(str), strict=True))
     seg = pd.DataFrame(result["segment_ratio"])
     fig = go.Figure()
@@ -346,10 +345,9 @@ def register(app: Dash, get_store: Callable[[], Any], get_jobs: Callable[[], Any
         except Exception as err:
             return error_box(err, lang)
         ds = cache.dataset(store, dataset)
-        regs = dict(zip(ds.regions["code"].astype(str), ds.regions["name"].astype(str),
-                        strict=True)) if len(ds.regions) else {}
+        regs = region_names(ds.regions, lang)
         frame = frame.copy()
-        frame["region"] = frame["region"].astype(str).map(regs).fillna(frame["region"])
+        frame["region_name"] = frame["region"].astype(str).map(regs).fillna(frame["region"])
         frame["needs_mitigation"] = [t("yes" if v else "no", lang)
                                      for v in frame["needs_mitigation"]]
         head = frame.head(25)
@@ -359,7 +357,7 @@ def register(app: Dash, get_store: Callable[[], Any], get_jobs: Callable[[], Any
         fig.update_layout(barmode="group", height=440, title=t("tts_ttr", lang),
                           yaxis={"title": t("days_axis", lang)}, xaxis={"tickangle": -40},
                           margin={"l": 50, "r": 10, "t": 40, "b": 150})
-        cols = [c for c in ("name", "region", "tts_days", "ttr_days", "performance_impact",
+        cols = [c for c in ("name", "region_name", "tts_days", "ttr_days", "performance_impact",
                             "rei", "needs_mitigation", "firm") if c in frame]
         return html.Div([dcc.Graph(id="tts-chart", figure=fig),
                          grid("tts-grid", frame[cols], lang=lang, hidden=("firm",),
