@@ -262,8 +262,9 @@ def _needs_table(store: Any, dataset: str, lang: str) -> Any:
                           rows.get("segment_path", [None] * len(rows)), strict=True)]
     cols = [c for c in ("need_title", "firm_name", "rank", "title", "kind", "owner", "owner_kind",
                         "region_name", "hours", "score", "reason") if c in rows]
-    return grid("match-needs-grid", rows[cols], lang=lang,
-                codes={"kind": "asset_kind", "owner_kind": "owner_kind"}, kinds={"score": "ratio"})
+    return grid("match-needs-grid", rows[cols].rename(columns={"kind": "asset_kind"}), lang=lang,
+                codes={"asset_kind": "asset_kind", "owner_kind": "owner_kind"},
+                kinds={"score": "ratio"})
 
 
 def _advise(store: Any, dataset: str, lang: str) -> Any:

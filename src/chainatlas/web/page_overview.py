@@ -111,7 +111,13 @@ def render(store: Any, dataset: str, lang: str) -> Any:
     status = segs["status"].value_counts()
     site = _default_site(ds)
     reason = "reason_zh" if lang == "zh" else "reason_en"
-    top = chokes.head(5)
+    top = chokes.head(5).copy()
+    if lang != "zh" and len(top) and "name_en" in ds.segments:  # segment chokepoints by English name
+        en = dict(zip(ds.segments["id"].astype(str), ds.segments["name_en"].astype(str),
+                      strict=True))
+        is_seg = top["kind"].astype(str).eq("segment")
+        top.loc[is_seg, "name"] = top.loc[is_seg, "segment"].astype(str).map(en).fillna(
+            top.loc[is_seg, "name"])
     choke_list = html.Ol([html.Li([html.B(f"{r['name']}"),
                                    f"（{code_label('chokepoint_type', r['type'], lang)}，"
                                    f"{fmt_share(r['share'])}）" if lang == "zh" else
