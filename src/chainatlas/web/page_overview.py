@@ -216,7 +216,6 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
                   Input("overview-site", "value"), State("dataset", "value"),
                   State("lang", "data"))
     def _site(site: str | None, dataset: str, lang: str) -> tuple[Any, Any, Any]:
-        from chainatlas.services import cluster
         from chainatlas.web.page_map import map_figure
 
         store = get_store()
@@ -225,8 +224,7 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
         within: list[str] = []
         if site:
             try:
-                res = cache.memo(("circle", dataset, site, HOURS, cache.version(store, dataset)),
-                                 lambda: cluster.circle(store, dataset, site, HOURS))
+                res = cache.circle(store, dataset, site, HOURS)
                 within = [str(r["code"]) for r in res.to_dict()["regions_within"] if r.get("within")]
                 card = _card(t("circle_share", lang).format(hours=fmt_hours(HOURS, lang)),
                              fmt_share(res.share_within),
