@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from chainatlas.cli.main import app
@@ -287,3 +289,66 @@ def test_niot_small_file_and_errors(tmp_path: Path):
         read_niot(broken)
     code, out, err = _cli(["analyze", "--table", str(p), "--layout", "wiod"])
     assert code != 0 and "--layout niot" in out + err and "Traceback" not in out + err
+
+
+# ----------------------------------------------------------------------------- damaged files
+TOKENS = st.sampled_from(["", "abc", "-", "1 234", "1,234", "−5", "1e308", "nan", "0", "-7",
+                          "12.5", "TII", "VA001", "Domestic", "代码", "总产出", "\"", ";", ","])
+
+
+@settings(max_examples=40, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), form=st.sampled_from(["nbs", "niot"]))
+def test_damaged_published_files_load_whole_or_are_refused(tmp_path: Path, data, form: str):
+    """A damaged cell, line or header gives a checked table or an InputError naming the file —
+    never another exception, never an unbalanced table."""
+    if form == "nbs":
+        lines = [",".join(NBS_HEAD)] + [",".join(str(v) for v in r) for r in NBS_ROWS]
+        sep = ","
+    else:
+        lines = _niot_text().split("\n")[:-1]
+        sep = ";"
+    for _ in range(data.draw(st.integers(1, 3))):
+        i = data.draw(st.integers(0, len(lines) - 1))
+        action = data.draw(st.sampled_from(["cell", "drop", "truncate"]))
+        cells = lines[i].split(sep)
+        if action == "cell":
+            cells[data.draw(st.integers(0, len(cells) - 1))] = data.draw(TOKENS)
+            lines[i] = sep.join(cells)
+        elif action == "drop" and len(lines) > 1:
+            del lines[i]
+        else:
+            lines[i] = sep.join(cells[: data.draw(st.integers(0, len(cells)))])
+    path = tmp_path / ("damaged.csv" if form == "nbs" else "XXX_NIOT_nov16.csv")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        t = read_nbs(path) if form == "nbs" else read_niot(path)
+    except InputError as err:
+        assert str(path) in str(err), err
+        return
+    gap = np.abs(t.x - t.Z.sum(axis=1) - t.Y.sum(axis=1))
+    assert (gap <= 0.5 * (t.n + t.Y.shape[1] + 1) + 1e-4 * np.abs(t.x) + 1e-9).all()
+    assert np.isfinite(t.Z).all() and (t.x > 0).all()
+
+
+def test_bea_text_cell_refused_not_read_as_zero(tmp_path: Path):
+    from chainatlas.readers.io_bea import read_bea
+
+    use = tmp_path / "x_use.csv"
+    make = tmp_path / "x_make.csv"
+    use.write_text(",111,211,Total Intermediate,F010,T001\n111,10,20,30,70,100\n"
+                   "211,5,(D),25,175,200\nV001,85,175,,,\n", encoding="utf-8")
+    make.write_text(",111,211\n111,100,0\n211,0,200\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"x_use.csv: row '211', column '211': '\(D\)' is not a "
+                                         r"number"):
+        read_bea(use, make)
+
+
+def test_simple_layout_points_to_the_layout_a_published_table_needs(tmp_path: Path):
+    nbs = _write_nbs(tmp_path / "c.csv", NBS_HEAD, NBS_ROWS)
+    with pytest.raises(InputError, match="looks like an NBS table: use --layout nbs"):
+        read_simple(nbs)
+    niot = tmp_path / "XXX_NIOT_nov16.csv"
+    niot.write_text(_niot_text(), encoding="utf-8")
+    with pytest.raises(InputError, match="looks like a WIOD national table: use --layout niot"):
+        read_simple(niot)

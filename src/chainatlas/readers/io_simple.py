@@ -66,6 +66,16 @@ def _read(path: Path) -> tuple[pd.DataFrame, str]:
     return frame.mask(frame.apply(lambda c: c.astype(str).str.strip() == "")), grid.sep
 
 
+def _layout_hint(cols: list[str]) -> str:
+    """A pointer to the layout a published table needs, from its column names."""
+    have = set(cols)
+    if "CONS_h" in have or {"Origin", "EXP"} <= have:
+        return "; this looks like a WIOD national table: use --layout niot"
+    if "Origin" in have or {"TIU", "GO"} <= have or have & {"总产出", "中间使用合计", "部门"}:
+        return "; this looks like an NBS table: use --layout nbs"
+    return ""
+
+
 def table_from_simple_frame(frame: pd.DataFrame, *, source: str = "", unit: str = "",
                             name: str = "", check: bool = True, rtol: float = 1e-4,
                             atol: float = 1.0, sep: str = ",",
@@ -80,7 +90,8 @@ def table_from_simple_frame(frame: pd.DataFrame, *, source: str = "", unit: str 
         n += 1
     if n == 0:
         raise InputError(f"{where}: no sector block found: the first column labels must equal "
-                         f"the first row labels (got rows {rows[:3]}, columns {cols[:3]})")
+                         f"the first row labels (got rows {rows[:3]}, columns {cols[:3]})"
+                         f"{_layout_hint(cols)}")
     cells = [["" if (v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA)
               else str(v) for v in row] for row in frame.itertuples(index=False, name=None)]
     fd_cols = [j for j in range(n, len(cols)) if cols[j] != TOTAL_OUTPUT]

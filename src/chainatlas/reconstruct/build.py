@@ -155,7 +155,15 @@ def inputs_from_dataset(ds: Dataset, *, io: IOTable | None = None,
                              "aggregate it to one region first")
         sectors = list(io.sectors)
         spos = {s: k for k, s in enumerate(sectors)}
-        io_of = dict(zip(seg_ids, segs["io_sector"].astype(object), strict=True))
+        from chainatlas.reconstruct.concordance import io_sector_of
+
+        io_of = {s: io_sector_of(v, sectors)
+                 for s, v in zip(seg_ids, segs["io_sector"].astype(object), strict=True)}
+        via = [s for s, v in zip(seg_ids, segs["io_sector"].astype(object), strict=True)
+               if isinstance(v, str) and v not in spos and io_of.get(s)]
+        if via:
+            notes.append(f"{len(via)} segments mapped to the table through their GB/T 4754 "
+                         "division (committed concordance)")
         sec_lab = units["segment"].map(io_of)
         sec = sec_lab.map(spos)
         if sec.isna().any():
@@ -169,7 +177,7 @@ def inputs_from_dataset(ds: Dataset, *, io: IOTable | None = None,
         A = np.divide(Z, x[None, :], out=np.zeros_like(Z), where=x[None, :] > 0)
         u = np.clip(np.divide(Z.sum(axis=1), x, out=np.zeros(len(x)), where=x > 0), 0, 1)
         ess_sec: dict[str, bool] = {}
-        for s, e in zip(segs["io_sector"].astype(object), segs["essential"].astype("boolean")
+        for s, e in zip([io_of.get(x) for x in seg_ids], segs["essential"].astype("boolean")
                         .fillna(True), strict=True):
             if isinstance(s, str):
                 ess_sec[s] = ess_sec.get(s, False) or bool(e)

@@ -224,6 +224,10 @@ def scorecard(db: DbArg, dataset: str, region: str | None = None, *,
             raise InputError(f"several regions have cluster indicators ({', '.join(regions[:5])}); "
                              "choose one with --region")
         region = regions[0]
+    else:
+        from chainatlas.services.places import dataset_region
+
+        region = dataset_region(ds, region) or region
     return cluster_scorecard(ind, ds.indicator_defs, region, year=year,
                              threshold_yuan=threshold_yuan)
 
