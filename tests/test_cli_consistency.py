@@ -146,3 +146,34 @@ def test_cli_reference_is_generated_from_the_commands() -> None:
     assert current == expected, "docs/cli.md is out of date: run python scripts/cli_docs.py"
     for path, _ in _leaves(_tree()):
         assert f"## `chainatlas {' '.join(path)}`" in current, path
+
+
+def test_an_analysis_names_the_tables_it_lacks(tmp_path: Path) -> None:
+    db = tmp_path / "f.duckdb"
+    import_frames(db, "mychain", {"firms": pd.DataFrame(
+        {"id": ["F1"], "name": ["甲"], "region": ["320100"]})})
+    for args in (["chain", "map"], ["advise", "-r", "320100"], ["chain", "chokepoints"]):
+        result = CliRunner().invoke(app, [*args, "-d", "mychain", "--db", str(db)])
+        assert result.exit_code == 1, (args, result.output)
+        assert "has no " in result.output and "chainatlas import " in result.output, result.output
+    result = CliRunner().invoke(app, ["chain", "map", "-d", "mychain", "--db", str(db)])
+    assert "has no segments, firm_segments" in result.output
+    assert "chainatlas import segments segments.csv --dataset mychain" in result.output
+
+
+def test_readme_quickstart_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every line of the README's quickstart, in an empty folder: each file it reads was made
+    by an earlier line, and every command succeeds."""
+    import shlex
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Quickstart with your own data", 1)[1].split("```bash", 1)[1]
+    lines = [ln.split("#", 1)[0].strip() for ln in block.split("```", 1)[0].splitlines()]
+    commands = [shlex.split(ln) for ln in lines if ln]
+    assert len(commands) >= 6 and all(c[0] == "chainatlas" for c in commands)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CHAINATLAS_DB", raising=False)
+    for cmd in commands:
+        result = CliRunner().invoke(app, cmd[1:], env={"COLUMNS": "120"})
+        assert result.exit_code == 0, (cmd, result.output[-2000:])
+    assert (tmp_path / "out" / "firms.xlsx").is_file()

@@ -129,3 +129,35 @@ def test_footprint_on_the_demo_uses_region_coordinates(tmp_path):
     hit = ri.firms["region"].astype(str).to_numpy() == "340881"
     assert own == 0 and by_region == len(ri.firm_ids) - int(ri.firms["region_lon"].isna().sum())
     assert hit.any() and np.all(psi[hit] == pytest.approx(0.3)) and np.all(psi[~hit] == 1.0)
+
+
+def test_footprint_as_a_stress_scenario_target():
+    from chainatlas.exceptions import ScenarioError
+    from chainatlas.services.stress import run_scenario_of
+    from chainatlas.shock.network import ShockNetwork
+    from chainatlas.shock.scenario import parse_scenario
+    from chainatlas.shock.targets import capacity_schedule, select_firms
+
+    ds = load_demo()
+    net = ShockNetwork.from_dataset(ds)
+    reg = ds.regions.set_index(ds.regions["code"].astype(str))
+    lon, lat = float(reg.loc["340881", "lon"]), float(reg.loc["340881", "lat"])
+    sq = {"type": "Feature", "properties": {"intensity": 0.5}, "geometry": {
+        "type": "Polygon", "coordinates": [[[lon - .05, lat - .05], [lon + .05, lat - .05],
+                                            [lon + .05, lat + .05], [lon - .05, lat + .05]]]}}
+    sc = parse_scenario({"name": "flood", "horizon_days": 20, "shocks": [
+        {"footprint": sq, "capacity_loss": 0.8, "duration_days": 5}]})
+    hit = select_firms(net, sc.shocks[0])
+    assert set(net.firm_region[hit]) == {"340881"}
+    assert len(hit) == int((ds.firms["region"].astype(str) == "340881").sum())
+    cs = capacity_schedule(net, sc)
+    assert cs.delta[:5].max() == pytest.approx(0.4) and cs.delta[5:].max() == 0.0
+    res = run_scenario_of(ds, sc)
+    assert res is not None
+    far = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]}
+    with pytest.raises(ScenarioError, match="inside the footprint"):
+        select_firms(net, parse_scenario({"name": "x", "horizon_days": 5, "shocks": [
+            {"footprint": far}]}).shocks[0])
+    with pytest.raises(ScenarioError, match="intensity"):
+        parse_scenario({"name": "x", "horizon_days": 5, "shocks": [{"footprint": {
+            "type": "Feature", "properties": {"intensity": 3}, "geometry": far}}]})

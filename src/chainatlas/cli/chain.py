@@ -51,7 +51,8 @@ def map_cmd(
         from chainatlas.cli._bands import emit_bands
 
         emit_bands(chain_health_bands(db, dataset, region=region, within_hours=within_hours,
-                                      of=of, chain=chain, detour=detour, speed_kmh=speed),
+                                      of=of, chain=chain, detour=detour, speed_kmh=speed,
+                                      hmt=hmt),
                    fmt, out, "chain map (reconstructed links)")
         return
     res = map_chain(db, dataset, region=region, within_hours=within_hours, of=of, chain=chain,

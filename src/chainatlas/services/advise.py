@@ -12,6 +12,7 @@ from chainatlas.advise import AdviceResult, advise_region
 from chainatlas.model.dataset import Dataset
 from chainatlas.services.cluster import write_workbook
 from chainatlas.services.datasets import DbArg, load_dataset
+from chainatlas.services.needs import require_tables
 
 __all__ = ["advise", "demo_section", "write_xlsx"]
 
@@ -22,6 +23,7 @@ def advise(db: DbArg, dataset: str, region: str, *, strategy: str = "near",
     from chainatlas.services.places import dataset_region
 
     ds = load_dataset(db, dataset)
+    require_tables(ds, "advice")
     region = dataset_region(ds, region) or region
     return advise_region(ds, region, strategy=strategy, top=top, candidates=candidates,
                          **options)

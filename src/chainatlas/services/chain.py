@@ -23,6 +23,7 @@ from chainatlas.network.throughput import ThroughputResult, chain_throughput
 from chainatlas.network.tiers import supplier_tiers
 from chainatlas.readers.willems import UNKNOWN_REGION, read_willems
 from chainatlas.services.datasets import DbArg, ImportReport, import_frames, load_dataset
+from chainatlas.services.needs import require_tables
 
 __all__ = [
     "MAP_COLUMNS",
@@ -76,6 +77,7 @@ def chain_map_of(ds: Dataset, *, region: str | None = None, within_hours: float 
 
     if hmt not in HMT_MODES:
         raise InputError(f"--hmt must be one of {', '.join(HMT_MODES)}, not {hmt!r}")
+    require_tables(ds, "chain map")
     g = FirmGraph.from_dataset(ds)
     mask, label = area_of(ds, g, region=region, within_hours=within_hours, of=of,
                           detour=detour, speed_kmh=speed_kmh)
@@ -93,6 +95,7 @@ def throughput_of(ds: Dataset, *, segment: str | None = None, region: str | None
                   hours_per_day: float = 24.0, detour: float = 1.2,
                   speed_kmh: float = 90.0) -> ThroughputResult:
     """Throughput and takt of an in-memory dataset, for the whole network or an area."""
+    require_tables(ds, "chain throughput")
     g = FirmGraph.from_dataset(ds)
     mask, label = area_of(ds, g, region=region, within_hours=within_hours, of=of,
                           detour=detour, speed_kmh=speed_kmh)
@@ -111,6 +114,7 @@ def throughput(db: DbArg, dataset: str, **kwargs: Any) -> ThroughputResult:
 def chokepoints_of(ds: Dataset, target: str | None = None, **kwargs: Any) -> ChokepointResult:
     """Ranked chokepoints of an in-memory dataset (keywords as
     :func:`~chainatlas.network.chokepoints.find_chokepoints`)."""
+    require_tables(ds, "chain chokepoints")
     return find_chokepoints(ds, target, **kwargs)
 
 
@@ -122,6 +126,7 @@ def top_chokepoints(db: DbArg, dataset: str, target: str | None = None,
 
 def tiers_of(ds: Dataset, firm: str, depth: int = 3) -> pd.DataFrame:
     """Tier-1..``depth`` suppliers of ``firm`` with names, regions and segments."""
+    require_tables(ds, "chain tiers")
     g = FirmGraph.from_dataset(ds)
     table = supplier_tiers(g, g.index_of(firm), depth)
     names = dict(zip(ds.firms["id"].astype(str), ds.firms["name"].astype(str), strict=True))

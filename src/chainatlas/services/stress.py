@@ -19,6 +19,7 @@ from chainatlas._types import PathArg
 from chainatlas.exceptions import InputError, ModelError
 from chainatlas.model.dataset import Dataset
 from chainatlas.services.datasets import DbArg, load_dataset
+from chainatlas.services.needs import require_tables
 from chainatlas.shock.executors import make_executor
 from chainatlas.shock.firm_model import simulate
 from chainatlas.shock.lp import BomNetwork, time_to_survive_recover
@@ -48,6 +49,7 @@ CHIP_SEGMENTS = ("mcu", "soc", "image_sensor", "power_semi", "chip_equipment", "
 
 def network_of(ds: Dataset) -> ShockNetwork:
     """The dynamic-model network of a dataset; :class:`ModelError` if it has no valued links."""
+    require_tables(ds, "stress test")
     net = ShockNetwork.from_dataset(ds)
     if net.n_links == 0:
         raise ModelError(f"dataset '{ds.name}' has no supply links with a value > 0; the stress "
