@@ -40,6 +40,7 @@ __all__ = [
     "RiskInput",
     "demo_section",
     "essentiality_of",
+    "firm_cascade",
     "load_risk_dataset",
     "psi_export_ban",
     "psi_footprint",
@@ -445,3 +446,19 @@ def demo_section(ds: Dataset) -> list[tuple[str, pd.DataFrame]]:
     out = run_esri(ri, top=10, reasons=3)
     return [("Top systemic-risk firms (ESRI, % of output lost; reasons: who carries the loss)",
              top_firms_frame(out, lang="en"))]
+
+
+def firm_cascade(ri: RiskInput, firm: str, *, epsilon: float = 0.01, substitution: bool = True,
+                 top: int = 20) -> dict[str, Any]:
+    """One firm's failure: its ESRI (total, downstream, upstream) and who carries the loss."""
+    try:
+        k = ri.firm_ids.index(str(firm))
+    except ValueError:
+        raise DataNotFound(f"firm '{firm}' not found") from None
+    res = esri_single_firms(ri.net, [k], epsilon=epsilon, substitution=substitution)
+    names = ri.names()
+    return {"firm": ri.firm_ids[k], "name": names[k], "sector": ri.sectors[int(ri.net.sector[k])],
+            "esri": float(res.esri[0]), "esri_downstream": float(res.esri_downstream[0]),
+            "esri_upstream": float(res.esri_upstream[0]), "iterations": int(res.steps[0]),
+            "firms_touched": int(res.touched[0]),
+            "carried_by": reasons_of(ri, k, epsilon=epsilon, substitution=substitution, top=top)}
