@@ -4,7 +4,9 @@
    pymrio's ``calc_system`` (A, x, L by a dense inverse) plus the column/row sums of L.
 2. Hypothetical extraction (backward, forward, total) for every sector (rank-one closed forms),
    with the per-sector re-solve as the reference on a sample of sectors (extrapolated).
-3. ARIO milliseconds per step against BoARIO's ``ARIOPsiModel`` (recovery event, same table).
+3. ARIO milliseconds per step against BoARIO's ``ARIOPsiModel`` (recovery event, same table),
+   and the scaling from 1 to 2 threads (``CHAINATLAS_THREADS``) with the machine as it is
+   ("idle") and with one competing busy process ("busy"): ms per step, CPU / wall, speed-up.
 
 Usage::
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import os
 import time
 import tracemalloc
 import warnings
@@ -27,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from _busy import busy_process, threads
 
 from chainatlas.ioa import (
     LeontiefSolver,
@@ -172,6 +176,8 @@ def bench_ario(sizes: list[int], steps: int, boario_steps: int) -> pd.DataFrame:
         impact_vec[hit] = 0.3 * 4 * va[hit]
         ev = ARIOEvent(impact_vec, occurrence=1, duration=5, recovery_tau=60)
         ARIOModel().simulate(table, [ev], 8)  # compile the kernels outside the timing
+        with threads(1):
+            ARIOModel().simulate(table, [ev], 8)
         t0 = time.perf_counter()
         ARIOModel().simulate(table, [ev], steps)
         t_our = time.perf_counter() - t0  # timed without tracemalloc (it slows Python code)
@@ -179,9 +185,29 @@ def bench_ario(sizes: list[int], steps: int, boario_steps: int) -> pd.DataFrame:
         impact = pd.Series(impact_vec[hit], index=table.index[hit])
         t_ref = _boario_steps(io, impact, boario_steps)
         ms_our = 1000 * t_our / steps
-        rows.append({"n": table.n, "regions×sectors": shape, "nnz(Z)": int((table.Z != 0).sum()),
-                     "boario_ms_step": 1000 * t_ref, "ours_ms_step": ms_our, "ours_MiB": m_our,
-                     "speedup": 1000 * t_ref / ms_our})
+        row = {"n": table.n, "regions×sectors": shape, "nnz(Z)": int((table.Z != 0).sum()),
+               "boario_ms_step": 1000 * t_ref, "ours_ms_step": ms_our, "ours_MiB": m_our,
+               "speedup": 1000 * t_ref / ms_our}
+        # scaling from 1 to 2 threads (CHAINATLAS_THREADS), idle-as-it-is and with one
+        # competing busy process; fastest of two interleaved runs, ms per step (CPU/wall)
+        for busy in (False, True):
+            with busy_process(busy):
+                best = {}
+                for _ in range(2):
+                    for k in (1, 2):
+                        with threads(k):
+                            t0, c0 = time.perf_counter(), time.process_time()
+                            ARIOModel().simulate(table, [ev], steps)
+                            dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+                        if k not in best or dt < best[k][0]:
+                            best[k] = (dt, cpu)
+            tag = "busy" if busy else "idle"
+            for k in (1, 2):
+                row[f"{k}t_{tag}_ms"] = 1000 * best[k][0] / steps
+                row[f"{k}t_{tag}_cpu/wall"] = best[k][1] / best[k][0]
+            row[f"1→2_{tag}"] = best[1][0] / best[2][0]
+        row["load"] = os.getloadavg()[0]
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

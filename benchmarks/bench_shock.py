@@ -5,6 +5,7 @@ Usage::
     python benchmarks/bench_shock.py                   # full size (1M firms / 5M links, …)
     python benchmarks/bench_shock.py --firms 100000 --links 500000 --days 20 --sweep 100
     python benchmarks/bench_shock.py --only profile    # ms per day of each day kernel
+    python benchmarks/bench_shock.py --only threads    # 1 → 2 threads, idle and with a busy process
 
 Prints sizes, seconds, peak memory and the ratio to the reference measured or quoted:
 
@@ -12,7 +13,9 @@ Prints sizes, seconds, peak memory and the ratio to the reference measured or qu
   network (``chainatlas.datasets.synthetic.generate_network``), 1 % of firms at 50 % capacity
   (the reference C++ simulator proNet: 1.16 s/day with ``-R 0`` and ≈ 1.7 s/day with ``-R 2``
   on 2 threads at 1M / 5M, reference notes §7); the default event-driven mode is run three
-  times per rule, interleaved, and the fastest run reported (every run is printed);
+  times per rule, interleaved, and the fastest run reported (every run is printed); then the
+  scaling from 1 to 2 threads (``CHAINATLAS_THREADS``), per-day wall and CPU time, with the
+  machine as it is and with one competing busy process (a pure-Python loop in its own session);
 - TTS/TTR: N single-node scenarios (distinct nodes, TTR uniform 1–10 days) on a synthetic
   three-tier network of 1,700 nodes (Databricks' notebook: ≈ 1 h for its 1,700-node sweep);
 - sweep: K firm scenarios serial vs a Dask ``LocalCluster`` of 2 worker processes;
@@ -45,7 +48,17 @@ def _speed_scenario(hit: np.ndarray, rule: str, days: int) -> dict[str, Any]:
             "shocks": [{"firm": hit.astype(str).tolist(), "capacity_loss": 0.5}]}
 
 
+def _timed(net: Any, sc: dict[str, Any], **kw: Any) -> tuple[float, float, Any]:
+    from chainatlas.shock import simulate
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    res = simulate(net, sc, **kw)
+    return time.perf_counter() - t0, time.process_time() - c0, res
+
+
 def bench_dynamic(n_firms: int, n_links: int, days: int) -> None:
+    from _busy import load
+
     from chainatlas.datasets.synthetic import generate_network
     from chainatlas.model.dataset import Dataset
     from chainatlas.shock import ShockNetwork, simulate
@@ -60,25 +73,25 @@ def bench_dynamic(n_firms: int, n_links: int, days: int) -> None:
     net.layout(True)
     t_build = time.perf_counter() - t0
     print(f"network: {net.n_firms:,} firms, {net.n_links:,} links; generate {t_gen:.1f} s, "
-          f"build + layout {t_build:.1f} s, peak RSS so far {peak_rss_gb():.2f} GB; "
-          f"load average {os.getloadavg()[0]:.1f}")
+          f"build + layout {t_build:.1f} s, peak RSS so far {peak_rss_gb():.2f} GB; {load()}")
     rng = np.random.default_rng(7)
     hit = net.firm_ids[rng.choice(net.n_firms, max(1, net.n_firms // 100), replace=False)]
     ref = {"proportional": 1.16, "priority": 1.7}
+    rules = ("proportional", "priority")
+    for rule in rules:
+        simulate(net, _speed_scenario(hit, rule, 2))  # compile / load the kernels
+        simulate(net, _speed_scenario(hit, rule, 2), parallel=False)
     results = {}
     for event_driven in (True, False):
         mode = "event-driven" if event_driven else "every firm every day"
         # the default mode is timed REPEATS times, the two rules interleaved, and the fastest
         # run of each reported (the machine is shared: single runs vary by ±20 %)
         repeats = REPEATS if event_driven else 1
-        runs: dict[str, list[tuple[float, float, Any]]] = {"proportional": [], "priority": []}
-        for rule in runs:
-            simulate(net, _speed_scenario(hit, rule, 2))  # compile / load the kernels
+        runs: dict[str, list[tuple[float, float, Any]]] = {r: [] for r in rules}
         for _ in range(repeats):
-            for rule in runs:
-                t0, c0 = time.perf_counter(), time.process_time()
-                res = simulate(net, _speed_scenario(hit, rule, days), event_driven=event_driven)
-                runs[rule].append((time.perf_counter() - t0, time.process_time() - c0, res))
+            for rule in rules:
+                runs[rule].append(_timed(net, _speed_scenario(hit, rule, days),
+                                         event_driven=event_driven))
         for rule, got in runs.items():
             dt, cpu, res = min(got, key=lambda r: r[0])
             ms = 1e3 * dt / days
@@ -86,23 +99,66 @@ def bench_dynamic(n_firms: int, n_links: int, days: int) -> None:
             every = (f"; fastest of {len(got)}: " + " / ".join(f"{r[0]:.2f}" for r in got) + " s"
                      if len(got) > 1 else "")
             print(f"  {mode:21s} {rule:12s}: {days} days in {dt:6.2f} s = {ms:7.1f} ms/day "
-                  f"(CPU {1e3 * cpu / days:7.1f} ms/day, load {os.getloadavg()[0]:.1f}{every}); "
+                  f"(CPU {1e3 * cpu / days:7.1f} ms/day, {load()}{every}); "
                   f"firms updated at the end {res.meta['active_firms']:,}; "
                   f"loss {res.total_output_loss:.6e}; reference C++ {ref[rule]:.2f} s/day → "
-                  f"{1e3 * ref[rule] / ms:5.1f}× faster")
+                  f"{1e3 * ref[rule] / ms:5.1f}× faster", flush=True)
         print(f"  {mode}: priority / proportional = "
               f"{results[event_driven, 'priority'] / results[event_driven, 'proportional']:.2f}")
-    # one thread: CPU time per day is the figure least disturbed by other jobs on the machine
-    sc = _speed_scenario(hit, "proportional", days)
-    simulate(net, {**sc, "horizon_days": 2}, parallel=False)
-    t0, c0 = time.perf_counter(), time.process_time()
-    simulate(net, sc, parallel=False)
-    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
-    print(f"  one thread, event-driven, proportional: {1e3 * dt / days:.1f} ms/day wall, "
-          f"{1e3 * cpu / days:.1f} ms/day CPU (load {os.getloadavg()[0]:.1f}); reference C++ "
-          f"1 thread 2.7 s/day → {2700 / (1e3 * cpu / days):.1f}× less CPU")
-    print(f"  peak RSS {peak_rss_gb():.2f} GB; load average {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} cores")
+    bench_threads(net, hit, days, rules)
+    print(f"  peak RSS {peak_rss_gb():.2f} GB; {load()}")
+
+
+def bench_threads_only(n_firms: int, n_links: int, days: int) -> None:
+    """Only the 1 → 2 threads scaling (``--only threads``)."""
+    from _busy import load
+
+    from chainatlas.datasets.synthetic import generate_network
+    from chainatlas.model.dataset import Dataset
+    from chainatlas.shock import ShockNetwork, simulate
+
+    net = ShockNetwork.from_dataset(Dataset("bench", generate_network(n_firms, n_links, 50, seed=1)))
+    gc.collect()
+    rng = np.random.default_rng(7)
+    hit = net.firm_ids[rng.choice(net.n_firms, max(1, net.n_firms // 100), replace=False)]
+    rules = ("proportional", "priority")
+    for rule in rules:
+        simulate(net, _speed_scenario(hit, rule, 2))
+        simulate(net, _speed_scenario(hit, rule, 2), parallel=False)
+    print(f"network: {net.n_firms:,} firms, {net.n_links:,} links; OMP_WAIT_POLICY="
+          f"{os.environ.get('OMP_WAIT_POLICY')}; {load()}")
+    bench_threads(net, hit, days, rules)
+    print(f"  peak RSS {peak_rss_gb():.2f} GB; {load()}")
+
+
+def bench_threads(net: Any, hit: np.ndarray, days: int, rules: tuple[str, ...]) -> None:
+    """Scaling from 1 to 2 threads (CHAINATLAS_THREADS), with the machine as it is and with one
+    competing busy process: per-day wall and CPU time, CPU / wall and the speed-up. Fastest of
+    two interleaved runs each."""
+    from _busy import busy_process, load, threads
+
+    print("  threads (event-driven; 1 thread = the single-threaded kernels):")
+    for busy in (False, True):
+        label = "with a busy process" if busy else "machine as it is   "
+        with busy_process(busy):
+            got: dict[tuple[str, int], list[tuple[float, float, Any]]] = {}
+            for _ in range(2):
+                for rule in rules:
+                    for k in (1, 2):
+                        with threads(k):
+                            got.setdefault((rule, k), []).append(
+                                _timed(net, _speed_scenario(hit, rule, days)))
+            for rule in rules:
+                best = {k: min(got[rule, k], key=lambda r: r[0]) for k in (1, 2)}
+                parts = []
+                for k in (1, 2):
+                    dt, cpu, _ = best[k]
+                    parts.append(f"{k} thread{'s' if k > 1 else ' '} {1e3 * dt / days:6.1f} ms/day "
+                                 f"(CPU {1e3 * cpu / days:6.1f}, CPU/wall {cpu / dt:4.2f})")
+                same = best[1][2].total_output_loss == best[2][2].total_output_loss
+                print(f"    {label} {rule:12s}: " + "; ".join(parts) +
+                      f"; 1→2 threads ×{best[1][0] / best[2][0]:.2f}; same loss {same}; "
+                      f"{load()}", flush=True)
 
 
 def bench_profile(n_firms: int, n_links: int, days: int) -> None:
@@ -240,7 +296,8 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=100)
     ap.add_argument("--lp", type=int, default=1600)
     ap.add_argument("--sweep", type=int, default=1000)
-    ap.add_argument("--only", choices=["dynamic", "lp", "sweep", "profile"], default=None)
+    ap.add_argument("--only", choices=["dynamic", "lp", "sweep", "profile", "threads"],
+                    default=None)
     a = ap.parse_args()
     if a.only in (None, "lp"):
         bench_lp(a.lp)
@@ -248,6 +305,8 @@ def main() -> None:
         bench_sweep(a.sweep, 2000, 10000)
     if a.only in (None, "dynamic"):
         bench_dynamic(a.firms, a.links, a.days)
+    if a.only == "threads":
+        bench_threads_only(a.firms, a.links, a.days)
     if a.only == "profile":
         bench_profile(a.firms, a.links, min(a.days, 30))
 

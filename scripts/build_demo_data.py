@@ -52,7 +52,8 @@ def chain_tables() -> dict[str, pd.DataFrame]:
                        columns=["id", "name", "name_en", "stage", "parent", "essential",
                                 "key_technology", "io_sector"])
     seg.insert(1, "chain", "nev")
-    bom = pd.DataFrame(ys.BOM, columns=TABLES["segment_inputs"].column_names)
+    bom = pd.DataFrame(ys.BOM, columns=["segment", "input_segment", "quantity", "share"])
+    bom["essentiality"] = None   # empty: the documented default (2 if the input is essential)
     return {"regions": regions, "chains": chains, "segments": seg, "segment_inputs": bom}
 
 
@@ -168,6 +169,8 @@ def firm_tables(rng: np.random.Generator) -> dict[str, pd.DataFrame]:
     firms["revenue"] = revenue.round(1)
     firms["rd_intensity"] = rd.round(4)
     firms["founded"] = founded
+    firms["lon"] = np.nan        # no site coordinates in the demo: footprints use the region's
+    firms["lat"] = np.nan
     firm_cols = TABLES["firms"].column_names
     return {"firms": firms[[*firm_cols, "_seg", "_rank"]], "firm_segments": pd.DataFrame(fs_rows)}
 

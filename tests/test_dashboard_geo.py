@@ -199,10 +199,17 @@ def test_geodesic_ring_points_are_at_the_radius(lon: float, lat: float, r: float
 def test_map_figure_layers(demo) -> None:
     from chainatlas.web.page_map import map_figure
 
-    fig = map_figure(demo, level="province", measure="output", site="310000", hours=4)
+    within = ["310000", "320500", "330400", "340881"]
+    fig = map_figure(demo, level="province", measure="output", site="310000", hours=4,
+                     within=within)
     kinds = [tr.type for tr in fig.data]
     assert kinds[:2] == ["choropleth", "choropleth"]
-    assert kinds.count("scattergeo") == 3  # firms, circle, site
+    assert kinds.count("scattergeo") == 2  # firms, site
+    # the N-hour area: the regions within the hours, drawn after (above) the shading and points
+    area = fig.data[-2]
+    assert area.type == "choropleth" and set(area.locations) == {"310000", "320500", "330400",
+                                                                   "340800"}
+    assert fig.data[-1].name == "上海市"
     assert fig.layout.geo.visible is False  # no base layers: China only from the shipped file
     city = map_figure(demo, level="city", measure="firms", show_firms=True)
     pts = city.data[-1]
@@ -220,17 +227,20 @@ def test_download_files_round_trip() -> None:
 
     from chainatlas.web._widgets import table_file
 
-    rows = [{"segment": "cells", "name": "电芯", "share": 0.5}, {"segment": "bms", "name": "电池管理",
-                                                               "share": None}]
-    cols = [{"field": "segment"}, {"field": "name"}, {"field": "share"}]
+    rows = [{"segment": "cells", "name": "电芯", "share": 0.5, "share__text": "50%"},
+            {"segment": "bms", "name": "电池管理", "share": None, "share__text": "—"}]
+    cols = [{"field": "segment", "headerName": "环节代码"}, {"field": "name", "headerName": "名称"},
+            {"field": "share", "headerName": "比重", "context": {"kind": "share", "lang": "zh"}}]
     csv = table_file(rows, cols, "csv", "t")
     assert csv["filename"] == "t.csv" and csv["content"].startswith("\ufeffsegment,name,share")
     back = pd.read_csv(io.StringIO(csv["content"].lstrip("\ufeff")))
     assert back["name"].tolist() == ["电芯", "电池管理"]
     xl = table_file(rows, cols, "xlsx", "t")
     wb = load_workbook(io.BytesIO(base64.b64decode(xl["content"])))
-    assert list(wb.active.values) == [("segment", "name", "share"), ("cells", "电芯", 0.5),
+    # the workbook: readers' headers, full-precision values shown through a number format
+    assert list(wb.active.values) == [("环节代码", "名称", "比重"), ("cells", "电芯", 0.5),
                                       ("bms", "电池管理", None)]
+    assert wb.active["C2"].number_format == "0.0%"
     empty = table_file([], cols, "csv", "e")
     assert empty["content"].strip() == "\ufeffsegment,name,share"
 

@@ -18,9 +18,16 @@ from chainatlas.services.demo import DEMO_TOPICS, build_demo_store, run_demo
 
 def test_demo_command_runs_end_to_end(tmp_path: Path) -> None:
     db, out = tmp_path / "demo.duckdb", tmp_path / "report"
-    result = CliRunner().invoke(app, ["demo", "--db", str(db), "--out", str(out)])
+    result = CliRunner().invoke(app, ["demo", "--db", str(db), "--out", str(out)],
+                                env={"COLUMNS": "200"})  # long temporary paths on one line
     assert result.exit_code == 0, result.output
     assert "yrd-nev" in result.output and "supply_links" in result.output
+    # a short account and the paths of what it wrote; the tables only with --verbose
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) <= 30, result.output
+    for written in (db.resolve(), out.resolve() / "report.html", out.resolve() / "report.xlsx"):
+        assert str(written) in result.output.replace("\n", ""), written
+    assert "┏" not in result.output  # no table printed
     listed = list_datasets(db).set_index("name")
     assert set(listed.index) == {"yrd-nev", "gd-clusters"}
     assert listed.loc["yrd-nev", "firms"] == len(load_demo("yrd-nev").firms)
@@ -89,7 +96,8 @@ def test_sections_are_printed_written_and_failures_reported(tmp_path: Path,
     console = Console(record=True, width=120)
     with pytest.raises(ModelError, match="_probe_bad, _probe_buggy") as info:
         run_demo(tmp_path / "d.duckdb", tmp_path / "o", console,
-                 topics=("_probe_bad", "_probe_buggy", "_probe_good"))
+                 topics=("_probe_bad", "_probe_buggy", "_probe_good"),
+                 show=lambda title, frame: console.print(title, frame.to_string()))
     sections = info.value.details["sections"]
     assert sections == {"_probe_bad": "failed: no solution",
                         "_probe_buggy": "failed: ZeroDivisionError: division by zero",

@@ -175,7 +175,8 @@ def test_code_and_column_labels() -> None:
         "sole supplier, import only"
     assert code_label("stage", "unheard_of") == "unheard_of"
     assert column_label("h_innovation") == "创新"
-    assert column_label("total_output_loss", "en") == "Total output loss (10k CNY)"
+    assert column_label("total_output_loss", "en") == "Total output loss"
+    assert column_label("total_output_loss", unit="万元") == "总产出损失 (万元)"
     for col, (zh, en) in _codes.COLUMNS.items():
         assert zh and en, col
         assert "_" not in en and "_" not in zh, col

@@ -183,7 +183,8 @@ def test_region_reference_from_cpca() -> None:
 def test_region_names_resolve_with_cpca() -> None:
     values = pd.Series(["南京市", "桐城", "安徽省桐城市", "永康市", "上海", "江苏", "320500",
                         "jpn", "日本", "３４０１００", "火星", None], dtype="string")
-    codes, unresolved = resolve_region_values(values)
+    res = resolve_region_values(values)
+    codes, unresolved = res.codes, res.unresolved
     assert codes.tolist()[:10] == ["320100", "340881", "340881", "330784", "310000", "320000",
                                    "320500", "JPN", "JPN", "340100"]
     assert unresolved.tolist() == [False] * 10 + [True, False]

@@ -93,12 +93,13 @@ def fill(path: str) -> str:
 
 
 def store_fingerprint(cur: Any) -> dict[str, tuple[int, int]]:
-    """Row count and an order-free hash of every table in the store file (the audit log aside:
-    recording refused attempts is its job)."""
+    """Row count and an order-free hash of every table in the store file (the audit log and the
+    job records aside: recording refused attempts, and the analyses anyone may run, is their
+    job)."""
     tables = [r[0] for r in cur.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_catalog = "
         "current_database() AND table_schema = 'main'"
-    ).fetchall() if r[0] != "audit_log"]
+    ).fetchall() if r[0] not in ("audit_log", "jobs")]
     out = {}
     for t in tables:
         n, h = cur.execute(f'SELECT count(*), bit_xor(hash(x)) FROM "{t}" AS x').fetchone()

@@ -269,7 +269,10 @@ def test_water_filling_serves_low_orders_first():
 
 
 @pytest.mark.parametrize("rule", ["proportional", "priority"])
-def test_threaded_and_single_threaded_kernels_agree_bit_for_bit(rule):
+def test_threaded_and_single_threaded_kernels_agree_bit_for_bit(rule, monkeypatch):
+    import chainatlas.shock.firm_model as fm
+
+    monkeypatch.setattr(fm, "SERIAL_BELOW_LINKS", 0)    # threaded customer pass from day 0
     net = _random_network(7, n=60, e=200)
     sc = {"horizon_days": 30, "policy": {"inventory_days": 3, "rationing": rule},
           "shocks": [{"firm": ["N1", "N5", "N9"], "capacity_loss": 0.8, "duration_days": 12,
@@ -357,14 +360,43 @@ def test_bucket_count_and_demand_summation_path_do_not_change_a_bit(rule, monkey
     runs = []
     for buckets in (1, 3, 11, 60):
         monkeypatch.setattr(snet, "BUCKETS", buckets)
-        for sums_from in (0.0, 2.0):     # always sum from the buckets / never
+        for sums_from, serial_below in ((0.0, 0), (2.0, 0), (2.0, 10**9)):
+            # always sum from the buckets / never; threaded or single-threaded customer pass
             monkeypatch.setattr(fm, "BUCKET_SUMS_FROM", sums_from)
+            monkeypatch.setattr(fm, "SERIAL_BELOW_LINKS", serial_below)
             net = _random_network(7, n=60, e=300)
             runs.append(simulate(net, sc, record_firms=True, parallel=True))
             got = len(net.layout(True).bkt_ptr) - 1
             assert got == buckets if buckets < 60 else 20 < got <= 60
+            # the single-threaded kernels take either path too
+            runs.append(simulate(net, sc, record_firms=True, parallel=False))
     for res in runs:
         np.testing.assert_array_equal(res.firm_ratio.to_numpy(), ref.firm_ratio.to_numpy())
         assert res.total_output_loss == ref.total_output_loss
         np.testing.assert_array_equal(res.daily["final_demand_unmet"].to_numpy(),
                                       ref.daily["final_demand_unmet"].to_numpy())
+
+
+@pytest.mark.parametrize("rule", ["proportional", "priority"])
+def test_thread_setting_changes_no_bit(rule, monkeypatch):
+    """CHAINATLAS_THREADS=1 and 2 on the threaded kernels, and the single-threaded kernels:
+    the same bits; a bad setting is refused with the variable's name."""
+    import numba
+
+    import chainatlas.shock.firm_model as fm
+
+    monkeypatch.setattr(fm, "SERIAL_BELOW_LINKS", 0)
+    sc = {"horizon_days": 25, "policy": {"inventory_days": 3, "rationing": rule},
+          "shocks": [{"firm": ["N2", "N8"], "capacity_loss": 1.0, "duration_days": 10}]}
+    net = _random_network(5, n=80, e=320)
+    runs = []
+    for threads in ("1", "2"):
+        monkeypatch.setenv("CHAINATLAS_THREADS", threads)
+        runs.append(simulate(net, sc, record_firms=True, parallel=True))
+    runs.append(simulate(net, sc, record_firms=True, parallel=False))
+    for res in runs[1:]:
+        np.testing.assert_array_equal(res.firm_ratio.to_numpy(), runs[0].firm_ratio.to_numpy())
+    assert numba.get_num_threads() == numba.config.NUMBA_NUM_THREADS   # restored
+    monkeypatch.setenv("CHAINATLAS_THREADS", "two")
+    with pytest.raises(ValueError, match="CHAINATLAS_THREADS"):
+        simulate(net, sc)

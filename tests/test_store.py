@@ -203,16 +203,19 @@ def test_missing_column_is_added_on_open(db_path: Path) -> None:
         assert store.table_counts("d")["tech_needs"] == 0
 
 
-def test_outdated_store_cannot_be_opened_read_only(db_path: Path) -> None:
+def test_outdated_store_is_migrated_by_a_read_only_open(db_path: Path) -> None:
+    """A reader (``datasets list``, ``report``) of a store written by an older release just
+    works: the additive migrations run on its open too, and it still refuses writes."""
     Store.open(db_path).close()
     con = duckdb.connect(str(db_path))
-    con.execute("DELETE FROM chainatlas_schema")
-    con.execute("INSERT INTO chainatlas_schema VALUES (0, now(), 'old')")
+    con.execute("DELETE FROM chainatlas_schema WHERE version >= 3")
+    con.execute("DROP TABLE jobs")
     con.close()
-    with pytest.raises(StoreError, match="open it once without read-only"):
-        Store.open(db_path, read_only=True)
-    with Store.open(db_path) as store:  # a writable open migrates it
+    with Store.open(db_path, read_only=True) as store:
         assert store.schema_version() == SCHEMA_VERSION
+        assert store.check().ok
+        with pytest.raises(StoreError, match="read-only"):
+            store.create_dataset("x")
 
 
 def test_file_locked_by_another_program(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -284,3 +287,33 @@ def test_read_only_open_while_this_process_writes(db_path: Path) -> None:
     with Store.open(db_path, read_only=True) as reader, Store.open(db_path) as writer:
         writer.create_dataset("y")  # both modes share the file in one process
         assert "y" in reader.list_datasets()
+
+
+def test_a_store_held_too_long_by_another_process_is_reported_busy(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another chainatlas process inside one long operation: this one waits up to
+    CHAINATLAS_STORE_WAIT seconds, then says the store is busy and who holds it; once the
+    holder lets go, operations go through again."""
+    Store.open(db_path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys
+            from chainatlas.store import Store
+            with Store.open({str(db_path)!r}) as s, s.connection():
+                print("holding", flush=True)
+                sys.stdin.readline()
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        monkeypatch.setenv("CHAINATLAS_STORE_WAIT", "0.5")
+        with pytest.raises(StoreError, match=rf"is busy.*held by pid {holder.pid}"):
+            Store.open(db_path)
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        holder.wait(timeout=30)
+    with Store.open(db_path) as store:
+        assert store.list_datasets() == []

@@ -12,7 +12,7 @@ cannot slip through untranslated.
 >>> code_label("chokepoint_type", "dominator;sole_supplier")
 '支配节点、唯一供应商'
 >>> column_label("output_loss"), column_label("output_loss", "en")
-('产出损失 (万元)', 'Output loss (10k CNY)')
+('产出损失', 'Output loss')
 """
 
 from __future__ import annotations
@@ -84,6 +84,12 @@ CODES: dict[str, _T] = {
                    "cancelled": ("已取消", "cancelled")},
     "role": {"admin": ("管理员", "administrator"), "planner": ("规划人员", "planner"),
              "firm": ("企业", "firm")},
+    "key_class": {"key": ("关键部门", "key sector"), "backward": ("后向拉动型", "backward-led"),
+                  "forward": ("前向推动型", "forward-led"), "weak": ("一般部门", "ordinary")},
+    "cluster_group": {"战略性支柱产业集群": ("战略性支柱产业集群", "strategic pillar cluster"),
+                      "战略性新兴产业集群": ("战略性新兴产业集群", "strategic emerging cluster")},
+    "direction": {"up": ("上升", "up"), "down": ("下降", "down")},
+    "warning_method": {"cusum": ("累积和 (CUSUM)", "CUSUM"), "robust_z": ("稳健 z 分数", "robust z-score")},
     "travel_mode": {"road": ("公路", "road"), "rail": ("高铁", "rail")},
     "yes_no": {"True": ("是", "yes"), "False": ("否", "no"), "yes": ("是", "yes"),
                "no": ("否", "no")},
@@ -96,8 +102,8 @@ COLUMNS: _T = {
     "region": ("地区代码", "Region code"), "region_name": ("地区", "Region"),
     "code": ("代码", "Code"), "ownership": ("所有制", "Ownership"), "tags": ("标签", "Tags"),
     "capacity": ("产能 (单位/天)", "Capacity (units/day)"),
-    "output_value": ("产值 (万元/年)", "Output (10k CNY/yr)"),
-    "output": ("产值 (万元/年)", "Output (10k CNY/yr)"),
+    "output_value": ("年产值", "Output per year"),
+    "output": ("年产值", "Output per year"),
     "share": ("比重", "Share"), "segments": ("环节数", "Segments"), "firms": ("企业数", "Firms"),
     "rank": ("排名", "Rank"), "type": ("类型", "Type"), "kind": ("对象", "Kind"),
     "reason_zh": ("原因", "Reason"), "reason_en": ("原因", "Reason"), "reason": ("原因", "Reason"),
@@ -108,8 +114,8 @@ COLUMNS: _T = {
     "output_multiplier": ("产出乘数", "Output multiplier"),
     "backward_linkage": ("后向关联", "Backward linkage"),
     "forward_linkage": ("前向关联", "Forward linkage"), "key_sector": ("关键部门", "Key sector"),
-    "share_within": ("圈内比重", "Share within"), "value_total": ("总产值 (万元)", "Total (10k CNY)"),
-    "value_within": ("圈内产值 (万元)", "Within (10k CNY)"),
+    "share_within": ("圈内比重", "Share within"), "value_total": ("总产值", "Total"),
+    "value_within": ("圈内产值", "Within"),
     "local_share": ("本地占比", "Local share"), "lq": ("区位熵", "Location quotient"),
     "top_region": ("最大产地", "Top region"), "firms_within": ("圈内企业数", "Firms within"),
     "nearest_region": ("最近地区", "Nearest region"), "nearest_hours": ("最近 (小时)", "Nearest (h)"),
@@ -120,16 +126,16 @@ COLUMNS: _T = {
     "id": ("代码", "Id"),
     # stress tests
     "scenario": ("情景", "Scenario"), "horizon_days": ("模拟天数", "Horizon (days)"),
-    "baseline_daily_output": ("基准日产值 (万元)", "Baseline daily output (10k CNY)"),
-    "total_output_loss": ("总产出损失 (万元)", "Total output loss (10k CNY)"),
+    "baseline_daily_output": ("基准日产值", "Baseline daily output"),
+    "total_output_loss": ("总产出损失", "Total output loss"),
     "total_output_loss_days": ("损失相当于全链天数", "Loss in days of output"),
-    "value_added_loss": ("增加值损失 (万元)", "Value-added loss (10k CNY)"),
+    "value_added_loss": ("增加值损失", "Value-added loss"),
     "min_output_ratio": ("最低产出比", "Lowest output ratio"),
     "min_output_day": ("最低点 (第几天)", "Lowest on day"),
     "recovery_day": ("恢复天数", "Days to recover"),
-    "final_demand_unmet": ("未满足最终需求 (万元)", "Unmet final demand (10k CNY)"),
+    "final_demand_unmet": ("未满足最终需求", "Unmet final demand"),
     "max_firms_below_half": ("产出过半受损企业数", "Firms below half output"),
-    "output_loss": ("产出损失 (万元)", "Output loss (10k CNY)"),
+    "output_loss": ("产出损失", "Output loss"),
     "tts": ("生存时间 TTS (天)", "Time to survive (days)"),
     "ttr": ("恢复时间 TTR (天)", "Time to recover (days)"),
     "tts_days": ("生存时间 TTS (天)", "Time to survive (days)"),
@@ -153,6 +159,9 @@ COLUMNS: _T = {
     "bound_shared": ("共享时上界", "Bound with sharing"),
     "bound_not_shared": ("不共享时上界", "Bound without sharing"),
     "direction": ("方向", "Direction"), "method": ("方法", "Method"),
+    "change_period": ("变化起点", "Change from"), "delay_periods": ("滞后期数", "Delay (periods)"),
+    "delay_days": ("滞后天数", "Delay (days)"),
+    "lead_time_bought_days": ("提前量 (天)", "Lead time gained (days)"),
     # advice parts
     "gap": ("缺口", "Gap"), "chokepoint": ("卡脖子", "Chokepoint"),
     "complexity": ("复杂度", "Complexity"), "demand": ("本地需求", "Local demand"),
@@ -160,6 +169,23 @@ COLUMNS: _T = {
     # matching
     "query": ("查询", "Query"), "segment_score": ("匹配得分", "Match score"),
     "match": ("匹配成果", "Match"),
+    "need_title": ("技术需求", "Technology need"), "asset_kind": ("成果类型", "Result type"),
+    "owner_kind": ("权属单位类型", "Owner type"), "path": ("环节路径", "Segment path"),
+    "D_grade": ("协调等级", "Coordination grade"), "top_obstacle": ("主要障碍因子", "Main obstacle"),
+    "group": ("类别", "Group"), "revenue": ("营业收入", "Revenue"),
+    "va": ("增加值", "Value added"),
+    "value_added": ("增加值", "Value added"),
+    "share_of_gdp": ("占地区生产总值比重", "Share of GDP"),
+    "above_threshold": ("万亿级", "Above threshold"),
+    "firms_all": ("全部企业数", "All firms"), "segment_id": ("环节代码", "Segment id"),
+    "part": ("分项", "Part"), "weight": ("权重", "Weight"),
+    "suppressed": ("抑制", "Suppressed"),
+    "performance_impact": ("产出影响", "Performance impact"),
+    "rei": ("风险暴露指数", "Risk exposure index"),
+    "share_median": ("依赖份额中位数", "Share, median"), "share_p5": ("依赖份额 5% 分位", "Share, 5th pct"),
+    "share_p95": ("依赖份额 95% 分位", "Share, 95th pct"),
+    "p_chokepoint": ("成为卡脖子的概率", "Probability of a chokepoint"),
+    "p_top_k": ("进入前列的概率", "Probability of top rank"), "loss_share": ("损失占比", "Share of loss"),
 }
 
 
@@ -182,9 +208,15 @@ def code_label(domain: str, code: Any, lang: str = "zh") -> str:
     return text
 
 
-def column_label(column: str, lang: str = "zh") -> str:
-    """The header of ``column``; health parts (``h_*``) through the ``health`` codes."""
+def column_label(column: str, lang: str = "zh", *, unit: str | None = None) -> str:
+    """The header of ``column``; health parts (``h_*``) through the ``health`` codes.
+
+    Headers carry no money unit, since :func:`chainatlas._format.money` writes the unit with
+    each value; a sheet of raw numbers passes ``unit`` (say ``"万元"``) to have it appended.
+    """
     c = str(column)
+    if unit:
+        return f"{column_label(c, lang)} ({unit})"
     if c in COLUMNS:
         return _pick(COLUMNS[c], lang)
     if c.startswith("h_") and c[2:] in CODES["health"]:

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DEFAULT_DB", "Settings", "get_settings"]
+__all__ = ["DEFAULT_DB", "Settings", "compute_threads", "get_settings", "prepare_threads"]
 
 DEFAULT_DB = "chainatlas.duckdb"
 
@@ -40,6 +40,9 @@ class Settings:
     store_wait : float
         Longest one store operation waits for another process to let the store file go
         (``CHAINATLAS_STORE_WAIT``, default 120 seconds).
+    threads : int | None
+        Most threads one simulation may use (``CHAINATLAS_THREADS``; default: every core numba
+        sees). ``1`` runs every kernel single-threaded. See :func:`compute_threads`.
     """
 
     db_path: Path
@@ -51,6 +54,7 @@ class Settings:
     max_rows: int
     max_job_seconds: float = 3600.0
     store_wait: float = 120.0
+    threads: int | None = None
 
 
 def _truthy(value: str | None, default: bool = False) -> bool:
@@ -74,4 +78,45 @@ def get_settings(db: str | os.PathLike[str] | None = None) -> Settings:
         max_rows=int(env.get("CHAINATLAS_MAX_ROWS") or 50_000_000),
         max_job_seconds=float(env.get("CHAINATLAS_MAX_JOB_SECONDS") or 3600),
         store_wait=float(env.get("CHAINATLAS_STORE_WAIT") or 120),
+        threads=_threads(env.get("CHAINATLAS_THREADS")),
     )
+
+
+def _threads(value: str | None) -> int | None:
+    if value is None or value.strip() == "":
+        return None
+    try:
+        n = int(value.strip())
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise ValueError(f"CHAINATLAS_THREADS must be a whole number ≥ 1, got {value!r}")
+    return n
+
+
+def compute_threads(available: int) -> int:
+    """Threads a simulation uses: ``CHAINATLAS_THREADS`` capped at ``available`` (the threads
+    numba started), all of them when the variable is unset.
+
+    Raises
+    ------
+    ValueError
+        When ``CHAINATLAS_THREADS`` is not a whole number ≥ 1.
+    """
+    want = _threads(os.environ.get("CHAINATLAS_THREADS"))
+    return max(1, min(available, want if want is not None else available))
+
+
+def prepare_threads() -> None:
+    """Make idle OpenMP threads sleep instead of spinning (``OMP_WAIT_POLICY=passive`` unless
+    already set), before numba starts its threads.
+
+    The compiled kernels' parallel regions end at a barrier. Spinning there keeps a core busy
+    for nothing: when another process holds a core, the spinning thread takes the CPU time its
+    partner needs and each region waits for the partner's next time slice (measured on the
+    shared 2-core machine: 5–8 ms for 1 ms of work). Sleeping threads hand the core over at
+    once, so two threads are no slower than one when only one core is free, and twice as fast
+    when two are. The setting is read once, when the OpenMP runtime loads: a library that
+    loads it earlier (python-igraph does) freezes the policy it found.
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "passive")

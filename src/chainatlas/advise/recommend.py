@@ -118,8 +118,11 @@ def _reasons(action: str, r: pd.Series, region_name: str) -> list[str]:
         out.append("以本地已有环节的产品为投入，可向下游延伸")
     if r["chokepoint_share"] > 0:
         out.append(f"卡点：该环节断供将使全链最终产出损失{r['chokepoint_share']:.0%}")
+    hmt = float(r.get("hmt_share", 0.0) or 0.0)
     if r["foreign_share"] >= 0.5:
         out.append(f"境外依赖{r['foreign_share']:.0%}，宜国产化替代")
+    elif r["foreign_share"] + hmt >= 0.5 and hmt > 0:
+        out.append(f"境外依赖{r['foreign_share']:.0%}、港澳台{hmt:.0%}")
     elif r["hhi_firm"] >= 0.25:
         out.append(f"供应集中（企业HHI {r['hhi_firm']:.2f}）")
     if r["key_technology"]:
@@ -200,7 +203,7 @@ def advise_region(ds: Dataset, region: str, *, strategy: str = "near", top: int 
                                                          else bool(r[k])))
                        for k in ("lq", "local_share", "firms_local", "bought_local",
                                  "bought_outside", "anchor_bought_outside", "self_sufficiency",
-                                 "chokepoint_share", "foreign_share", "hhi_firm", "pci", "cog",
+                                 "chokepoint_share", "foreign_share", "hmt_share", "hhi_firm", "pci", "cog",
                                  "nearest_hours")},
             "reasons": _reasons(r["action"], r, rp.region_name),
             "candidates": cands.get(seg, []),

@@ -39,6 +39,29 @@ def _mount_dashboard(app: FastAPI) -> None:
         return RedirectResponse("/dash/")
 
 
+def _mount_docs(app: FastAPI) -> None:
+    """``/docs``: Swagger UI 5 (reads OpenAPI 3.1) from the files the ``fastapi-offline``
+    package ships (MIT), so the API reference opens without internet access."""
+    try:
+        import fastapi_offline
+    except ImportError:  # the server extra is not installed: no interactive docs
+        return
+    swagger_ui_path = Path(fastapi_offline.__file__).parent / "static"
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json",
+                                   title=f"{app.title} — docs",
+                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="/docs-assets/favicon.png")
+
+
 def create_app(settings: Settings | None = None, *, db: str | Path | None = None) -> FastAPI:
     """Build the API app. Nothing is opened until the app starts (lifespan)."""
     settings = settings or get_settings(db)
@@ -65,14 +88,18 @@ def create_app(settings: Settings | None = None, *, db: str | Path | None = None
                     "Errors use one envelope: {\"error\": {\"code\", \"message\", \"details\"}}. "
                     "Write endpoints need `Authorization: Bearer <CHAINATLAS_TOKEN>`.",
         lifespan=lifespan,
+        docs_url=None,  # served below from the packaged Swagger UI, not a CDN
     )
     app.state.settings = settings
+    _mount_docs(app)
     install_error_handlers(app)
 
     from chainatlas.api.routes_analyses import router as analyses
     from chainatlas.api.routes_datasets import router as datasets
     from chainatlas.api.routes_files import router as files
     from chainatlas.api.routes_jobs import router as jobs
+    from chainatlas.api.routes_places import router as places
+    from chainatlas.api.routes_risk import router as risk
     from chainatlas.api.routes_sharing import router as sharing
 
     app.include_router(datasets, prefix="/api/v1")
@@ -80,6 +107,8 @@ def create_app(settings: Settings | None = None, *, db: str | Path | None = None
     app.include_router(files, prefix="/api/v1")
     app.include_router(jobs, prefix="/api/v1")
     app.include_router(sharing, prefix="/api/v1")
+    app.include_router(places, prefix="/api/v1")
+    app.include_router(risk, prefix="/api/v1")
 
     _mount_dashboard(app)
 

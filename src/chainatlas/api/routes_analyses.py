@@ -36,11 +36,11 @@ def _out(result: Any) -> Any:
 @router.get("/datasets/{name}/chain/map", tags=["chain"])
 def chain_map(request: Request, name: str, region: str | None = None,
               within_hours: float | None = Query(None, gt=0), of: str | None = None,
-              chain: str | None = None) -> Any:
+              chain: str | None = None, hmt: str = "separate") -> Any:
     from chainatlas.services import chain as svc
 
     return _out(svc.map_chain(_store(request), name, region=region, within_hours=within_hours,
-                              of=of, chain=chain))
+                              of=of, chain=chain, hmt=hmt))
 
 
 @router.get("/datasets/{name}/chain/throughput", tags=["chain"])

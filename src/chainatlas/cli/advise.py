@@ -25,7 +25,7 @@ def advise(
     strategy: Annotated[Strategy, typer.Option(
         "--strategy", help="near: near-and-safe (density first); long-jump: complexity first.")]
     = Strategy.near,
-    top: Annotated[int, typer.Option("--top", min=1, help="Number of recommendations.")] = 10,
+    top: Annotated[int, typer.Option("--top", "-k", min=1, help="Number of recommendations.")] = 10,
     candidates: Annotated[int, typer.Option(
         "--candidates", min=0, help="Candidate firms per recommendation.")] = 5,
     xlsx: Annotated[Path | None, typer.Option(

@@ -14,7 +14,7 @@ from chainatlas.cli._output import Format, emit
 app = typer.Typer(no_args_is_help=True)
 
 RegionOpt = Annotated[str | None, typer.Option(
-    "--region", help="Area: adcode(s), comma-separated; a province code covers its cities.")]
+    "--region", "-r", help="Area: adcode(s), comma-separated; a province code covers its cities.")]
 HoursOpt = Annotated[float | None, typer.Option(
     "--within-hours", min=0.0, help="Area: firms within H hours' travel of --of.")]
 OfOpt = Annotated[str | None, typer.Option("--of", help="Centre region code for --within-hours.")]
@@ -36,15 +36,27 @@ def map_cmd(
     chain: Annotated[str | None, typer.Option("--chain", help="Only this chain id.")] = None,
     detour: DetourOpt = 1.2,
     speed: SpeedOpt = 90.0,
+    hmt: Annotated[str, typer.Option(
+        "--hmt", help="How 港澳台 counts: separate (own share), foreign or domestic.")
+    ] = "separate",
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
     """Chain map per segment: counts, local share, LQ, HHI, anchors, status, health 0–100."""
+    from chainatlas.services.bands import chain_health_bands, reconstructed_members
     from chainatlas.services.chain import MAP_COLUMNS, map_chain
 
+    if reconstructed_members(db, dataset):
+        from chainatlas.cli._bands import emit_bands
+
+        emit_bands(chain_health_bands(db, dataset, region=region, within_hours=within_hours,
+                                      of=of, chain=chain, detour=detour, speed_kmh=speed,
+                                      hmt=hmt),
+                   fmt, out, "chain map (reconstructed links)")
+        return
     res = map_chain(db, dataset, region=region, within_hours=within_hours, of=of, chain=chain,
-                    detour=detour, speed_kmh=speed)
+                    detour=detour, speed_kmh=speed, hmt=hmt)
     if fmt is Format.table and out is None:
         emit(res.health, fmt, title=f"chain health ({res.area['label']})")
     emit(res, fmt, out, title=f"chain map ({res.area['label']})",
@@ -99,15 +111,25 @@ def chokepoints_cmd(
         "--max-exact", min=0, help="Evaluate every firm candidate up to this many; above it, "
         "with --limit, skip those whose upper bound is below the last listed share (the "
         "ranking stays exact).")] = 1000,
+    hmt: Annotated[str, typer.Option(
+        "--hmt", help="How 港澳台 supply counts: separate, foreign or domestic.")] = "separate",
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
     """Ranked chokepoints (卡脖子) with type, dependent output share and reason (exact)."""
+    from chainatlas.services.bands import chokepoint_bands, reconstructed_members
     from chainatlas.services.chain import top_chokepoints
 
+    if reconstructed_members(db, dataset):
+        from chainatlas.cli._bands import emit_bands
+
+        emit_bands(chokepoint_bands(db, dataset, target, foreign_threshold=foreign_threshold,
+                                    region_threshold=region_threshold, max_exact=max_exact),
+                   fmt, out, "chokepoints 卡脖子 (reconstructed links)")
+        return
     res = top_chokepoints(db, dataset, target, limit=limit, foreign_threshold=foreign_threshold,
-                          region_threshold=region_threshold, max_exact=max_exact)
+                          region_threshold=region_threshold, max_exact=max_exact, hmt=hmt)
     _notes(res.notes)
     table = res.table
     if fmt is Format.table:
@@ -119,7 +141,7 @@ def chokepoints_cmd(
 def tiers_cmd(
     dataset: DatasetOpt,
     firm: Annotated[str, typer.Option("--firm", help="Focal firm id.")],
-    depth: Annotated[int, typer.Option("--depth", "-k", min=1, help="Deepest tier.")] = 3,
+    depth: Annotated[int, typer.Option("--depth", min=1, help="Deepest tier.")] = 3,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,

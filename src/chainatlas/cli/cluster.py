@@ -211,7 +211,7 @@ def circle(
 def scorecard(
     dataset: Annotated[str, typer.Option("--dataset", "-d", help="Dataset name.")],
     region: Annotated[str | None, typer.Option(
-        "--region", help="Region code (default: the one with cluster indicators).")] = None,
+        "--region", "-r", help="Region code (default: the one with cluster indicators).")] = None,
     year: Annotated[int | None, typer.Option("--year", help="Year (default latest).")] = None,
     threshold: Annotated[float, typer.Option(
         "--threshold", help="Size class threshold in yuan (default one trillion).")] = 1e12,

@@ -37,13 +37,20 @@ def demo(
     db: DbOpt = None,
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Folder for the demo's report files (default: next to the store).")] = None,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Also print every table of every analysis.")] = False,
 ) -> None:
-    """Build a store from the built-in demo data (yrd-nev, gd-clusters) and print each analysis."""
+    """Build a store from the built-in demo data (yrd-nev, gd-clusters), run every analysis and
+    write its tables, the HTML report and the lists workbook; print a short summary and the
+    paths of what it wrote (--verbose prints every table too)."""
     from rich.console import Console
 
+    from chainatlas.cli._output import print_table
     from chainatlas.services.demo import run_demo
 
-    run_demo(db, out, Console(), extra_steps=[("report", _write_report)])
+    show = (lambda title, frame: print_table(frame, title, 15)) if verbose else None
+    run_demo(db, out, Console(), extra_steps=[("report", _write_report)], show=show)
+    typer.echo("Next: chainatlas serve  (dashboard at http://127.0.0.1:8050/dash/)")
 
 
 def _write_report(db: Path, out: Path, console: Any) -> list[Path]:

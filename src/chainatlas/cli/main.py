@@ -1,12 +1,19 @@
 """The ``chainatlas`` command line. Thin: every command calls a service and prints its result.
 
-Exit codes: 0 ok, 1 bad input or failed analysis (message on stderr, no traceback), 2 usage.
+Exit codes, decided here for every command: 0 ok; 1 bad input or failed analysis (a
+:class:`~chainatlas.exceptions.ChainAtlasError`: message on stderr, no traceback, code from
+:data:`~chainatlas.exceptions.EXIT_CODES`); 2 usage (an unknown command or option, a missing or
+malformed argument, a value outside an option's choices — raised by the parser before any work).
+
+Options that mean the same thing have the same short form on every command: ``-d`` dataset,
+``-r`` region, ``-f`` format, ``-o`` out, ``-k`` top. ``--wide``, anywhere on the line, prints
+tables at their full width instead of fitting them to the terminal.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -23,8 +30,32 @@ def _exit_code(err: ChainAtlasError) -> int:
     return 1
 
 
+def _plain_help(command: Any) -> None:
+    """Plain help for ``command`` and everything below it: no boxes, no ``<bool>`` beside flags,
+    the same text in a terminal, a pipe and docs/cli.md."""
+    if hasattr(command, "rich_markup_mode"):
+        command.rich_markup_mode = None
+    for sub in getattr(command, "commands", {}).values():
+        _plain_help(sub)
+
+
 class _ErrorMappingGroup(TyperGroup):
-    """Turns a :class:`ChainAtlasError` anywhere below into a message on stderr and exit code 1."""
+    """The root group: the one place that turns errors into exit codes, takes ``--wide`` off
+    the command line and makes every command's help plain."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_help(self)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from chainatlas.cli._output import set_wide
+
+        end = args.index("--") if "--" in args else len(args)
+        wide = "--wide" in args[:end]
+        set_wide(wide)
+        if wide:
+            args = [a for i, a in enumerate(args) if i >= end or a != "--wide"]
+        return list(super().parse_args(ctx, args))
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -37,11 +68,31 @@ class _ErrorMappingGroup(TyperGroup):
 app = typer.Typer(
     name="chainatlas",
     cls=_ErrorMappingGroup,
-    help="chainatlas — map, stress-test and strengthen industrial chains (产业链).",
+    help="chainatlas — map, stress-test and strengthen industrial chains (产业链).\n\n"
+         "Every command that prints data takes --format table|json|csv and --out FILE; --db PATH "
+         "(or CHAINATLAS_DB) selects the store; --wide prints tables at full width. Exit codes: "
+         "0 ok, 1 bad input or failed analysis, 2 usage.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from chainatlas import __version__
+
+        typer.echo(f"chainatlas {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """The root of every command (its options come before the command's name)."""
 
 
 def _register() -> None:
@@ -53,7 +104,9 @@ def _register() -> None:
         evaluate,
         io,
         match,
+        reconstruct,
         report,
+        risk,
         serve,
         sharing,
         stress,
@@ -68,8 +121,14 @@ def _register() -> None:
     app.add_typer(cluster.app, name="cluster", help="Clusters, complexity and N-hour circles (聚链成群).")
     app.add_typer(evaluate.app, name="evaluate", help="New-quality productive forces, coupling (四链融合).")
     app.add_typer(match.app, name="match", help="Technology matching (成果转化).")
+    from chainatlas.cli import places as places_cli
+
+    app.add_typer(places_cli.app, name="places",
+                  help="Places: addresses and names to region codes (地名解析).")
     advise.register(app)
+    reconstruct.register(app)
     report.register(app)
+    risk.register(app)
     serve.register(app)
     sharing.register(app)
     from chainatlas.cli import check as check_cli

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from chainatlas.cli._common import DatasetOpt, DbOpt
+
+
+class ReportLang(StrEnum):
+    zh = "zh"
+    en = "en"
 
 
 def register(app: typer.Typer) -> None:
@@ -17,9 +23,10 @@ def register(app: typer.Typer) -> None:
     def report(
         dataset: DatasetOpt,
         out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("report.html"),
-        region: Annotated[str | None, typer.Option(help="Region (adcode) the report looks from.")] = None,
-        lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
-        xlsx: Annotated[Path | None, typer.Option(help="Also write the lists workbook here.")] = None,
+        region: Annotated[str | None, typer.Option(
+            "--region", "-r", help="Region (adcode) the report looks from.")] = None,
+        lang: Annotated[ReportLang, typer.Option("--lang", help="Report language.")] = ReportLang.zh,
+        xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write the lists workbook here.")] = None,
         db: DbOpt = None,
     ) -> None:
         """Write a self-contained HTML report (chain map, chokepoints, stress test, IO, clusters,
@@ -30,7 +37,7 @@ def register(app: typer.Typer) -> None:
 
         console = Console(stderr=True)
         with console.status("report …") as status:
-            res = write_report(db, dataset, out, region=region, lang=lang, xlsx=xlsx,
+            res = write_report(db, dataset, out, region=region, lang=lang.value, xlsx=xlsx,
                                progress=lambda k: status.update(f"report: {k} …"))
         typer.echo(str(res.html))
         if res.xlsx:

@@ -32,7 +32,7 @@ class SeriesFormat(StrEnum):
     csv = "csv"
 
 
-TopOpt = Annotated[int | None, typer.Option("--top", min=1, help="Show only the top K rows.")]
+TopOpt = Annotated[int | None, typer.Option("--top", "-k", min=1, help="Show only the top K rows.")]
 
 
 def _progress(label: str) -> Any:
@@ -60,13 +60,21 @@ def run_cmd(
         "--series-format", help="File format of the time series in --out.")] = SeriesFormat.parquet,
     firms: Annotated[bool, typer.Option(
         "--firms/--no-firms", help="Also write every firm's daily output ratio to --out.")] = False,
-    top: Annotated[int, typer.Option("--top", min=1, help="Worst segments/regions/firms listed.")] = 5,
+    top: Annotated[int, typer.Option("--top", "-k", min=1, help="Worst segments/regions/firms listed.")] = 5,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Simulate a scenario (Inoue–Todo model): summary and daily output ratio."""
+    from chainatlas.services.bands import reconstructed_members, stress_bands
     from chainatlas.services.stress import run_scenario
 
+    if reconstructed_members(db, dataset):
+        from chainatlas.cli._bands import emit_bands
+
+        emit_bands(stress_bands(db, dataset, scenario, top_k=top), fmt,
+                   out / "bands.json" if out is not None else None,
+                   "stress test (reconstructed links)")
+        return
     res = run_scenario(db, dataset, scenario, record_firms=firms and out is not None)
     data = res.to_dict(top=top)
     if out is not None:

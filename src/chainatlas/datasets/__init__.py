@@ -63,9 +63,17 @@ def _read_table(folder: Any, table: str) -> pd.DataFrame | None:
     dtypes = {c.name: _CSV_DTYPES[c.dtype] for c in spec.columns}
     with res.open("r", encoding="utf-8") as fh:
         frame = pd.read_csv(fh, dtype=dtypes, keep_default_na=False, na_values=[""])
-    if list(frame.columns) != spec.column_names:
+    names = spec.column_names
+    have = list(frame.columns)
+    # columns added to a spec later (optional, at its end) may be absent: filled with defaults
+    if have != names[:len(have)] or any(c.required for c in spec.columns[len(have):]):
         raise DataNotFound(f"demo table {table}.csv has columns {list(frame.columns)}, "
                            f"expected {spec.column_names}")
+    for col in spec.columns[len(have):]:
+        fill = col.default if col.default is not None else \
+            (float("nan") if col.dtype == "float" else pd.NA)
+        frame[col.name] = pd.Series([fill] * len(frame), index=frame.index,
+                                    dtype=dtypes[col.name])
     for col in spec.columns:
         if col.dtype == "tags":
             frame[col.name] = pd.Series(

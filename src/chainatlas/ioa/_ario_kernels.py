@@ -13,18 +13,25 @@ result does not depend on the number of threads.
 
 from __future__ import annotations
 
+import types
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["distribute_intermediate", "inventory_need", "place_orders",
-           "production_under_stocks", "use_and_restock"]
+from chainatlas.config import prepare_threads
+
+prepare_threads()   # idle threads sleep at barriers (before numba starts its threads)
+
+__all__ = ["distribute_intermediate", "distribute_intermediate_serial", "inventory_need",
+           "place_orders", "place_orders_serial", "production_under_stocks", "use_and_restock"]
 
 #: Fixed number of column blocks whose partial order totals are added in order.
 ORDER_BLOCKS = 16
 
 
-@njit(cache=True, parallel=True)
-def place_orders(col_run_ptr: np.ndarray, run_ptr: np.ndarray, run_prod: np.ndarray,
+def _place_orders(col_run_ptr: np.ndarray, run_ptr: np.ndarray, run_prod: np.ndarray,
                  row_idx: np.ndarray, z0: np.ndarray, weight: np.ndarray, need_t: np.ndarray,
                  orders: np.ndarray, orders_tot: np.ndarray, partial: np.ndarray) -> None:
     """Split each customer's order per product across that product's suppliers.
@@ -57,8 +64,7 @@ def place_orders(col_run_ptr: np.ndarray, run_ptr: np.ndarray, run_prod: np.ndar
             orders_tot[i] += partial[blk, i]
 
 
-@njit(cache=True, parallel=True)
-def distribute_intermediate(col_run_ptr: np.ndarray, run_ptr: np.ndarray,
+def _distribute_intermediate(col_run_ptr: np.ndarray, run_ptr: np.ndarray,
                             run_prod: np.ndarray, row_idx: np.ndarray, orders: np.ndarray,
                             served: np.ndarray, received_t: np.ndarray) -> None:
     """Deliveries: ``received_t[f, p] = Σ_{k ∈ (p, f)} orders[k] · served[i]``.
@@ -74,6 +80,25 @@ def distribute_intermediate(col_run_ptr: np.ndarray, run_ptr: np.ndarray,
             for k in range(run_ptr[r], run_ptr[r + 1]):
                 acc += orders[k] * served[row_idx[k]]
             row[run_prod[r]] = acc
+
+
+def _clone(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """A copy of ``fn`` under another name (numba caches per qualified name)."""
+    code = fn.__code__.replace(co_name=name, co_qualname=name)
+    g = types.FunctionType(code, fn.__globals__, name)
+    g.__qualname__ = name
+    g.__doc__ = fn.__doc__
+    return g
+
+
+# The two sweeps over the flows, multi-threaded (columns split between threads) and
+# single-threaded for small tables, where a parallel region costs more than the work; the same
+# sums in the same order either way.
+place_orders = njit(cache=True, parallel=True)(_place_orders)
+place_orders_serial = njit(cache=True, nogil=True)(_clone(_place_orders, "place_orders_serial"))
+distribute_intermediate = njit(cache=True, parallel=True)(_distribute_intermediate)
+distribute_intermediate_serial = njit(cache=True, nogil=True)(
+    _clone(_distribute_intermediate, "distribute_intermediate_serial"))
 
 
 @njit(cache=True, nogil=True)

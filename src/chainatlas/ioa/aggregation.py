@@ -62,4 +62,5 @@ def aggregate(table: IOTable, mapping: Mapping[str, str]) -> IOTable:
                    regions=regions, fd_labels=table.fd_labels, va_labels=table.va_labels,
                    M=None if table.M is None else table.M @ Cd.T, m_labels=table.m_labels,
                    F=None if table.F is None else table.F @ Cd.T, f_labels=table.f_labels,
-                   unit=table.unit, name=f"{table.name} (aggregated)" if table.name else "")
+                   unit=table.unit, name=f"{table.name} (aggregated)" if table.name else "",
+                   notes=[*table.notes, f"aggregated from {table.n} to {len(groups)} industries"])

@@ -64,6 +64,39 @@ class Dataset:
         """Row count per table (all tables, in import order)."""
         return {t: len(self.tables.get(t, ())) for t in TABLE_ORDER}
 
+    # Reconstructed ensembles (supply_links.member: 0 observed, k ≥ 1 member k).
+    def members(self) -> list[int]:
+        """Ensemble members ``k ≥ 1`` among the supply links (empty: no reconstructed link)."""
+        links = self.tables.get("supply_links")
+        if links is None or "member" not in links or not len(links):
+            return []
+        m = pd.to_numeric(links["member"], errors="coerce").dropna().astype("int64")
+        return sorted(int(v) for v in m.unique() if v > 0)
+
+    @property
+    def is_reconstructed(self) -> bool:
+        """Whether some supply links come from a reconstruction (see :meth:`member_view`)."""
+        return bool(self.members())
+
+    def member_view(self, member: int) -> Dataset:
+        """The dataset with one network: observed links (member 0) and those of ``member``.
+
+        Raises :class:`~chainatlas.exceptions.DataNotFound` for a member the dataset lacks.
+        """
+        from chainatlas.exceptions import DataNotFound
+
+        members = self.members()
+        if member not in members:
+            raise DataNotFound(f"dataset '{self.name}' has no reconstructed member {member}"
+                               + (f" (members 1..{members[-1]})" if members else ""))
+        links = self.tables["supply_links"]
+        m = pd.to_numeric(links["member"], errors="coerce").fillna(0)
+        tables = dict(self.tables)
+        tables["supply_links"] = links[(m == 0) | (m == member)].reset_index(drop=True)
+        meta = dict(self.meta)
+        meta["member"] = member
+        return Dataset(self.name, tables, meta)
+
     # Convenience accessors, one per table.
     @property
     def regions(self) -> pd.DataFrame:

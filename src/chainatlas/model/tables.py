@@ -12,7 +12,9 @@ English header aliases, templates and the store's DDL. Units:
 - ``segment_inputs.quantity``: units of ``input_segment`` consumed per unit of ``segment`` output
   (bill of materials); ``segment_inputs.share``: the input's share of the segment's unit cost, 0..1;
 - ``supply_links.share``: the share of the customer's purchases of that segment that this link
-  carries, 0..1; ``lead_time_days`` in days.
+  carries, 0..1; ``lead_time_days`` in days; ``member``: 0 for an observed link, k ≥ 1 for a
+  link of the k-th member of a reconstructed ensemble (:meth:`~chainatlas.model.dataset.
+  Dataset.member_view`); ``probability``: the reconstruction model's link probability.
 """
 
 from __future__ import annotations
@@ -190,6 +192,10 @@ TABLES: dict[str, TableSpec] = {
                doc="units of input per unit of output", ex=1.0),
             _c("share", "float", zh="成本占比", lo=0, hi=1, aliases=("占比",),
                doc="share of the segment's unit cost", ex=0.6),
+            _c("essentiality", "int", zh="投入必要性", lo=0, hi=2, aliases=("必要性",),
+               doc="systemic-risk class of the input: 2 essential (production stops without it), "
+                   "1 non-essential (output falls in proportion), 0 irrelevant; empty: 2 if the "
+                   "input segment is essential, else 1", ex=2),
         ),
         key=("segment", "input_segment"),
         foreign_keys=(ForeignKey(("segment",), "segments", ("id",)),
@@ -200,10 +206,12 @@ TABLES: dict[str, TableSpec] = {
         "firms", "企业",
         (
             _c("id", zh="企业编号", req=True, null=False, aliases=("firm_id", "编号"), ex="F001"),
-            _c("name", zh="企业名称", req=True, null=False, aliases=("名称", "企业"), ex="示例电池有限公司"),
-            _c("region", zh="所在地区", req=True, null=False, aliases=("地区", "地区代码", "所在地"),
-               doc="adcode or Chinese place name (resolved to an adcode), ISO-3 for foreign firms",
-               ex="340881"),
+            _c("name", zh="企业名称", req=True, null=False,
+               aliases=("名称", "企业"), ex="示例电池有限公司"),
+            _c("region", zh="所在地区", req=True, null=False,
+               aliases=("地区", "地区代码", "所在地"),
+               doc="region code, or a place name or address in Chinese, English or pinyin "
+                   "(resolved to a code: adcode, ISO-3, ISO 3166-2)", ex="340881"),
             _c("country", zh="国家", default="CHN", ex="CHN"),
             _c("ownership", zh="所有制", choices=OWNERSHIP, default="domestic", aliases=("企业性质",),
                ex="domestic"),
@@ -213,6 +221,10 @@ TABLES: dict[str, TableSpec] = {
             _c("revenue", "float", zh="营业收入(万元)", lo=0, aliases=("营业收入", "营收"), ex=250000.0),
             _c("rd_intensity", "float", zh="研发强度", lo=0, hi=1, aliases=("研发投入强度",), ex=0.05),
             _c("founded", "int", zh="成立年份", lo=1800, hi=2100, aliases=("成立时间",), ex=2015),
+            _c("lon", "float", zh="经度", lo=-180, hi=180, aliases=("longitude",),
+               doc="optional site coordinates (WGS-84); hazard footprints use the region's without",
+               ex=117.23),
+            _c("lat", "float", zh="纬度", lo=-90, hi=90, aliases=("latitude",), ex=31.82),
         ),
         key=("id",),
         foreign_keys=(ForeignKey(("region",), "regions", ("code",)),),
@@ -247,8 +259,14 @@ TABLES: dict[str, TableSpec] = {
             _c("value", "float", zh="交易额(万元)", lo=0, aliases=("交易额", "金额"), ex=52000.0),
             _c("share", "float", zh="采购占比", lo=0, hi=1, aliases=("占比",), ex=0.4),
             _c("lead_time_days", "float", zh="交货周期(天)", lo=0, aliases=("lead_time", "交货周期"), ex=3.0),
+            _c("member", "int", zh="重构成员", lo=0, default=0, aliases=("ensemble_member",),
+               doc="0: an observed link (in every network); k ≥ 1: a link of the k-th "
+                   "reconstructed network of an ensemble", ex=0),
+            _c("probability", "float", zh="连接概率", lo=0, hi=1, aliases=("link_probability",),
+               doc="probability the reconstruction model gives this link; empty for an "
+                   "observed link", ex=None),
         ),
-        key=("supplier", "customer", "segment"),
+        key=("supplier", "customer", "segment", "member"),
         foreign_keys=(ForeignKey(("supplier",), "firms", ("id",)),
                       ForeignKey(("customer",), "firms", ("id",)),
                       ForeignKey(("segment",), "segments", ("id",))),

@@ -33,7 +33,7 @@ import pandas as pd
 from chainatlas.exceptions import DataNotFound, InputError
 from chainatlas.model.dataset import Dataset
 from chainatlas.network.concentration import row_size, segment_stats
-from chainatlas.network.graph import FirmGraph, _arrow_str, _positions
+from chainatlas.network.graph import FirmGraph, _arrow_str, _positions, firm_classes
 from chainatlas.network.health import chain_health, segment_health
 
 __all__ = ["ChainMap", "chain_map"]
@@ -108,6 +108,7 @@ def chain_map(
     chain: str | None = None,
     strong_share: float = 0.5,
     strong_lq: float = 1.25,
+    hmt: str = "separate",
 ) -> ChainMap:
     """Map every segment of the dataset (or of ``chain``) for an area.
 
@@ -123,13 +124,21 @@ def chain_map(
         Restrict to one chain id.
     strong_share, strong_lq : float
         Thresholds of the ``strong`` status.
+    hmt : "separate" | "foreign" | "domestic"
+        How 港澳台 counts: on its own (``hmt_share``), in the foreign share, or as domestic.
+        The default area holds the mainland firms only: an unknown location is never local.
 
     Returns
     -------
     ChainMap
     """
     g = graph if graph is not None else FirmGraph.from_dataset(ds)
-    local = ~g.firm_foreign if area is None else np.asarray(area, dtype=bool)
+    countries = None
+    if len(ds.regions) and "country" in ds.regions:
+        reg = ds.regions.dropna(subset=["country"])
+        countries = dict(zip(reg["code"].astype(str), reg["country"].astype(str), strict=True))
+    classes = firm_classes(g, hmt, countries)
+    local = (classes == "mainland") if area is None else np.asarray(area, dtype=bool)
     if local.shape != (g.n_firms,):
         raise InputError(f"area mask must have shape ({g.n_firms},)")
     m = g.n_segments
@@ -143,7 +152,7 @@ def chain_map(
     else:
         for col in ("name", "name_en", "chain", "stage", "parent"):
             meta[col] = None
-    stats = segment_stats(g, local)
+    stats = segment_stats(g, local, classes=classes)
     fs_seg = g.fs_segment.astype(np.int64)
     fs_firm = g.fs_firm.astype(np.int64)
     ok = fs_seg >= 0

@@ -57,7 +57,8 @@ def _hhi(seg: npt.NDArray[np.int64], key: npt.NDArray[np.int64], size: _F64, m: 
     return out
 
 
-def segment_stats(graph: FirmGraph, local: _BOOL | None = None) -> pd.DataFrame:
+def segment_stats(graph: FirmGraph, local: _BOOL | None = None, *,
+                  classes: npt.NDArray[np.object_] | None = None) -> pd.DataFrame:
     """Size, concentration and foreign share of every segment.
 
     Parameters
@@ -65,6 +66,10 @@ def segment_stats(graph: FirmGraph, local: _BOOL | None = None) -> pd.DataFrame:
     graph : FirmGraph
     local : ndarray of bool, shape (n,), optional
         Firms of the area of interest; ``*_local`` columns sum over them.
+    classes : ndarray of str, shape (n,), optional
+        Location class per firm (``mainland``, ``hmt``, ``foreign``, ``unknown``; default
+        :func:`chainatlas.network.graph.firm_classes` with 港澳台 kept separate). Domestic
+        firms are the mainland ones: an unknown location is not domestic.
 
     Returns
     -------
@@ -72,7 +77,8 @@ def segment_stats(graph: FirmGraph, local: _BOOL | None = None) -> pd.DataFrame:
         ``firms``, ``firms_local``, ``firms_domestic``, ``capacity`` and ``capacity_local``
         (units/day), ``output`` and ``output_local`` (10,000 CNY/yr), ``size``, ``size_local``
         (in the segment's ``basis``), ``local_share`` (size_local / size), ``hhi_firm``,
-        ``hhi_region``, ``top_region``, ``top_region_share``, ``foreign_share``, ``basis``.
+        ``hhi_region``, ``top_region``, ``top_region_share``, ``foreign_share``,
+        ``hmt_share`` (港澳台), ``unknown_share`` (location unknown), ``basis``.
     """
     m = graph.n_segments
     seg = graph.fs_segment.astype(np.int64)
@@ -83,7 +89,14 @@ def segment_stats(graph: FirmGraph, local: _BOOL | None = None) -> pd.DataFrame:
     size, basis = size_all[ok], basis_all[ok]
     loc = np.ones(graph.n_firms, dtype=bool) if local is None else np.asarray(local, dtype=bool)
     is_local = loc[firm]
-    foreign = graph.firm_foreign[firm]
+    if classes is None:
+        from chainatlas.network.graph import firm_classes
+
+        classes = firm_classes(graph)
+    cls = np.asarray(classes, dtype=object)[firm]
+    foreign = cls == "foreign"
+    hmt = cls == "hmt"
+    unknown = cls == "unknown"
     cap = np.nan_to_num(graph.fs_capacity[ok])
     out = np.nan_to_num(graph.fs_output_value[ok])
 
@@ -97,7 +110,7 @@ def segment_stats(graph: FirmGraph, local: _BOOL | None = None) -> pd.DataFrame:
     stats = pd.DataFrame({
         "firms": _sum(ones).astype(np.int64),
         "firms_local": _sum(ones, is_local).astype(np.int64),
-        "firms_domestic": _sum(ones, ~foreign).astype(np.int64),
+        "firms_domestic": _sum(ones, cls == "mainland").astype(np.int64),
         "capacity": _sum(cap),
         "capacity_local": _sum(cap, is_local),
         "output": _sum(out),
@@ -105,10 +118,14 @@ def segment_stats(graph: FirmGraph, local: _BOOL | None = None) -> pd.DataFrame:
         "size": _sum(size),
         "size_local": _sum(size, is_local),
         "foreign_size": _sum(size, foreign),
+        "hmt_size": _sum(size, hmt),
+        "unknown_size": _sum(size, unknown),
     })
     with np.errstate(invalid="ignore", divide="ignore"):
         stats["local_share"] = stats["size_local"] / stats["size"]
         stats["foreign_share"] = stats["foreign_size"] / stats["size"]
+        stats["hmt_share"] = stats["hmt_size"] / stats["size"]
+        stats["unknown_share"] = stats["unknown_size"] / stats["size"]
     stats["hhi_firm"] = _hhi(seg, firm, size, m)
     stats["hhi_region"] = _hhi(seg, region_idx.astype(np.int64), size, m)
     top_region = np.full(m, "", dtype=object)
@@ -127,4 +144,4 @@ def segment_stats(graph: FirmGraph, local: _BOOL | None = None) -> pd.DataFrame:
     if len(seg):
         seg_basis[seg] = basis
     stats["basis"] = seg_basis
-    return stats.drop(columns="foreign_size")
+    return stats.drop(columns=["foreign_size", "hmt_size", "unknown_size"])

@@ -93,6 +93,23 @@ def _csr(keys: _I32, n: int) -> tuple[_I64, _I64]:
     return group_order(np.ascontiguousarray(keys, dtype=np.int32), n)
 
 
+def firm_classes(graph: FirmGraph, hmt: str = "separate",
+                 countries: dict[str, str] | None = None) -> _OBJ:
+    """Location class of every firm: ``mainland`` (境内), ``hmt`` (港澳台), ``foreign`` (国外)
+    or ``unknown`` (未知), from its region (``countries``: the country of custom region codes).
+
+    A firm flagged foreign (located abroad or foreign-owned) is ``foreign``. ``hmt``:
+    ``separate`` keeps 港澳台 apart, ``foreign`` or ``domestic`` folds it in. An unknown location
+    is never mainland: it counts neither as local nor as domestic.
+    """
+    from chainatlas.places.classes import location_classes
+
+    codes, idx = graph.region_index()
+    per_code = np.asarray(location_classes(list(codes), countries, hmt), dtype=object)
+    out = per_code[idx] if len(idx) else np.zeros(0, dtype=object)
+    return np.where(graph.firm_foreign & (out != "hmt"), "foreign", out).astype(object)
+
+
 def is_foreign_firm(firms: pd.DataFrame) -> _BOOL:
     """Foreign source flag per row of a ``firms`` frame.
 

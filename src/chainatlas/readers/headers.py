@@ -50,6 +50,14 @@ class HeaderMatch:
         return column
 
 
+#: Headers of supplier and facility lists read as a column only when no other header supplies it
+#: (a list with both ``address`` and ``region`` keeps ``region`` and ignores ``address``).
+FALLBACK_HEADERS: dict[str, dict[str, str]] = {
+    "firms": {"address": "region", "地址": "region", "facility address": "region",
+              "supplier": "name", "供应商": "name", "supplier name": "name"},
+}
+
+
 def map_headers(headers: list[object], spec: TableSpec) -> HeaderMatch:
     """Match ``headers`` against the canonical names, Chinese labels and aliases of ``spec``."""
     lookup = {normalise_header(k): v for k, v in spec.header_map().items()}
@@ -67,5 +75,12 @@ def map_headers(headers: list[object], spec: TableSpec) -> HeaderMatch:
         else:
             taken[col] = header
             out.columns[header] = col
+    fallback = {normalise_header(k): v for k, v in FALLBACK_HEADERS.get(spec.name, {}).items()}
+    for header in list(out.unknown):
+        col = fallback.get(normalise_header(header))
+        if col is not None and col not in taken:
+            taken[col] = header
+            out.columns[header] = col
+            out.unknown.remove(header)
     out.missing = [c.name for c in spec.columns if c.required and c.name not in taken]
     return out

@@ -30,6 +30,7 @@ import pandas as pd
 from chainatlas._types import PathArg
 from chainatlas.exceptions import DataNotFound, InputError
 from chainatlas.model.iotable import IOTable
+from chainatlas.readers.io_common import parse_numbers, read_grid
 
 __all__ = ["find_bea_pair", "read_bea"]
 
@@ -37,16 +38,19 @@ _TOTAL_INT = "Total Intermediate"
 
 
 def _read(p: Path) -> pd.DataFrame:
+    """The table's numbers with row codes as index; empty cells are 0 (BEA leaves structural
+    zeros empty), any other cell that is no number is refused naming its row and column."""
     if not p.is_file():
         raise DataNotFound(f"BEA table not found: {p}")
-    try:
-        fr = pd.read_csv(p, index_col=0, dtype={0: str})
-    except (ValueError, OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{p}: cannot read BEA table: {err}") from err
-    fr.index = fr.index.astype(str).str.strip()
-    fr.columns = fr.columns.astype(str).str.strip()
-    out: pd.DataFrame = fr.apply(pd.to_numeric, errors="coerce").fillna(0.0)
-    return out
+    grid = read_grid(p)
+    if len(grid) < 2 or len(grid.cells[0]) < 2:
+        raise InputError(f"{p}: expected a header row of codes and rows of a BEA Use or Make "
+                         "table (row codes in the first column)")
+    cols = [c.strip() for c in grid.cells[0][1:]]
+    rows = [r[0].strip() for r in grid.cells[1:]]
+    vals = parse_numbers([r[1:] for r in grid.cells[1:]], sep=grid.sep, rows=rows, cols=cols,
+                         where=str(p), what="a flow of the BEA table", allow_empty=True)
+    return pd.DataFrame(np.nan_to_num(vals), index=rows, columns=cols)
 
 
 def find_bea_pair(path: PathArg) -> tuple[Path, Path]:

@@ -205,12 +205,12 @@ def rounding_unit(*blocks: Array) -> float:
 
 
 def balance_notes(table: IOTable, *, tolerance: float, unit: float, where: str,
-                  read_as: str = "") -> tuple[Array, list[str]]:
+                  read_as: str = "", atol: float = 0.0) -> tuple[Array, list[str]]:
     """The absolute tolerance per industry and notes on both balance identities.
 
     The allowed gap of industry *i* is ``0.5·unit·(terms + 1) + tolerance·|x_i|``: half a rounding
     unit for each published cell summed plus the published total (the worst case of rounding),
-    plus the relative ``tolerance``; at least 1e-9·max|x| (floating-point noise). A gap beyond it
+    plus the relative ``tolerance`` and ``atol``; at least 1e-9·max|x| (floating-point noise). A gap beyond it
     raises :class:`InputError` saying what was read as what; a gap within it becomes a note.
     """
     n = table.n
@@ -219,14 +219,15 @@ def balance_notes(table: IOTable, *, tolerance: float, unit: float, where: str,
     m_rows = 0 if table.M is None else table.M.shape[0]
     row_terms = n + table.Y.shape[1]
     col_terms = n + m_rows + table.V.shape[0]
-    row_tol = np.maximum(0.5 * unit * (row_terms + 1) + tolerance * x, floor)
-    col_tol = np.maximum(0.5 * unit * (col_terms + 1) + tolerance * x, floor)
+    row_tol = np.maximum(0.5 * unit * (row_terms + 1) + atol + tolerance * x, floor)
+    col_tol = np.maximum(0.5 * unit * (col_terms + 1) + atol + tolerance * x, floor)
     notes: list[str] = []
     labels = table.labels
     row_gap = table.x - table.Z.sum(axis=1) - table.Y.sum(axis=1)
     col_gap = table.x - table.Z.sum(axis=0) - table.v
     how = ("half a unit of rounding for each of the {terms} whole-number cells and the total"
-           if unit else "") + (f"{' + ' if unit else ''}{tolerance:g}·x" if tolerance else "")
+           if unit else "") + (f"{' + ' if unit else ''}{atol:g}" if atol else "") + \
+        (f"{' + ' if unit or atol else ''}{tolerance:g}·x" if tolerance else "")
     tail = f" ({read_as})" if read_as else ""
     for name, gap, tol, terms in (("row balance x = Zi + Yi", row_gap, row_tol, row_terms),
                                   ("column balance x' = i'Z + i'M + i'V", col_gap, col_tol,

@@ -204,7 +204,7 @@ def _read_competitive(grid: Grid, h: int, header: list[str], labels: str,
                 f"the columns {[c for c in header if c][:6]}… after {len(sector_cols)} product "
                 "columns")
     prow = [idx[k] for k in products]
-    names_r = pcode
+    names_r = [" ".join(c for c in (codes[k], en[k] or zh[k]) if c) for k in products]
 
     def block(rows: list[int], cols: list[int], what: str, *, empty: bool = False) -> np.ndarray:
         cells = [[grid.cells[r][c] for c in cols] for r in rows]

@@ -28,7 +28,13 @@ import pandas as pd
 from chainatlas._types import PathArg
 from chainatlas.exceptions import DataNotFound, InputError
 from chainatlas.model.iotable import IOTable
-from chainatlas.readers.io_common import drop_zero_output, parse_numbers, read_grid
+from chainatlas.readers.io_common import (
+    balance_notes,
+    drop_zero_output,
+    parse_numbers,
+    read_grid,
+    rounding_unit,
+)
 
 __all__ = ["read_simple", "table_from_simple_frame"]
 
@@ -60,6 +66,16 @@ def _read(path: Path) -> tuple[pd.DataFrame, str]:
     return frame.mask(frame.apply(lambda c: c.astype(str).str.strip() == "")), grid.sep
 
 
+def _layout_hint(cols: list[str]) -> str:
+    """A pointer to the layout a published table needs, from its column names."""
+    have = set(cols)
+    if "CONS_h" in have or {"Origin", "EXP"} <= have:
+        return "; this looks like a WIOD national table: use --layout niot"
+    if "Origin" in have or {"TIU", "GO"} <= have or have & {"总产出", "中间使用合计", "部门"}:
+        return "; this looks like an NBS table: use --layout nbs"
+    return ""
+
+
 def table_from_simple_frame(frame: pd.DataFrame, *, source: str = "", unit: str = "",
                             name: str = "", check: bool = True, rtol: float = 1e-4,
                             atol: float = 1.0, sep: str = ",",
@@ -74,7 +90,8 @@ def table_from_simple_frame(frame: pd.DataFrame, *, source: str = "", unit: str 
         n += 1
     if n == 0:
         raise InputError(f"{where}: no sector block found: the first column labels must equal "
-                         f"the first row labels (got rows {rows[:3]}, columns {cols[:3]})")
+                         f"the first row labels (got rows {rows[:3]}, columns {cols[:3]})"
+                         f"{_layout_hint(cols)}")
     cells = [["" if (v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA)
               else str(v) for v in row] for row in frame.itertuples(index=False, name=None)]
     fd_cols = [j for j in range(n, len(cols)) if cols[j] != TOTAL_OUTPUT]
@@ -146,8 +163,11 @@ def table_from_simple_frame(frame: pd.DataFrame, *, source: str = "", unit: str 
                              "without value-added rows gets v = x − i'Z")
     table = drop_zero_output(table, where=where, keep=keep_zero_output)
     if check:
+        tol, bal = balance_notes(table, tolerance=rtol, unit=rounding_unit(Z, Y, V), atol=atol,
+                                 where=where, read_as=read_as)
+        table.notes.extend(bal)
         try:
-            table.check(rtol=rtol, atol=atol, allow_zero_output=keep_zero_output, source=where)
+            table.check(rtol=0.0, atol=tol, allow_zero_output=keep_zero_output, source=where)
         except InputError as err:
             raise InputError(f"{err.message} ({read_as})", details=err.details) from None
     return table

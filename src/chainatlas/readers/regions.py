@@ -1,26 +1,31 @@
-"""The built-in region reference and the resolution of place names to codes.
+"""The built-in region reference and the resolution of region cells to codes.
 
-Chinese places are identified by 6-digit administrative division codes (adcodes), countries by
-ISO 3166-1 alpha-3 codes. The reference of Chinese places is read at run time from the adcode
-table shipped inside the installed ``cpca`` package (name, longitude, latitude of every province,
-prefecture and county); parents follow from the code itself (``PPCCXX``: province ``PP0000``,
-prefecture ``PPCC00``). Chinese place names ("南京市", "桐城", "安徽省桐城市") are resolved with
-``cpca.transform``.
+Mainland places are identified by 6-digit administrative division codes (adcodes); Hong Kong,
+Macao and Taiwan by their GB/T 2260 codes (810000, 820000, 710000) and Taiwan's cities and
+counties by ISO 3166-2 codes (``TW-TPE``); countries by ISO 3166-1 alpha-3 codes and their
+first-level subdivisions by ISO 3166-2 codes (``JP-46``, ``US-TX``). A dataset may add regions of
+its own with any code; their names then resolve too.
+
+Cells are resolved by :mod:`chainatlas.places` (codes, Chinese names simplified or traditional,
+English and pinyin names and addresses, country names): a cell that names more than one place
+equally well is *ambiguous* and reported with its candidates, never guessed.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
+from chainatlas.places import Resolver, extend, gazetteer
+
 __all__ = [
     "COUNTRY_NAMES",
     "ISO3_CODES",
+    "RegionResolution",
     "region_reference",
     "resolve_region_values",
 ]
@@ -48,115 +53,78 @@ COUNTRY_NAMES: dict[str, tuple[str, str]] = {
     "POL": ("波兰", "Poland"), "HUN": ("匈牙利", "Hungary"), "CZE": ("捷克", "Czechia"),
 }
 
-_ADCODE6 = re.compile(r"^\d{6}$")
-_ADCODE12 = re.compile(r"^\d{6}0{6}$")
-_ISO3 = re.compile(r"^[A-Za-z]{3}$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _level(code: str) -> str:
-    if code.endswith("0000"):
-        return "province"
-    if code.endswith("00"):
-        return "city"
-    return "county"
-
 
 @lru_cache(maxsize=1)
 def region_reference() -> pd.DataFrame:
-    """Every Chinese place in ``cpca``'s adcode table plus the ISO-3 countries.
+    """Every place of the built-in gazetteer as rows of the ``regions`` table.
 
-    Columns are those of the ``regions`` table: ``code, name, name_en, level, parent, lon, lat,
-    country``. Read from the installed ``cpca`` package on first call (then cached).
+    Mainland provinces, prefectures and counties (``cpca``'s adcode table, with coordinates),
+    Hong Kong, Macao, Taiwan and Taiwan's cities and counties, every ISO-3 country and every
+    first-level ISO 3166-2 subdivision. Columns: ``code, name, name_en, level, parent, lon, lat,
+    country``. Built on first call, then cached.
     """
-    with resources.files("cpca").joinpath("resources/adcodes.csv").open("rb") as fh:
-        raw = pd.read_csv(fh, dtype={"adcode": str, "name": str})
-    raw["code"] = raw["adcode"].str.slice(0, 6)
-    raw = raw.drop_duplicates("code")
-    codes = set(raw["code"])
-    levels = [_level(c) for c in raw["code"]]
-    parents: list[str | None] = []
-    for code, level in zip(raw["code"], levels, strict=True):
-        if level == "province":
-            parents.append("CHN")
-            continue
-        city, prov = code[:4] + "00", code[:2] + "0000"
-        if level == "county" and city in codes:
-            parents.append(city)
-        else:
-            parents.append(prov if prov in codes else None)
-    china = pd.DataFrame({
-        "code": raw["code"].to_numpy(),
-        "name": raw["name"].to_numpy(),
-        "name_en": None,
-        "level": levels,
-        "parent": parents,
-        "lon": raw["longitude"].astype("float64").to_numpy(),
-        "lat": raw["latitude"].astype("float64").to_numpy(),
-        "country": "CHN",
-    })
-    iso = sorted(ISO3_CODES)
-    countries = pd.DataFrame({
-        "code": iso,
-        "name": [COUNTRY_NAMES.get(c, (c, c))[0] for c in iso],
-        "name_en": [COUNTRY_NAMES.get(c, (None, None))[1] for c in iso],
-        "level": "country",
-        "parent": None,
-        "lon": np.nan,
-        "lat": np.nan,
-        "country": iso,
-    })
-    out = pd.concat([china, countries], ignore_index=True)
-    for c in ("code", "name", "name_en", "level", "parent", "country"):
-        out[c] = out[c].astype("string")
-    return out
+    return gazetteer().frame()
 
 
-@lru_cache(maxsize=1)
-def _country_lookup() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for code, (zh, en) in COUNTRY_NAMES.items():
-        out[zh] = code
-        out[en.casefold()] = code
-    out["全国"] = "CHN"
-    out["中华人民共和国"] = "CHN"
-    return out
+@dataclass
+class RegionResolution:
+    """Region cells resolved: codes, and what could not be."""
+
+    codes: pd.Series                       # the code per cell (<NA> where empty or not resolved)
+    unresolved: np.ndarray                 # a non-empty cell that names no known place
+    ambiguous: np.ndarray                  # a cell that names several places equally well
+    candidates: dict[str, list[str]] = field(default_factory=dict)   # value → "code name" list
+    corrected: dict[str, str] = field(default_factory=dict)          # value → code (a slip)
 
 
-def _resolve_one(value: str) -> str | None:
-    s = unicodedata.normalize("NFKC", value).strip()
-    if _ADCODE6.match(s):
-        return s
-    if _ADCODE12.match(s):
-        return s[:6]
-    if _ISO3.match(s) and s.upper() in ISO3_CODES:
-        return s.upper()
-    return _country_lookup().get(s) or _country_lookup().get(s.casefold())
+def resolver_for(regions: Iterable[dict[str, object]] | None = None) -> Resolver:
+    """A resolver over the built-in gazetteer plus a dataset's own ``regions`` rows."""
+    rows = list(regions or [])
+    return Resolver(extend(gazetteer(), rows) if rows else gazetteer())
 
 
-def resolve_region_values(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Resolve region cells (adcode, ISO-3 code or Chinese place name) to codes.
+def resolve_region_values(values: pd.Series, resolver: Resolver | None = None,
+                          country: pd.Series | None = None) -> RegionResolution:
+    """Resolve region cells (codes, Chinese/English/pinyin names or addresses) to codes.
 
     Works on the distinct values only (a million firms in 300 places cost 300 look-ups).
-
-    Returns
-    -------
-    codes : Series of string
-        The resolved code per cell (``<NA>`` where the cell is empty or could not be resolved).
-    unresolved : ndarray of bool
-        True where a non-empty cell could not be resolved.
+    ``country``: an optional country column, used as context.
     """
+    r = resolver if resolver is not None else resolver_for()
     present = values.notna().to_numpy()
-    uniques = pd.unique(values[present].astype(str))
-    mapping: dict[str, str | None] = {u: _resolve_one(u) for u in uniques}
-    names = [u for u, code in mapping.items() if code is None and _CJK.search(u)]
-    if names:
-        import cpca
-
-        found = cpca.transform([unicodedata.normalize("NFKC", n).strip() for n in names])
-        for name, code in zip(names, found["adcode"].tolist(), strict=True):
-            if isinstance(code, str) and _ADCODE6.match(code[:6]):
-                mapping[name] = code[:6]
-    codes = values.astype("string").map(mapping, na_action="ignore").astype("string")
-    unresolved = present & codes.isna().to_numpy()
-    return codes, unresolved
+    text = values.astype("string")
+    if country is not None:
+        ctx = country.astype("string").reindex(values.index)
+        pairs = pd.DataFrame({"v": text, "c": ctx})[present]
+        uniq = pairs.drop_duplicates()
+        mapping: dict[tuple[str, object], str | None] = {}
+        status: dict[tuple[str, object], str] = {}
+        cands: dict[str, list[str]] = {}
+        corrected: dict[str, str] = {}
+        for v, c in zip(uniq["v"], uniq["c"], strict=True):
+            c2 = None if c is pd.NA else c
+            res = r.resolve(v, c2)
+            mapping[(v, c2)] = res.region
+            status[(v, c2)] = res.status
+            if res.status == "ambiguous":
+                cands[str(v)] = [f"{x['region']} {x['label']}" for x in res.candidates]
+            elif res.region is not None and res.confidence < 0.6:
+                corrected[str(v)] = f"{res.region} {res.name}"
+        keys = [(v, None if c is pd.NA else c) if p else None
+                for v, c, p in zip(text, ctx, present, strict=True)]
+        codes = pd.Series([mapping.get(k) if k else None for k in keys], index=values.index,
+                          dtype="string")
+        amb = np.array([bool(k) and status.get(k) == "ambiguous" for k in keys], dtype=bool)
+    else:
+        uniques = pd.unique(text[present])
+        results = {u: r.resolve(u) for u in uniques}
+        mapping1 = {u: res.region for u, res in results.items()}
+        cands = {str(u): [f"{x['region']} {x['label']}" for x in res.candidates]
+                 for u, res in results.items() if res.status == "ambiguous"}
+        corrected = {str(u): f"{res.region} {res.name}" for u, res in results.items()
+                     if res.region is not None and res.confidence < 0.6}
+        codes = text.map(mapping1, na_action="ignore").astype("string")
+        amb_values = [u for u, res in results.items() if res.status == "ambiguous"]
+        amb = present & text.isin(amb_values).fillna(False).to_numpy(dtype=bool)
+    unresolved = present & codes.isna().to_numpy() & ~amb
+    return RegionResolution(codes, unresolved, amb, cands, corrected)

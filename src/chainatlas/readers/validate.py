@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,7 +37,7 @@ from chainatlas.model.tables import TABLE_ORDER, TABLES, Column, TableSpec, get_
 from chainatlas.readers.coerce import coerce_column
 from chainatlas.readers.headers import map_headers
 from chainatlas.readers.problems import ProblemCollector
-from chainatlas.readers.regions import region_reference, resolve_region_values
+from chainatlas.readers.regions import region_reference, resolve_region_values, resolver_for
 from chainatlas.readers.tabular import RawTable
 
 __all__ = ["MAX_LISTED", "ExistingRows", "ValidatedImport", "find_cycle", "validate_import"]
@@ -91,14 +92,34 @@ class _Table:
 
 
 def _expected_region() -> str:
-    return "a 6-digit adcode, an ISO-3 country code or a Chinese place name"
+    return ("a region code (adcode, ISO-3, ISO 3166-2, a code of the dataset's regions) or a "
+            "place name or address in Chinese, English or pinyin")
 
 
 def _region_columns(spec: TableSpec) -> list[str]:
     return [fk.columns[0] for fk in spec.foreign_keys if fk.ref_table == "regions"]
 
 
-def _check_table(table: str, raw: RawTable, out: ProblemCollector) -> _Table:
+def _region_problems(res: Any, series: pd.Series, bad: np.ndarray, rows: np.ndarray, file: str,
+                     header: str, out: ProblemCollector) -> None:
+    unresolved = res.unresolved & ~bad
+    out.add_cells(unresolved, rows=rows, values=series, file=file, column=header,
+                  message="unknown region", expected=_expected_region())
+    text = series.astype("string")
+    for value, cands in list(res.candidates.items())[:MAX_LISTED]:
+        mask = res.ambiguous & (text == value).fillna(False).to_numpy(dtype=bool) & ~bad
+        shown = "; ".join(cands[:8]) + (f"; … {len(cands) - 8} more" if len(cands) > 8 else "")
+        out.add_cells(mask, rows=rows, values=series, file=file, column=header,
+                      message=f"ambiguous region: could be {shown}",
+                      expected="a place named with its province or city (e.g. 江苏省苏州市, "
+                               "Suzhou Jiangsu), or one of the codes")
+    for value, code in list(res.corrected.items())[:MAX_LISTED]:
+        out.add(Problem(f"region '{value}' read as {code} (a spelling slip corrected)", file,
+                        None, header, value, severity="warning"))
+
+
+def _check_table(table: str, raw: RawTable, out: ProblemCollector,
+                 resolver: Any = None) -> _Table:
     spec = get_spec(table)
     match = map_headers(list(raw.frame.columns), spec)
     file = raw.file
@@ -129,12 +150,12 @@ def _check_table(table: str, raw: RawTable, out: ProblemCollector) -> _Table:
             out.add_cells(bad, rows=rows, values=series, file=file, column=header,
                           message=msg, expected=col.expected())
         if col.name in _region_columns(spec):
-            codes, unresolved = resolve_region_values(values)
-            unresolved &= ~bad
-            out.add_cells(unresolved, rows=rows, values=series, file=file, column=header,
-                          message="unknown region", expected=_expected_region())
-            values = codes
-            bad = bad | unresolved
+            country = raw_frame["country"].reset_index(drop=True) \
+                if "country" in raw_frame.columns and col.name == "region" else None
+            res = resolve_region_values(values, resolver, country)
+            _region_problems(res, series, bad, rows, file, header, out)
+            values = res.codes
+            bad = bad | res.unresolved | res.ambiguous
         _check_range(col, values, bad, rows, series, file, header, out)
         if not col.nullable:
             empty = values.isna().to_numpy() & ~bad if col.dtype != "tags" else \
@@ -171,7 +192,10 @@ def _fill_defaults(spec: TableSpec, frame: pd.DataFrame) -> pd.DataFrame:
         if col.name == "country" and spec.name == "firms" and "region" in frame.columns:
             region = frame["region"].astype("string")
             foreign = region.str.fullmatch(r"[A-Z]{3}").fillna(False).astype(bool)
-            guess = region.where(foreign, "CHN")
+            ref = region_reference()
+            of_region = region.map(dict(zip(ref["code"], ref["country"], strict=True)),
+                                   na_action="ignore").astype("string")
+            guess = region.where(foreign, of_region).fillna("CHN")
             if col.name in frame.columns:
                 frame[col.name] = frame[col.name].fillna(guess).astype("string")
             else:
@@ -403,6 +427,23 @@ def _check_bom_cycle(tables: Mapping[str, _Table], existing: ExistingRows,
                     "cannot consume, directly or indirectly, its own output)"))
 
 
+def _dataset_resolver(existing: ExistingRows, modes: Mapping[str, str],
+                      imported: pd.DataFrame | None) -> Any:
+    """A resolver whose gazetteer includes the dataset's own regions (and those imported now)."""
+    cols = ["code", "name", "name_en", "level", "parent", "country"]
+    parts = []
+    if imported is None or modes.get("regions") == "append":
+        parts.append(existing("regions", cols))
+    if imported is not None:
+        parts.append(imported[[c for c in cols if c in imported.columns]])
+    rows: list[dict[str, object]] = []
+    for frame in parts:
+        if len(frame):
+            clean = frame.astype(object).where(frame.notna(), None)
+            rows.extend(clean.to_dict(orient="records"))
+    return resolver_for(rows)
+
+
 def validate_import(inputs: Mapping[str, RawTable], existing: ExistingRows,
                     mode: str | Mapping[str, str] = "append", *,
                     limit: int = MAX_LISTED) -> ValidatedImport:
@@ -434,9 +475,14 @@ def validate_import(inputs: Mapping[str, RawTable], existing: ExistingRows,
                                            column="mode", value=m)])
     out = ProblemCollector(limit)
     tables: dict[str, _Table] = {}
+    resolver: Any = None
     for name in [*[t for t in TABLE_ORDER if t in inputs], *[t for t in inputs
                                                             if t not in TABLE_ORDER]]:
-        tables[name] = _check_table(name, inputs[name], out)
+        if resolver is None:
+            resolver = _dataset_resolver(existing, modes, None)
+        tables[name] = _check_table(name, inputs[name], out, resolver)
+        if name == "regions":
+            resolver = _dataset_resolver(existing, modes, tables[name].frame)
     unresolved: dict[tuple[str, str], np.ndarray] = {}
     for name, t in tables.items():
         for col in _region_columns(t.spec):

@@ -310,6 +310,7 @@ def sample_links(z: _F, lay: Layout, f: _F, link: str, essential: bool,
     if essential:
         forced = lay.pair_essential[pr] & (Lam[pr] > 0)
         prob = np.where(forced, prob / -np.expm1(-np.where(forced, Lam[pr], 1.0)), prob)
+        prob = np.minimum(prob, 1.0)  # λ_ip = Λ_p (a single supplier): 1 up to rounding
     if link == "logistic":
         keep_p = (lam / (1.0 + lam)) / np.maximum(prob, 1e-300)
         keep = rng.random(len(pr)) < keep_p

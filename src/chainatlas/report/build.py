@@ -17,10 +17,14 @@ from typing import Any
 import pandas as pd
 
 from chainatlas import __version__
+from chainatlas._codes import code_label
+from chainatlas._format import days as fmt_days
+from chainatlas._format import money, share
 from chainatlas._types import PathArg
 from chainatlas.exceptions import ChainAtlasError, InputError
 from chainatlas.model.dataset import Dataset
 from chainatlas.report.html import Section, render_html
+from chainatlas.report.risk_section import risk_section
 from chainatlas.report.svg import PALETTE, bar_chart, line_chart
 from chainatlas.report.xlsx import write_lists_workbook
 
@@ -28,9 +32,6 @@ __all__ = ["ReportResult", "build_report", "report_lists", "write_report"]
 
 _STATUS_COLOR = {"strong": "#3a9d5d", "weak": "#e0a624", "missing_adjacent": "#c23b3b",
                  "missing": "#b8b8b8"}
-_HEALTH_ZH = {"completeness": "完整度", "self_sufficiency": "自给率", "concentration": "分散度",
-              "innovation": "创新", "anchors": "链主"}
-_STATUS_ZH = {"strong": "强", "weak": "弱", "missing_adjacent": "缺失·相邻", "missing": "缺失"}
 
 
 def _L(lang: str, zh: str, en: str) -> str:  # noqa: N802 - a label helper
@@ -87,7 +88,7 @@ def _overview(ds: Dataset, region: str | None, lang: str, lists: dict[str, pd.Da
     if len(health):
         h = health.iloc[0]
         parts = [c for c in health.columns if c.startswith("h_")]
-        figs.append(bar_chart([_HEALTH_ZH.get(p[2:], p[2:]) if lang == "zh" else p[2:] for p in parts],
+        figs.append(bar_chart([code_label("health", p[2:], lang) for p in parts],
                               [100 * float(h[p]) for p in parts],
                               title=_L(lang, "产业链健康度分项 (0–100)", "Chain health parts (0–100)")))
         paras.append(_L(lang, f"产业链健康度 {float(h['health']):.1f} / 100（{_region_name(ds, region)}）。",
@@ -118,7 +119,7 @@ def _chain(ds: Dataset, region: str | None, lang: str, lists: dict[str, pd.DataF
     cmap = chain.chain_map_of(ds, region=region) if region else chain.chain_map_of(ds)
     segs = pd.DataFrame(cmap.to_dict()["segments"])
     counts = segs["status"].value_counts()
-    fig = bar_chart([_STATUS_ZH.get(s, s) if lang == "zh" else s for s in counts.index],
+    fig = bar_chart([code_label("status", s, lang) for s in counts.index],
                     [float(v) for v in counts.values],
                     colors=[_STATUS_COLOR.get(s, PALETTE[0]) for s in counts.index],
                     title=_L(lang, "环节状态", "Segment status"))
@@ -172,7 +173,9 @@ def _chokepoints(ds: Dataset, region: str | None, lang: str,
     figs = []
     if len(frame):
         top = frame.head(12)
-        figs.append(bar_chart([f"{n} ({t})" for n, t in zip(top["name"], top["type"], strict=True)],
+        figs.append(bar_chart([f"{n}（{code_label('chokepoint_type', t, lang)}）" if lang == "zh"
+                               else f"{n} ({code_label('chokepoint_type', t, lang)})"
+                               for n, t in zip(top["name"], top["type"], strict=True)],
                               (100 * top["share"].astype(float)).tolist(), unit="%",
                               title=_L(lang, "依赖该节点的最终产出份额", "Share of final output depending on it")))
     return Section(_L(lang, "卡脖子环节与企业", "Chokepoints"),
@@ -194,18 +197,24 @@ def _stress(ds: Dataset, region: str | None, lang: str, lists: dict[str, pd.Data
     seg = res.segment_ratio
     worst = seg.min().sort_values().index[:5] if len(seg.columns) else []
     series = {_L(lang, "全链", "chain"): summary["daily_output_ratio"]}
-    series.update({str(c): seg[c].tolist() for c in worst})
+    seg_names = dict(zip(ds.segments["id"].astype(str), ds.segments["name"].astype(str),
+                         strict=True)) if lang == "zh" or "name_en" not in ds.segments else \
+        dict(zip(ds.segments["id"].astype(str),
+                 ds.segments["name_en"].fillna(ds.segments["name"]).astype(str), strict=True))
+    series.update({seg_names.get(str(c), str(c)): seg[c].tolist() for c in worst})
     fig = line_chart(days, series, title=_L(lang, "产出比（相对基准）", "Output ratio to baseline"),
                      x_label=_L(lang, "天", "day"), y_min=0.0, y_max=1.05)
     rec = summary["recovery_day"]
     para = _L(lang, f"情景：{_region_name(ds, target)} 全部产能停摆 14 天，随后 14 天线性恢复。"
-                    f"累计产出损失 {summary['total_output_loss']:,.0f} 万元（约 "
-                    f"{summary['total_output_loss_days']:.2f} 天全链产出），最低产出比 "
-                    f"{summary['min_output_ratio']:.1%}，恢复日 {rec if rec is not None else '未恢复'}。",
+                    f"累计产出损失 {money(summary['total_output_loss'])}（约 "
+                    f"{fmt_days(summary['total_output_loss_days'])} 天全链产出），最低产出比 "
+                    f"{share(summary['min_output_ratio'])}，"
+                    f"{'第 ' + str(rec) + ' 天恢复' if rec is not None else '模拟期内未恢复'}。",
               f"Scenario: all capacity in {_region_name(ds, target)} down for 14 days, then a linear "
-              f"recovery over 14 days. Output lost {summary['total_output_loss']:,.0f} (10k CNY, "
-              f"{summary['total_output_loss_days']:.2f} days of the chain's output), lowest output "
-              f"ratio {summary['min_output_ratio']:.1%}, recovery day {rec}.")
+              f"recovery over 14 days. Output lost {money(summary['total_output_loss'], 'en')} "
+              f"({fmt_days(summary['total_output_loss_days'])} days of the chain's output), lowest "
+              f"output {share(summary['min_output_ratio'])} of baseline, "
+              f"{'recovered on day ' + str(rec) if rec is not None else 'not recovered'}.")
     worst_regions = pd.DataFrame(summary.get("worst_regions", []))
     return Section(_L(lang, "压力测试", "Stress test"), [para], [fig],
                    [(_L(lang, "受影响最大的地区", "Worst-hit regions"), worst_regions)])
@@ -305,9 +314,38 @@ def _advise(ds: Dataset, region: str | None, lang: str, lists: dict[str, pd.Data
 
 _SECTIONS: list[tuple[str, Callable[[Dataset, str | None, str, dict[str, pd.DataFrame]], Section]]] = [
     ("overview", _overview), ("chain", _chain), ("throughput", _throughput),
-    ("chokepoints", _chokepoints), ("stress", _stress), ("io", _io), ("cluster", _cluster),
+    ("chokepoints", _chokepoints), ("stress", _stress), ("risk", risk_section), ("io", _io),
+    ("cluster", _cluster),
     ("evaluate", _evaluate), ("match", _match), ("advise", _advise),
 ]
+
+
+def _reconstructed_note(ds: Dataset, ensemble: Dataset | None, lang: str) -> str:
+    member = ds.meta.get("member", 1)
+    n = len(ensemble.members()) if ensemble is not None else None
+    return _L(lang,
+              f"注意：本数据集的供应关系为重构结果（非实测），以下各节基于第{member}个重构网络"
+              + (f"；卡脖子区间见“重构区间”一节（{n}个网络的中位数与90%区间）。" if n else "。"),
+              f"Note: the supply links of this dataset are reconstructed, not observed; the "
+              f"sections below use reconstructed network {member}"
+              + (f"; the chokepoint bands (median and 90 % band over {n} networks) are in "
+                 "'Reconstruction bands'." if n else "."))
+
+
+def _chokepoint_bands(ensemble: Dataset, lang: str, lists: dict[str, pd.DataFrame]) -> Section:
+    from chainatlas.services.bands import chokepoint_bands_of
+
+    res = chokepoint_bands_of(ensemble)
+    cols = [c for c in ("kind", "id", "name", "type", "share_median", "share_p5", "share_p95",
+                        "p_chokepoint", "p_top_k") if c in res.table]
+    frame = res.table[cols].head(30)
+    lists["卡脖子区间" if lang == "zh" else "chokepoint bands"] = res.table[cols]
+    return Section(_L(lang, "重构区间：卡脖子", "Reconstruction bands: chokepoints"),
+                   [_L(lang, f"{res.members}个重构网络上的依赖份额中位数与90%区间，以及进入前"
+                             f"{res.top_k}位的概率。",
+                       f"Dependent share over {res.members} reconstructed networks: median, "
+                       f"90 % band and the probability of ranking in the top {res.top_k}.")],
+                   [], [(_L(lang, "卡脖子区间", "Chokepoint bands"), frame)])
 
 
 def build_report(ds: Dataset, *, region: str | None = None, lang: str = "zh",
@@ -316,6 +354,9 @@ def build_report(ds: Dataset, *, region: str | None = None, lang: str = "zh",
     """Run every section on ``ds``: the HTML text, the lists, sections shown and skipped."""
     if lang not in ("zh", "en"):
         raise InputError(f"lang must be zh or en, not {lang!r}")
+    ensemble = ds if ds.is_reconstructed else None  # every member: sections run on the first
+    if ensemble is not None:
+        ds = ensemble.member_view(ensemble.members()[0])
     sections: list[Section] = []
     lists: dict[str, pd.DataFrame] = {}
     done: list[str] = []
@@ -335,6 +376,14 @@ def build_report(ds: Dataset, *, region: str | None = None, lang: str = "zh",
     intro = [_L(lang, f"未生成的部分：{'；'.join(f'{k}（{v}）' for k, v in skipped.items())}",
                 f"Sections not produced: {'; '.join(f'{k} ({v})' for k, v in skipped.items())}")
              ] if skipped else []
+    if ensemble is not None or ds.meta.get("member"):
+        intro.insert(0, _reconstructed_note(ds, ensemble, lang))
+    if ensemble is not None:
+        try:
+            sections.append(_chokepoint_bands(ensemble, lang, lists))
+            done.append("chokepoint_bands")
+        except ChainAtlasError as err:
+            skipped["chokepoint_bands"] = err.message
     return render_html(title, sections, lang=lang, intro=intro, version=__version__), lists, done, \
         skipped
 
@@ -351,7 +400,7 @@ def write_report(db: Any, dataset: str, out: PathArg, *, region: str | None = No
     from chainatlas.services.datasets import load_dataset
 
     started = time.perf_counter()
-    ds = load_dataset(db, dataset)
+    ds = load_dataset(db, dataset, ensemble=True)  # a reconstruction: every member, for bands
     html, lists, done, skipped = build_report(ds, region=region, lang=lang, progress=progress)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)

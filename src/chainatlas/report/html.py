@@ -16,6 +16,9 @@ import pandas as pd
 from jinja2 import Environment
 from markupsafe import Markup
 
+from chainatlas._codes import CODE_COLUMNS, code_label, column_label
+from chainatlas._format import column_kind, fmt, number
+
 __all__ = ["Section", "render_html"]
 
 
@@ -89,7 +92,7 @@ def _cell(v: Any) -> tuple[str, bool]:
     if isinstance(v, float):
         if math.isnan(v):
             return "", False
-        return (f"{v:,.4g}" if abs(v) < 1e6 else f"{v:,.0f}"), True
+        return number(v), True
     if isinstance(v, (list, tuple)):
         return ";".join(map(str, v)), False
     if hasattr(v, "item"):
@@ -97,10 +100,35 @@ def _cell(v: Any) -> tuple[str, bool]:
     return str(v), False
 
 
-def _table(frame: pd.DataFrame, max_rows: int) -> dict[str, Any]:
+_CODE_DOMAINS = {**CODE_COLUMNS, "type": "chokepoint_type", "kind": "chokepoint_kind"}
+
+
+def _column_cells(name: str, values: list[Any], lang: str) -> list[tuple[str, bool]]:
+    """Cells of one column for a reader: code values translated, numbers through
+    :mod:`chainatlas._format` by the column's kind (years without separators, money in 万元/亿元,
+    shares in %), other values as they are."""
+    kind = column_kind(name)
+    domain = _CODE_DOMAINS.get(name)
+    out = []
+    for v in values:
+        if hasattr(v, "item") and not isinstance(v, (list, tuple, str)):
+            v = v.item()
+        if domain and isinstance(v, str):
+            out.append((code_label(domain, v, lang), False))
+        elif kind != "text" and isinstance(v, (int, float)) and not isinstance(v, bool):
+            text = fmt(v, kind, lang)
+            out.append(("" if text == "—" else text, True))
+        else:
+            out.append(_cell(v))
+    return out
+
+
+def _table(frame: pd.DataFrame, max_rows: int, lang: str = "zh") -> dict[str, Any]:
     shown = frame.head(max_rows)
-    return {"columns": [str(c) for c in shown.columns],
-            "rows": [[_cell(v) for v in row] for row in shown.itertuples(index=False, name=None)],
+    columns = [str(c) for c in shown.columns]
+    cells = [_column_cells(c, shown.iloc[:, i].tolist(), lang) for i, c in enumerate(columns)]
+    rows = [list(r) for r in zip(*cells, strict=True)] if cells else []
+    return {"columns": [column_label(c, lang) for c in columns], "rows": rows,
             "more": max(0, len(frame) - max_rows)}
 
 
@@ -116,7 +144,7 @@ def render_html(title: str, sections: list[Section], *, lang: str = "zh",
             "anchor": s.anchor or f"s{i + 1}",
             "paragraphs": s.paragraphs,
             "figures": [Markup(f) for f in s.figures],  # noqa: S704 - built by report.svg, escaped there
-            "tables": [(caption, _table(t, max_rows)) for caption, t in s.tables],
+            "tables": [(caption, _table(t, max_rows, lang)) for caption, t in s.tables],
         })
     zh = lang == "zh"
     return template.render(

@@ -10,6 +10,8 @@ import math
 from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import escape
 
+from chainatlas._format import ratio, year
+
 __all__ = ["PALETTE", "bar_chart", "line_chart"]
 
 PALETTE = ("#2f6fb3", "#e07b24", "#3a9d5d", "#c23b3b", "#7d5ba6", "#8c6d31", "#d16ba5", "#5f6b7a")
@@ -17,16 +19,27 @@ _FONT = "font-family='Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif
 
 
 def _fmt(v: float) -> str:
+    """A value label: three significant digits, separators, never an exponent."""
     if not math.isfinite(v):
         return ""
-    a = abs(v)
-    if a >= 1e9:
-        return f"{v / 1e9:.3g}e9"
-    if a >= 1e6:
-        return f"{v / 1e6:.3g}M"
-    if a >= 1e3:
-        return f"{v:,.0f}"
-    return f"{v:.3g}"
+    return ratio(v)
+
+
+def _text_width(text: str, size: float = 12.0) -> float:
+    """Rough rendered width of ``text``: ideographs a full em, other characters about 0.6 em."""
+    return sum(size if ord(ch) > 0x2E80 else 0.6 * size for ch in text)
+
+
+def _fit(text: str, room: float, size: float = 12.0) -> str:
+    """``text`` cut with an ellipsis so it fits ``room`` pixels."""
+    if _text_width(text, size) <= room:
+        return text
+    out = ""
+    for ch in text:
+        if _text_width(out + ch + "…", size) > room:
+            break
+        out += ch
+    return out + "…"
 
 
 def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str = "",
@@ -35,7 +48,9 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str = ""
     """A horizontal bar chart; negative values extend left of the axis."""
     vals = [float(v) if v is not None and math.isfinite(float(v)) else 0.0 for v in values]
     n = len(vals)
-    left, right, top = 220, 80, 34 if title else 10
+    widest = max((_text_width(str(lab)) for lab in labels), default=0.0)
+    left = int(min(max(60.0, widest + 14), width * 0.45))  # labels never run off the left edge
+    right, top = 80, 34 if title else 10
     height = top + n * (bar + 6) + 20
     lo, hi = min(0.0, *vals) if vals else 0.0, max(0.0, *vals) if vals else 1.0
     span = (hi - lo) or 1.0
@@ -50,7 +65,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str = ""
         x1 = left + (v - lo) / span * plot_w
         color = colors[i] if colors and i < len(colors) else PALETTE[0]
         parts.append(f"<text x='{left - 6}' y='{y + bar * 0.72:.1f}' text-anchor='end'>"
-                     f"{escape(str(lab))[:40]}</text>")
+                     f"{escape(_fit(str(lab), left - 10))}</text>")
         parts.append(f"<rect x='{min(x0, x1):.1f}' y='{y}' width='{abs(x1 - x0):.1f}' "
                      f"height='{bar}' fill='{escape(color)}'><title>{escape(str(lab))}: "
                      f"{_fmt(v)}{escape(unit)}</title></rect>")
@@ -64,8 +79,10 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str = ""
 
 def line_chart(x: Sequence[float], series: Mapping[str, Sequence[float]], *, title: str = "",
                width: int = 720, height: int = 300, y_label: str = "",
-               x_label: str = "", y_min: float | None = None, y_max: float | None = None) -> str:
-    """Lines over a shared x axis (e.g. output ratio per day), with a legend."""
+               x_label: str = "", y_min: float | None = None, y_max: float | None = None,
+               x_years: bool = False) -> str:
+    """Lines over a shared x axis (e.g. output ratio per day), with a legend; ``x_years``
+    puts one tick on each whole year, written without separators."""
     xs = [float(v) for v in x]
     all_y = [float(v) for s in series.values() for v in s if v is not None and math.isfinite(float(v))]
     lo = y_min if y_min is not None else (min(all_y) if all_y else 0.0)
@@ -94,10 +111,12 @@ def line_chart(x: Sequence[float], series: Mapping[str, Sequence[float]], *, tit
         parts.append(f"<text x='{left - 6}' y='{py(v) + 4:.1f}' text-anchor='end'>{_fmt(v)}</text>")
         parts.append(f"<line x1='{left}' x2='{left + pw}' y1='{py(v):.1f}' y2='{py(v):.1f}' "
                      "stroke='#eee'/>")
-    for k in range(5):
-        v = xmin + (xmax - xmin) * k / 4
+    ticks = ([float(v) for v in range(math.ceil(xmin), math.floor(xmax) + 1)] if x_years
+             else [xmin + (xmax - xmin) * k / 4 for k in range(5)])
+    for v in ticks:
+        label = year(v) if x_years else _fmt(v)
         parts.append(f"<text x='{px(v):.1f}' y='{top + ph + 16}' text-anchor='middle'>"
-                     f"{_fmt(v)}</text>")
+                     f"{label}</text>")
     if x_label:
         parts.append(f"<text x='{left + pw / 2:.1f}' y='{height - 6}' text-anchor='middle'>"
                      f"{escape(x_label)}</text>")

@@ -7,33 +7,55 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["write_lists_workbook"]
+from chainatlas._format import EXCEL_FORMATS, column_kind
+
+__all__ = ["write_frames", "write_lists_workbook"]
 
 
-def write_lists_workbook(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
-    """Write each frame to a sheet named by its key (≤ 31 characters), with sized columns."""
+def write_frames(writer: pd.ExcelWriter, sheets: Mapping[str, pd.DataFrame], *,
+                 headers: Mapping[str, str] | None = None,
+                 kinds: Mapping[str, str] | None = None) -> None:
+    """Write each frame to a sheet of ``writer``: bold frozen header row, sized columns, and
+    each numeric column's full-precision values shown through a number format for its kind
+    (:func:`chainatlas._format.column_kind`; ``kinds`` overrides by column). ``headers``
+    renames columns for the reader (field name → header)."""
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    for name, frame in sheets.items():
+        sheet = str(name)[:31] or "table"
+        out = frame.copy()
+        for col in out.columns:
+            if out[col].map(lambda v: isinstance(v, (list, tuple))).any():
+                out[col] = out[col].map(
+                    lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+        fields = [str(c) for c in out.columns]
+        if headers:
+            out.columns = [headers.get(c, c) for c in fields]
+        out.to_excel(writer, sheet_name=sheet, index=False)
+        ws = writer.sheets[sheet]
+        ws.freeze_panes = "A2"
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="EEF3F9")
+        for i, (field, col) in enumerate(zip(fields, out.columns, strict=True), start=1):
+            letter = get_column_letter(i)
+            kind = (kinds or {}).get(field) or column_kind(field)
+            if kind in EXCEL_FORMATS and pd.api.types.is_numeric_dtype(out[col]) and \
+                    not pd.api.types.is_bool_dtype(out[col]):
+                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                    cell.number_format = EXCEL_FORMATS[kind]
+            values = [str(col)] + [str(v) for v in out[col].head(200).tolist()]
+            width = min(60, max(8, *(sum(2 if ord(ch) > 0x2E80 else 1 for ch in v)
+                                    for v in values)))
+            ws.column_dimensions[letter].width = width + 2
+
+
+def write_lists_workbook(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write each frame to a sheet named by its key (≤ 31 characters), with sized columns and
+    number formats (:func:`write_frames`)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            sheet = str(name)[:31]
-            out = frame.copy()
-            for col in out.columns:
-                if out[col].map(lambda v: isinstance(v, (list, tuple))).any():
-                    out[col] = out[col].map(
-                        lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-            out.to_excel(writer, sheet_name=sheet, index=False)
-            ws = writer.sheets[sheet]
-            ws.freeze_panes = "A2"
-            for cell in ws[1]:
-                cell.font = Font(bold=True)
-                cell.fill = PatternFill("solid", fgColor="EEF3F9")
-            for i, col in enumerate(out.columns, start=1):
-                values = [str(col)] + [str(v) for v in out[col].head(200).tolist()]
-                width = min(60, max(8, *(sum(2 if ord(ch) > 0x2E80 else 1 for ch in v)
-                                        for v in values)))
-                ws.column_dimensions[get_column_letter(i)].width = width + 2
+        write_frames(writer, sheets)
     return path

@@ -1,4 +1,4 @@
-"""Compiled frontier cascade (numba): the ESRI cascade updating only the firms it reaches.
+r"""Compiled frontier cascade (numba): the ESRI cascade updating only the firms it reaches.
 
 A firm's next state is a function of its suppliers' (downstream) or customers' (upstream)
 current state, its suppliers' replaceability σ and its own ψ — nothing else. So between two
@@ -8,14 +8,16 @@ sweep would recompute it from identical inputs). The largest fall over the recom
 therefore the full sweep's largest fall (the others fall by exactly 0), so the frontier method
 stops at the same step with the same state.
 
-σ reads the sector totals :math:`A_K = S_K - \\sum_{j \\in K,\\,h^d_j<1} s^{out}_j (1 - h^d_j)`
-(:math:`S_K` the sector's intact output), summed over the damaged firms only; σ only matters
-for damaged suppliers (the loss term is σ·(1 − h^d)), so a change of :math:`A_K` is propagated
-from the damaged firms of *K* whose σ actually changed.
+The sums are kept as accumulators that changed firms *push* into (work per step = the links of
+the firms that changed, not the in-links of every firm they reach): ``acc_d[j]`` is the
+non-essential loss :math:`\sum \Lambda^d_{ij} \sigma_i (1 - h^d_i)` of customer *j*,
+``acc_d[n + g]`` the loss of group *g* = (customer, essential supplier sector), ``acc_u[i]`` the
+upstream loss :math:`\sum_j \Lambda^u_{ij} (1 - h^u_j)`. Summing the same terms in another order
+changes the result by rounding only (~1e-16); the tests hold it to the full sweep.
 
-Workspace (one per thread, reused across scenarios): ``fw`` float rows hd, hu, psi, sigma,
-new_d, new_u, sector loss; ``iw`` int rows mark_d, mark_u, cand_d, cand_u, prop_d, prop_u,
-touched, touched flag, damaged, damaged flag, prop mark; ``ctr[0]`` a stamp counter.
+σ reads the sector totals :math:`A_K = S_K - \sum_{j \in K,\,h^d_j<1} s^{out}_j (1 - h^d_j)`
+summed over the damaged firms only; σ only matters for damaged suppliers (the loss term is
+σ·(1 − h^d)), so a change of :math:`A_K` is pushed from the damaged firms whose σ changed.
 """
 
 from __future__ import annotations
@@ -25,50 +27,18 @@ import numpy as np
 
 from chainatlas.risk.full_sweep import SIGMA_FLOOR
 
-_HD, _HU, _PSI, _SIG, _ND, _NU, _LSEC = 0, 1, 2, 3, 4, 5, 6
-_MD, _MU, _CD, _CU, _PD, _PU, _TL, _TF, _DL, _DF, _PM = range(11)
-N_FLOAT_ROWS, N_INT_ROWS = 7, 11
+_HD, _HU, _PSI, _SIG, _NV, _LSEC, _TERM, _ACCU, _DU = range(9)
+_MD, _MU, _CD, _CU, _PD, _CHU, _TL, _TF, _DL, _DF, _PM, _XL, _XF = range(13)
+N_FLOAT_ROWS, N_INT_ROWS = 9, 13
 
 
-def new_workspace(n: int, n_sectors: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    fw = np.ones((N_FLOAT_ROWS, max(n, n_sectors)), dtype=np.float64)
-    iw = np.zeros((N_INT_ROWS, n), dtype=np.int64)
-    return fw, iw, np.zeros(1, dtype=np.int64)
-
-
-@numba.njit(cache=True, inline="always")
-def _hd_update(j, d_ptr, d_sup, d_coef, d_key, hd, sig, psi, sub):  # pragma: no cover
-    lin = 0.0
-    leo = 1.0
-    cur = -1
-    acc = 0.0
-    for e in range(d_ptr[j], d_ptr[j + 1]):
-        i = d_sup[e]
-        loss = 1.0 - hd[i]
-        if sub:
-            loss *= sig[i]
-        k = d_key[e]
-        if k < 0:
-            lin += d_coef[e] * loss
-        else:
-            if k != cur:
-                if cur >= 0:
-                    leo = min(leo, 1.0 - acc)
-                cur = k
-                acc = 0.0
-            acc += d_coef[e] * loss
-    if cur >= 0:
-        leo = min(leo, 1.0 - acc)
-    v = min(min(leo, 1.0 - lin), psi[j])
-    return max(0.0, v)
-
-
-@numba.njit(cache=True, inline="always")
-def _hu_update(i, u_ptr, u_cus, u_coef, hu, psi):  # pragma: no cover
-    acc = 0.0
-    for e in range(u_ptr[i], u_ptr[i + 1]):
-        acc += u_coef[e] * (1.0 - hu[u_cus[e]])
-    return max(0.0, min(psi[i], 1.0 - acc))
+def new_workspace(n: int, n_sectors: int, n_slots: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    fw = np.ones((N_FLOAT_ROWS, max(n, n_sectors, 1)), dtype=np.float64)
+    fw[_TERM] = 0.0
+    fw[_ACCU] = 0.0
+    iw = np.zeros((N_INT_ROWS, max(n, 1)), dtype=np.int64)
+    return fw, iw, np.zeros(max(n_slots, 1), dtype=np.float64), np.zeros(1, dtype=np.int64)
 
 
 @numba.njit(cache=True)
@@ -81,101 +51,145 @@ def _touch(iw, j, nt):  # pragma: no cover
 
 
 @numba.njit(cache=True)
-def run_cascade(sector, s_out, sector_out, d_ptr, d_sup, d_coef, d_key, dn_ptr, dn_cus,
-                u_ptr, u_cus, u_coef, up_ptr, up_sup, seeds, seed_psi, eps, sub, max_steps,
-                fw, iw, ctr):  # pragma: no cover - compiled
+def _dirty(iw, j, nx):  # pragma: no cover
+    if iw[_XF, j] == 0:
+        iw[_XF, j] = 1
+        iw[_XL, nx] = j
+        return nx + 1
+    return nx
+
+
+@numba.njit(cache=True)
+def _sigma(sector, s_out, sector_out, fw, iw, nd):  # pragma: no cover
+    """σ of every damaged firm from the sector totals; returns nothing, writes fw[_NV] = old σ."""
+    lsec = fw[_LSEC]
+    for k in range(sector_out.size):
+        lsec[k] = 0.0
+    for q in range(nd):
+        i = iw[_DL, q]
+        lsec[sector[i]] += s_out[i] * (1.0 - fw[_HD, i])
+    for q in range(nd):
+        i = iw[_DL, q]
+        a = sector_out[sector[i]] - lsec[sector[i]]
+        if a <= SIGMA_FLOOR:
+            a = 1.0
+        fw[_SIG, i] = min(1.0, s_out[i] / a)
+
+
+@numba.njit(cache=True)
+def run_cascade(sector, s_out, sector_out, g_ptr, dn_ptr, dn_cus, dn_coef, dn_slot,
+                up_ptr, up_sup, up_coef, seeds, seed_psi, eps, sub, max_steps,
+                fw, iw, accd, ctr):  # pragma: no cover - compiled
     """One scenario; leaves the final state in the workspace. Returns
-    ``(n_touched, steps, stop_margin, capped)``; call :func:`release` afterwards."""
+    ``(n_touched, n_dirty, steps, stop_margin, capped)``; call :func:`release` afterwards."""
+    n = sector.size
     hd = fw[_HD]
     hu = fw[_HU]
     psi = fw[_PSI]
     sig = fw[_SIG]
-    new_d = fw[_ND]
-    new_u = fw[_NU]
-    lsec = fw[_LSEC]
-    n_sec = sector_out.size
+    newv = fw[_NV]
+    term = fw[_TERM]
+    accu = fw[_ACCU]
+    du = fw[_DU]
     nt = 0
+    nx = 0
     nd = 0
-    npd = 0
-    npu = 0
     c = ctr[0] + 1
     for q in range(seeds.size):
         s = seeds[q]
-        v = seed_psi[q]
-        psi[s] = v
-        hd[s] = v
-        hu[s] = v
+        psi[s] = seed_psi[q]
         nt = _touch(iw, s, nt)
+    # prop_d: firms whose loss term must be pushed; chu: firms whose hu fell (delta in du)
+    npd = 0
+    nchu = 0
     for q in range(seeds.size):
         s = seeds[q]
         if psi[s] < 1.0 and iw[_PM, s] != c:
             iw[_PM, s] = c
             iw[_PD, npd] = s
             npd += 1
-            iw[_PU, npu] = s
-            npu += 1
+            iw[_CHU, nchu] = s
+            du[s] = 1.0 - psi[s]
+            nchu += 1
+            hd[s] = psi[s]
+            hu[s] = psi[s]
             if iw[_DF, s] == 0:
                 iw[_DF, s] = 1
                 iw[_DL, nd] = s
                 nd += 1
     if sub and nd > 0:
-        for k in range(n_sec):
-            lsec[k] = 0.0
-        for q in range(nd):
-            i = iw[_DL, q]
-            lsec[sector[i]] += s_out[i] * (1.0 - hd[i])
-        for q in range(nd):
-            i = iw[_DL, q]
-            a = sector_out[sector[i]] - lsec[sector[i]]
-            if a <= SIGMA_FLOOR:
-                a = 1.0
-            sig[i] = min(1.0, s_out[i] / a)
+        _sigma(sector, s_out, sector_out, fw, iw, nd)
     steps = 0
     margin = np.inf
     capped = False
     while True:
-        if steps >= max_steps:
-            capped = True
-            break
-        steps += 1
+        # push the changes of the state just committed; collect who must be recomputed
         c += 1
         ncd = 0
         for q in range(npd):
             i = iw[_PD, q]
+            t_new = 1.0 - hd[i]
+            if sub:
+                t_new *= sig[i]
+            d = t_new - term[i]
+            if d == 0.0:
+                continue
+            term[i] = t_new
             for e in range(dn_ptr[i], dn_ptr[i + 1]):
                 j = dn_cus[e]
+                accd[dn_slot[e]] += dn_coef[e] * d
                 if iw[_MD, j] != c:
                     iw[_MD, j] = c
                     iw[_CD, ncd] = j
                     ncd += 1
+                    nx = _dirty(iw, j, nx)
         ncu = 0
-        for q in range(npu):
-            j = iw[_PU, q]
+        for q in range(nchu):
+            j = iw[_CHU, q]
+            d = du[j]
             for e in range(up_ptr[j], up_ptr[j + 1]):
                 i = up_sup[e]
+                accu[i] += up_coef[e] * d
                 if iw[_MU, i] != c:
                     iw[_MU, i] = c
                     iw[_CU, ncu] = i
                     ncu += 1
+                    nx = _dirty(iw, i, nx)
+        if steps >= max_steps:
+            capped = True
+            break
+        steps += 1
+        # new values of the recomputed firms (downstream first into newv, then commit)
         fall = 0.0
         for q in range(ncd):
             j = iw[_CD, q]
-            v = _hd_update(j, d_ptr, d_sup, d_coef, d_key, hd, sig, psi, sub)
-            new_d[q] = v
+            v = 1.0 - accd[j]
+            for g in range(g_ptr[j], g_ptr[j + 1]):
+                x = 1.0 - accd[n + g]
+                if x < v:
+                    v = x
+            if psi[j] < v:
+                v = psi[j]
+            if v < 0.0:
+                v = 0.0
+            newv[j] = v
             if hd[j] - v > fall:
                 fall = hd[j] - v
         for q in range(ncu):
             i = iw[_CU, q]
-            v = _hu_update(i, u_ptr, u_cus, u_coef, hu, psi)
-            new_u[q] = v
+            v = 1.0 - accu[i]
+            if psi[i] < v:
+                v = psi[i]
+            if v < 0.0:
+                v = 0.0
             if hu[i] - v > fall:
                 fall = hu[i] - v
+            du[i] = hu[i] - v
         npd = 0
-        npu = 0
         anyd = False
         for q in range(ncd):
             j = iw[_CD, q]
-            v = new_d[q]
+            v = newv[j]
             if v != hd[j]:
                 hd[j] = v
                 iw[_PM, j] = c
@@ -187,39 +201,32 @@ def run_cascade(sector, s_out, sector_out, d_ptr, d_sup, d_coef, d_key, dn_ptr, 
                     iw[_DF, j] = 1
                     iw[_DL, nd] = j
                     nd += 1
+        nchu = 0
         for q in range(ncu):
             i = iw[_CU, q]
-            v = new_u[q]
-            if v != hu[i]:
-                hu[i] = v
-                iw[_PU, npu] = i
-                npu += 1
+            d = du[i]
+            if d != 0.0:
+                hu[i] = hu[i] - d
+                iw[_CHU, nchu] = i
+                nchu += 1
                 nt = _touch(iw, i, nt)
+        d0 = abs(fall - eps)
+        if d0 < margin:
+            margin = d0
+        if fall <= eps:
+            break
         if sub and anyd:
-            for k in range(n_sec):
-                lsec[k] = 0.0
+            _sigma(sector, s_out, sector_out, fw, iw, nd)
             for q in range(nd):
                 i = iw[_DL, q]
-                lsec[sector[i]] += s_out[i] * (1.0 - hd[i])
-            for q in range(nd):
-                i = iw[_DL, q]
-                a = sector_out[sector[i]] - lsec[sector[i]]
-                if a <= SIGMA_FLOOR:
-                    a = 1.0
-                s_new = min(1.0, s_out[i] / a)
-                if s_new != sig[i]:
-                    sig[i] = s_new
-                    if iw[_PM, i] != c:
+                if iw[_PM, i] != c:
+                    t_new = sig[i] * (1.0 - hd[i])
+                    if t_new != term[i]:
                         iw[_PM, i] = c
                         iw[_PD, npd] = i
                         npd += 1
-        d = abs(fall - eps)
-        if d < margin:
-            margin = d
-        if fall <= eps:
-            break
     ctr[0] = c
-    return nt, steps, margin, capped
+    return nt, nx, steps, margin, capped
 
 
 @numba.njit(cache=True)
@@ -240,20 +247,29 @@ def esri_sums(weights, fw, iw, nt):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def release(fw, iw, nt):  # pragma: no cover - compiled
-    """Put the touched firms back to the intact state."""
+def release(g_ptr, fw, iw, accd, nt, nx):  # pragma: no cover - compiled
+    """Put the touched firms and the accumulators back to the intact state."""
+    n = g_ptr.size - 1
     for q in range(nt):
         j = iw[_TL, q]
         fw[_HD, j] = 1.0
         fw[_HU, j] = 1.0
         fw[_PSI, j] = 1.0
+        fw[_TERM, j] = 0.0
         iw[_TF, j] = 0
         iw[_DF, j] = 0
+    for q in range(nx):
+        j = iw[_XL, q]
+        iw[_XF, j] = 0
+        fw[_ACCU, j] = 0.0
+        accd[j] = 0.0
+        for g in range(g_ptr[j], g_ptr[j + 1]):
+            accd[n + g] = 0.0
 
 
 @numba.njit(cache=True, parallel=True)
-def all_single_firm(firms, weights, sector, s_out, sector_out, d_ptr, d_sup, d_coef, d_key,
-                    dn_ptr, dn_cus, u_ptr, u_cus, u_coef, up_ptr, up_sup, eps, sub, max_steps,
+def all_single_firm(firms, weights, sector, s_out, sector_out, g_ptr, dn_ptr, dn_cus, dn_coef,
+                    dn_slot, up_ptr, up_sup, up_coef, n_slots, eps, sub, max_steps,
                     n_chunks):  # pragma: no cover - compiled
     """ESRI of the scenario "firm k closes" for every k in ``firms`` (threads over chunks).
 
@@ -262,26 +278,27 @@ def all_single_firm(firms, weights, sector, s_out, sector_out, d_ptr, d_sup, d_c
     """
     m = firms.size
     n = sector.size
-    n_sec = sector_out.size
+    width = max(n, sector_out.size, 1)
     out = np.zeros((m, 6), dtype=np.float64)
     cap = np.zeros(m, dtype=np.bool_)
-    width = max(n, n_sec)
     for ch in numba.prange(n_chunks):
         lo = (m * ch) // n_chunks
         hi = (m * (ch + 1)) // n_chunks
         if lo >= hi:
             continue
         fw = np.ones((N_FLOAT_ROWS, width), dtype=np.float64)
-        iw = np.zeros((N_INT_ROWS, n), dtype=np.int64)
+        fw[_TERM] = 0.0
+        fw[_ACCU] = 0.0
+        iw = np.zeros((N_INT_ROWS, max(n, 1)), dtype=np.int64)
+        accd = np.zeros(max(n_slots, 1), dtype=np.float64)
         ctr = np.zeros(1, dtype=np.int64)
         seeds = np.zeros(1, dtype=np.int64)
         spsi = np.zeros(1, dtype=np.float64)
         for r in range(lo, hi):
             seeds[0] = firms[r]
-            nt, steps, margin, capped = run_cascade(
-                sector, s_out, sector_out, d_ptr, d_sup, d_coef, d_key, dn_ptr, dn_cus,
-                u_ptr, u_cus, u_coef, up_ptr, up_sup, seeds, spsi, eps, sub, max_steps,
-                fw, iw, ctr)
+            nt, nx, steps, margin, capped = run_cascade(
+                sector, s_out, sector_out, g_ptr, dn_ptr, dn_cus, dn_coef, dn_slot,
+                up_ptr, up_sup, up_coef, seeds, spsi, eps, sub, max_steps, fw, iw, accd, ctr)
             t, dn, up = esri_sums(weights, fw, iw, nt)
             out[r, 0] = t
             out[r, 1] = dn
@@ -290,5 +307,5 @@ def all_single_firm(firms, weights, sector, s_out, sector_out, d_ptr, d_sup, d_c
             out[r, 4] = margin
             out[r, 5] = nt
             cap[r] = capped
-            release(fw, iw, nt)
+            release(g_ptr, fw, iw, accd, nt, nx)
     return out, cap

@@ -86,8 +86,8 @@ def _check(epsilon: float, max_steps: int) -> None:
 
 
 def _args(net: EsriNetwork) -> tuple[object, ...]:
-    return (net.sector, net.s_out, net.sector_out, net.d_ptr, net.d_sup, net.d_coef, net.d_key,
-            net.dn_ptr, net.dn_cus, net.u_ptr, net.u_cus, net.u_coef, net.up_ptr, net.up_sup)
+    return (net.sector, net.s_out, net.sector_out, net.g_ptr, net.dn_ptr, net.dn_cus,
+            net.dn_coef, net.dn_slot, net.up_ptr, net.up_sup, net.up_coef)
 
 
 def esri_single_firms(net: EsriNetwork, firms: npt.ArrayLike | None = None, *,
@@ -110,7 +110,7 @@ def esri_single_firms(net: EsriNetwork, firms: npt.ArrayLike | None = None, *,
     >>> from chainatlas.risk import esri_network
     >>> net = esri_network([0], [1], [1.0], [0, 0], [[2]])
     >>> esri_single_firms(net).esri.tolist()
-    [1.0, 0.0]
+    [1.0, 1.0]
     """
     _check(epsilon, max_steps)
     w = _weights(net, weights)
@@ -123,8 +123,8 @@ def esri_single_firms(net: EsriNetwork, firms: npt.ArrayLike | None = None, *,
     numba.set_num_threads(nthreads)
     try:
         n_chunks = chunks if chunks is not None else max(1, min(f.size, 8 * nthreads))
-        out, cap = K.all_single_firm(f, w, *_args(net), float(epsilon), bool(substitution),
-                                     int(max_steps), int(n_chunks))
+        out, cap = K.all_single_firm(f, w, *_args(net), int(net.n_slots), float(epsilon),
+                                     bool(substitution), int(max_steps), int(n_chunks))
     finally:
         numba.set_num_threads(old)
     return EsriResult(esri=out[:, 0].copy(), esri_downstream=out[:, 1].copy(),
@@ -150,9 +150,10 @@ def esri_cascade(net: EsriNetwork, psi: npt.ArrayLike, *, epsilon: float = 0.01,
     _check(epsilon, max_steps)
     w = _weights(net, weights)
     seeds, spsi = _psi_seeds(net, psi)
-    fw, iw, ctr = K.new_workspace(net.n, net.n_sectors)
-    nt, steps, margin, capped = K.run_cascade(*_args(net), seeds, spsi, float(epsilon),
-                                              bool(substitution), int(max_steps), fw, iw, ctr)
+    fw, iw, accd, ctr = K.new_workspace(net.n, net.n_sectors, net.n_slots)
+    nt, nx, steps, margin, capped = K.run_cascade(*_args(net), seeds, spsi, float(epsilon),
+                                                  bool(substitution), int(max_steps), fw, iw,
+                                                  accd, ctr)
     return Cascade(hd=fw[K._HD, :net.n].copy(), hu=fw[K._HU, :net.n].copy(), weights=w,
                    steps=int(steps), stop_margin=float(margin), capped=bool(capped))
 
@@ -167,15 +168,16 @@ def esri_scenario(net: EsriNetwork, psis: npt.ArrayLike, *, epsilon: float = 0.0
     m = p.shape[0]
     res = np.zeros((m, 6))
     cap = np.zeros(m, dtype=bool)
-    fw, iw, ctr = K.new_workspace(net.n, net.n_sectors)
+    fw, iw, accd, ctr = K.new_workspace(net.n, net.n_sectors, net.n_slots)
     for r in range(m):
         seeds, spsi = _psi_seeds(net, p[r])
-        nt, steps, margin, capped = K.run_cascade(*_args(net), seeds, spsi, float(epsilon),
-                                                  bool(substitution), int(max_steps), fw, iw, ctr)
+        nt, nx, steps, margin, capped = K.run_cascade(*_args(net), seeds, spsi, float(epsilon),
+                                                      bool(substitution), int(max_steps), fw,
+                                                      iw, accd, ctr)
         t, dn, up = K.esri_sums(w, fw, iw, nt)
         res[r] = (t, dn, up, steps, margin, nt)
         cap[r] = capped
-        K.release(fw, iw, nt)
+        K.release(net.g_ptr, fw, iw, accd, nt, nx)
     return EsriResult(esri=res[:, 0].copy(), esri_downstream=res[:, 1].copy(),
                       esri_upstream=res[:, 2].copy(), steps=res[:, 3].astype(np.int64),
                       stop_margin=res[:, 4].copy(), touched=res[:, 5].astype(np.int64),

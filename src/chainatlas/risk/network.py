@@ -48,8 +48,10 @@ class EsriNetwork:
     Downstream (what a customer ``j`` reads): ``d_ptr``/``d_sup``/``d_coef``/``d_key`` are the
     class-1 and class-2 in-links of every customer, class-1 first (``d_key = -1``), then class 2
     grouped by supplier sector (``d_key`` = the sector); ``d_coef`` is :math:`\\Lambda^d`.
-    ``dn_ptr``/``dn_cus`` list, for every supplier, its class-1/2 customers (who must be
-    recomputed when its downstream state changes).
+    ``dn_ptr``/``dn_cus``/``dn_coef``/``dn_slot`` list, for every supplier, its class-1/2
+    customers with :math:`\\Lambda^d` and the accumulator slot the link feeds (``j`` for a
+    non-essential link, ``n + g`` for the group ``g`` of (customer, essential supplier sector));
+    ``g_ptr`` gives every customer's groups ``g_ptr[j]..g_ptr[j+1]``.
 
     Upstream (what a supplier ``i`` reads): ``u_ptr``/``u_cus``/``u_coef`` are its out-links with
     :math:`\\Lambda^u`; ``up_ptr``/``up_sup`` list every customer's suppliers (all classes).
@@ -67,12 +69,22 @@ class EsriNetwork:
     d_key: _I64
     dn_ptr: _I64
     dn_cus: _I64
+    dn_coef: _F64
+    dn_slot: _I64
+    g_ptr: _I64
     u_ptr: _I64
     u_cus: _I64
     u_coef: _F64
     up_ptr: _I64
     up_sup: _I64
+    up_coef: _F64
     n_links: int
+
+    @property
+    def n_slots(self) -> int:
+        """Accumulator slots of the push kernel: one linear slot per firm, one per
+        (customer, essential supplier sector) group."""
+        return int(self.n + self.g_ptr[-1])
 
     def out_strength_weights(self) -> _F64:
         """The default aggregation weights :math:`w_j = s^{out}_j / \\sum_k s^{out}_k`."""
@@ -81,13 +93,6 @@ class EsriNetwork:
             raise InputError("no firm has sales: out-strength weights are undefined "
                              "(give weights explicitly)")
         return self.s_out / total
-
-
-def _csr(rows: _I64, cols: _I64, n: int) -> tuple[_I64, _I64]:
-    order = np.lexsort((cols, rows))
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=ptr[1:])
-    return ptr, cols[order].astype(np.int64)
 
 
 def esri_network(supplier: npt.ArrayLike, customer: npt.ArrayLike, weight: npt.ArrayLike,
@@ -152,18 +157,39 @@ def esri_network(supplier: npt.ArrayLike, customer: npt.ArrayLike, weight: npt.A
     order = np.lexsort((di, dk, dj))
     d_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(dj, minlength=n), out=d_ptr[1:])
-    dn_ptr, dn_cus = _csr(di, dj, n)
+    # groups (customer, essential supplier sector), numbered in customer order
+    d_key_s = dk[order]
+    d_cus_s = dj[order]
+    is_g = d_key_s >= 0
+    gkey = d_cus_s[is_g] * n_sec + d_key_s[is_g]
+    gu, ginv = np.unique(gkey, return_inverse=True)
+    g_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(gu // n_sec, minlength=n), out=g_ptr[1:])
+    slot_s = d_cus_s.copy()
+    slot_s[is_g] = n + ginv
+    # push view: the same links ordered by supplier
+    p_order = np.lexsort((d_cus_s, di[order]))
+    dn_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(di, minlength=n), out=dn_ptr[1:])
+    dn_cus = d_cus_s[p_order].astype(np.int64)
+    dn_coef = dc[order][p_order]
+    dn_slot = slot_s[p_order].astype(np.int64)
     u_order = np.lexsort((j, i))
     u_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(i, minlength=n), out=u_ptr[1:])
     u_coef = wij[u_order] / s_out[i[u_order]]
-    up_ptr, up_sup = _csr(j, i, n)
+    up_order = np.lexsort((i, j))
+    up_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(j, minlength=n), out=up_ptr[1:])
+    up_sup = i[up_order]
+    up_coef = wij[up_order] / s_out[i[up_order]]
     sector_out = np.bincount(sec, weights=s_out, minlength=n_sec).astype(np.float64)
     del uniq
     return EsriNetwork(
         n=n, n_sectors=n_sec, sector=sec, s_out=s_out, s_in=s_in, sector_out=sector_out,
         d_ptr=d_ptr, d_sup=di[order], d_coef=dc[order], d_key=dk[order].astype(np.int64),
-        dn_ptr=dn_ptr, dn_cus=dn_cus,
+        dn_ptr=dn_ptr, dn_cus=dn_cus, dn_coef=dn_coef, dn_slot=dn_slot, g_ptr=g_ptr,
         u_ptr=u_ptr, u_cus=j[u_order], u_coef=u_coef, up_ptr=up_ptr, up_sup=up_sup,
+        up_coef=up_coef,
         n_links=int(i.size),
     )

@@ -12,6 +12,7 @@ from chainatlas.advise import AdviceResult, advise_region
 from chainatlas.model.dataset import Dataset
 from chainatlas.services.cluster import write_workbook
 from chainatlas.services.datasets import DbArg, load_dataset
+from chainatlas.services.needs import require_tables
 
 __all__ = ["advise", "demo_section", "write_xlsx"]
 
@@ -19,7 +20,11 @@ __all__ = ["advise", "demo_section", "write_xlsx"]
 def advise(db: DbArg, dataset: str, region: str, *, strategy: str = "near",
            top: int = 10, candidates: int = 5, **options: Any) -> AdviceResult:
     """Recommendations for ``region`` in ``dataset`` (see :func:`chainatlas.advise.advise_region`)."""
+    from chainatlas.services.places import dataset_region
+
     ds = load_dataset(db, dataset)
+    require_tables(ds, "advice")
+    region = dataset_region(ds, region) or region
     return advise_region(ds, region, strategy=strategy, top=top, candidates=candidates,
                          **options)
 

@@ -23,6 +23,7 @@ from chainatlas.network.throughput import ThroughputResult, chain_throughput
 from chainatlas.network.tiers import supplier_tiers
 from chainatlas.readers.willems import UNKNOWN_REGION, read_willems
 from chainatlas.services.datasets import DbArg, ImportReport, import_frames, load_dataset
+from chainatlas.services.needs import require_tables
 
 __all__ = [
     "MAP_COLUMNS",
@@ -41,7 +42,7 @@ __all__ = [
 
 #: Columns of the chain map shown as a table (all columns go to JSON).
 MAP_COLUMNS = ["segment", "name", "stage", "firms", "firms_local", "local_share", "lq",
-               "hhi_firm", "hhi_region", "foreign_share", "anchor_by_output",
+               "hhi_firm", "hhi_region", "foreign_share", "hmt_share", "anchor_by_output",
                "anchor_by_customers", "tags", "status", "health"]
 
 
@@ -49,8 +50,13 @@ def area_of(ds: Dataset, graph: FirmGraph, *, region: str | None = None,
             within_hours: float | None = None, of: str | None = None,
             detour: float = 1.2, speed_kmh: float = 90.0) -> tuple[np.ndarray | None, str]:
     """Area mask over the graph's firms and its label from the command-line choices."""
+    from chainatlas.services.places import dataset_region
+
     if region and within_hours is not None:
         raise InputError("give either --region or --within-hours/--of, not both")
+    region = dataset_region(ds, region)
+    if of:
+        of = dataset_region(ds, of)
     if region:
         return region_mask(graph.firm_region, region), f"region {region}"
     if within_hours is not None or of:
@@ -64,12 +70,18 @@ def area_of(ds: Dataset, graph: FirmGraph, *, region: str | None = None,
 
 def chain_map_of(ds: Dataset, *, region: str | None = None, within_hours: float | None = None,
                  of: str | None = None, chain: str | None = None, detour: float = 1.2,
-                 speed_kmh: float = 90.0) -> ChainMap:
-    """Chain map of an in-memory dataset for an area (default: the domestic firms)."""
+                 speed_kmh: float = 90.0, hmt: str = "separate") -> ChainMap:
+    """Chain map of an in-memory dataset for an area (default: the mainland firms; ``hmt``
+    says whether 港澳台 is shown apart, counted as foreign or as domestic)."""
+    from chainatlas.places import HMT_MODES
+
+    if hmt not in HMT_MODES:
+        raise InputError(f"--hmt must be one of {', '.join(HMT_MODES)}, not {hmt!r}")
+    require_tables(ds, "chain map")
     g = FirmGraph.from_dataset(ds)
     mask, label = area_of(ds, g, region=region, within_hours=within_hours, of=of,
                           detour=detour, speed_kmh=speed_kmh)
-    return chain_map(ds, graph=g, area=mask, area_label=label, chain=chain)
+    return chain_map(ds, graph=g, area=mask, area_label=label, chain=chain, hmt=hmt)
 
 
 def map_chain(db: DbArg, dataset: str, **kwargs: Any) -> ChainMap:
@@ -83,6 +95,7 @@ def throughput_of(ds: Dataset, *, segment: str | None = None, region: str | None
                   hours_per_day: float = 24.0, detour: float = 1.2,
                   speed_kmh: float = 90.0) -> ThroughputResult:
     """Throughput and takt of an in-memory dataset, for the whole network or an area."""
+    require_tables(ds, "chain throughput")
     g = FirmGraph.from_dataset(ds)
     mask, label = area_of(ds, g, region=region, within_hours=within_hours, of=of,
                           detour=detour, speed_kmh=speed_kmh)
@@ -101,6 +114,7 @@ def throughput(db: DbArg, dataset: str, **kwargs: Any) -> ThroughputResult:
 def chokepoints_of(ds: Dataset, target: str | None = None, **kwargs: Any) -> ChokepointResult:
     """Ranked chokepoints of an in-memory dataset (keywords as
     :func:`~chainatlas.network.chokepoints.find_chokepoints`)."""
+    require_tables(ds, "chain chokepoints")
     return find_chokepoints(ds, target, **kwargs)
 
 
@@ -112,6 +126,7 @@ def top_chokepoints(db: DbArg, dataset: str, target: str | None = None,
 
 def tiers_of(ds: Dataset, firm: str, depth: int = 3) -> pd.DataFrame:
     """Tier-1..``depth`` suppliers of ``firm`` with names, regions and segments."""
+    require_tables(ds, "chain tiers")
     g = FirmGraph.from_dataset(ds)
     table = supplier_tiers(g, g.index_of(firm), depth)
     names = dict(zip(ds.firms["id"].astype(str), ds.firms["name"].astype(str), strict=True))

@@ -63,11 +63,23 @@ def _store(db: DbArg, read_only: bool = False) -> Iterator[Store]:
         store.close()
 
 
-def load_dataset(db: DbArg, name: str) -> Dataset:
-    """Dataset ``name`` from the store at ``db``; :class:`DataNotFound` if there is none."""
+def load_dataset(db: DbArg, name: str, *, member: int | None = None,
+                 ensemble: bool = False) -> Dataset:
+    """Dataset ``name`` from the store at ``db``; :class:`DataNotFound` if there is none.
+
+    A reconstructed dataset (``supply_links.member`` ≥ 1) holds an ensemble of networks; it is
+    returned as one network — the observed links and member ``member`` (default 1), with
+    ``meta["member"]`` saying which — so no analysis adds the members' links together.
+    ``ensemble=True`` returns every member's links (for :mod:`chainatlas.services.bands`).
+    """
     validate_dataset_name(name)
     with _store(db, read_only=True) as store:
-        return store.load_dataset(name)
+        ds = store.load_dataset(name)
+    if ensemble or not ds.is_reconstructed:
+        if member is not None and not ensemble:
+            return ds.member_view(member)
+        return ds
+    return ds.member_view(1 if member is None else member)
 
 
 @dataclass
@@ -268,7 +280,7 @@ def export_dataset(db: DbArg, dataset: str, to_dir: PathArg,
     """
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"export format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
-    ds = load_dataset(db, dataset)
+    ds = load_dataset(db, dataset, ensemble=True)  # every member of a reconstruction
     out = Path(to_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []

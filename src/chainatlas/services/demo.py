@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import math
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -20,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from chainatlas._format import count
 from chainatlas._types import PathArg
 from chainatlas.config import get_settings
 from chainatlas.datasets import DEMOS, demo_meta, load_demo
@@ -32,9 +32,8 @@ from chainatlas.services.datasets import import_frames, load_dataset, open_store
 __all__ = ["DEMO_TOPICS", "DemoReport", "build_demo_store", "generate_files", "run_demo"]
 
 #: Topics whose ``demo_section`` the demo runs, in this order.
-DEMO_TOPICS: tuple[str, ...] = ("chain", "io", "stress", "cluster", "advise", "evaluate", "match",
-                               "sharing")
-_MAX_ROWS = 15
+DEMO_TOPICS: tuple[str, ...] = ("chain", "io", "stress", "risk", "cluster", "advise", "evaluate",
+                               "match", "sharing")
 
 
 @dataclass
@@ -103,31 +102,6 @@ def _slug(text: str) -> str:
     return slug[:60] or "table"
 
 
-def _cell(v: Any) -> str:
-    if isinstance(v, float):
-        return "" if math.isnan(v) else f"{v:,.4g}"
-    if isinstance(v, (list, tuple)):
-        return ";".join(map(str, v))
-    if v is None or v is pd.NA:
-        return ""
-    return str(v)
-
-
-def _print_frame(console: Any, title: str, frame: pd.DataFrame) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    console.print(title, style="bold", markup=False)
-    table = Table(show_lines=False)
-    for col in frame.columns:
-        table.add_column(Text(str(col)), overflow="fold")
-    for row in frame.head(_MAX_ROWS).itertuples(index=False):
-        table.add_row(*(Text(_cell(v)) for v in row))
-    console.print(table)
-    if len(frame) > _MAX_ROWS:
-        console.print(f"  … {len(frame) - _MAX_ROWS} more rows in the CSV file", markup=False)
-
-
 def _summary_frame(counts: dict[str, dict[str, int]]) -> pd.DataFrame:
     names = list(counts)
     rows = [{"table": t, **{n: counts[n].get(t, 0) for n in names}} for t in TABLE_ORDER
@@ -150,8 +124,10 @@ def _section(topic: str) -> Any:
 def run_demo(db: PathArg | None = None, out_dir: PathArg | None = None, console: Any = None,
              topics: Sequence[str] = DEMO_TOPICS,
              extra_steps: Sequence[tuple[str, Callable[[Path, Path, Any], Sequence[Path]]]] = (),
+             show: Callable[[str, pd.DataFrame], None] | None = None,
              ) -> DemoReport:
-    """Build the demo store, print its summary, then each topic's demo section.
+    """Build the demo store, run each topic's demo section, write every table, and print a short
+    account (one line per dataset and per topic, then the files written).
 
     Parameters
     ----------
@@ -168,6 +144,9 @@ def run_demo(db: PathArg | None = None, out_dir: PathArg | None = None, console:
     extra_steps : sequence of (name, step)
         Further steps run after the topics, each ``step(db_path, out_dir, console)`` returning
         the files it wrote (the CLI adds the HTML report and the lists workbook this way).
+    show : callable, optional
+        Called with ``(title, frame)`` for every table (the CLI's ``--verbose`` prints them);
+        by default tables are only written to ``out_dir``.
 
     Returns
     -------
@@ -192,10 +171,13 @@ def run_demo(db: PathArg | None = None, out_dir: PathArg | None = None, console:
         report.counts = build_demo_store(db_path)
     report.seconds["build"] = time.perf_counter() - t0
     summary = _summary_frame(report.counts)
-    _print_frame(console, f"Demo datasets in {db_path} (rows per table)", summary)
-    for name in report.counts:
+    if show is not None:
+        show(f"Demo datasets in {db_path} (rows per table)", summary)
+    for name, rows in report.counts.items():
+        parts = ", ".join(f"{count(n)} {t}" for t, n in rows.items() if n)
+        console.print(f"{name}: {parts}", markup=False)
         note = demo_meta(name).get("note")
-        if note:
+        if note and show is not None:
             console.print(f"{name}: {note}", style="dim", markup=False)
     path = out / "datasets.csv"
     summary.to_csv(path, index=False, encoding="utf-8-sig")
@@ -208,7 +190,8 @@ def run_demo(db: PathArg | None = None, out_dir: PathArg | None = None, console:
             report.sections[topic] = "failed: no demo section"
             console.print(f"{topic}: failed: no demo section", style="red", markup=False)
             continue
-        console.rule(topic)
+        if show is not None:
+            console.rule(topic)
         t0 = time.perf_counter()
         fresh = Dataset.from_frames(ds.name, {t: f.copy() for t, f in ds.tables.items()},
                                     ds.meta)  # a section cannot disturb the next one
@@ -228,16 +211,18 @@ def run_demo(db: PathArg | None = None, out_dir: PathArg | None = None, console:
         finally:
             report.seconds[topic] = time.perf_counter() - t0
         for k, (title, frame) in enumerate(tables):
-            _print_frame(console, title, frame)
+            if show is not None:
+                show(title, frame)
             path = out / topic / f"{k + 1:02d}_{_slug(title)}.csv"
             path.parent.mkdir(parents=True, exist_ok=True)
             frame.to_csv(path, index=False, encoding="utf-8-sig")
             report.files.append(path)
         report.sections[topic] = "ok"
-        console.print(f"{topic}: {len(tables)} table(s) in {report.seconds[topic]:.1f} s",
-                      style="dim", markup=False)
+        console.print(f"{topic}: {len(tables)} table(s) in {report.seconds[topic]:.1f} s → "
+                      f"{out / topic}", markup=False)
     for name, step in extra_steps:
-        console.rule(name)
+        if show is not None:
+            console.rule(name)
         t0 = time.perf_counter()
         try:
             with console.status(f"{name} …"):
@@ -251,7 +236,9 @@ def run_demo(db: PathArg | None = None, out_dir: PathArg | None = None, console:
                                       encoding="utf-8")
     report.files.append(out / "summary.json")
     console.rule()
-    console.print(f"Store: {db_path}   tables written to: {out}", markup=False)
+    console.print(f"Store: {db_path.resolve()}", markup=False)
+    console.print(f"Tables (CSV, one per analysis) and summary.json: {out.resolve()}",
+                  markup=False)
     if report.failed:
         raise ModelError(f"demo section(s) failed: {', '.join(report.failed)}",
                          details=report.to_dict())

@@ -33,6 +33,7 @@ from chainatlas.ioa import (
 from chainatlas.ioa.ario import ARIOEvent, ARIOModel
 from chainatlas.model.dataset import Dataset
 from chainatlas.model.iotable import IOTable
+from chainatlas.readers.encoding import csv_source
 
 __all__ = [
     "DEMO_TABLE",
@@ -67,8 +68,8 @@ def load_io_table(path: PathArg, layout: str = "simple", *, year: int | None = N
     """Read an IO table from ``path`` in ``layout`` (see :data:`LAYOUTS`); checks run on load.
 
     ``tolerance`` is the relative balance gap accepted on top of the table's own rounding
-    (default 1e-4); ``keep_zero_output`` keeps industries without output (the ``nbs``, ``niot``
-    and ``simple`` readers drop them with a note); ``domestic`` removes the imports of a
+    (default 1e-4); ``keep_zero_output`` keeps industries without output (every reader but
+    ``bea`` drops them with a note); ``domestic`` removes the imports of a
     competitive-import table in proportion to use (:func:`chainatlas.ioa.domestic_table`).
     What the reader did is in ``table.notes``.
     """
@@ -94,7 +95,7 @@ def load_io_table(path: PathArg, layout: str = "simple", *, year: int | None = N
     elif layout in LAYOUTS:
         from chainatlas.readers.io_pymrio import read_mrio
 
-        table = read_mrio(path, layout, year=year, rtol=tol)
+        table = read_mrio(path, layout, year=year, rtol=tol, keep_zero_output=keep_zero_output)
     else:
         raise InputError(f"unknown IO layout {layout!r}; expected one of {', '.join(LAYOUTS)}")
     if year is not None and layout in ("simple", "nbs", "bea"):
@@ -189,9 +190,10 @@ def aggregate_by_csv(table: IOTable, path: PathArg) -> IOTable:
     if not p.is_file():
         raise DataNotFound(f"concordance file not found: {p}")
     try:
-        frame = pd.read_csv(p, dtype=str)
-    except (ValueError, OSError) as err:
-        raise InputError(f"{p}: cannot read concordance CSV: {err}") from err
+        frame = pd.read_csv(csv_source(p), dtype=str)
+    except (ValueError, OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{p}: cannot read the concordance CSV ({type(err).__name__}); "
+                         "expected a UTF-8 CSV with columns sector,group") from None
     if not {"sector", "group"} <= set(frame.columns):
         raise InputError(f"{p}: a concordance needs columns 'sector' and 'group'")
     dup = frame["sector"][frame["sector"].duplicated()].tolist()
@@ -265,9 +267,10 @@ def read_shock_csv(path: PathArg, table: IOTable, *, column: str = "value") -> n
     if not p.is_file():
         raise DataNotFound(f"shock file not found: {p}")
     try:
-        frame = pd.read_csv(p, dtype={"sector": str, "region": str})
-    except (ValueError, OSError) as err:
-        raise InputError(f"{p}: cannot read shock CSV: {err}") from err
+        frame = pd.read_csv(csv_source(p), dtype={"sector": str, "region": str})
+    except (ValueError, OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{p}: cannot read the shock CSV ({type(err).__name__}); expected a "
+                         "UTF-8 CSV with columns sector[,region],value") from None
     return shock_vector(frame, table, column=column, source=str(p))
 
 

@@ -22,7 +22,9 @@ import numpy as np
 import pandas as pd
 
 from chainatlas._types import PathArg
-from chainatlas.exceptions import InputError
+from chainatlas.exceptions import DataNotFound, InputError, ModelError
+from chainatlas.model.dataset import Dataset
+from chainatlas.readers.encoding import csv_source
 from chainatlas.risk import (
     EsriNetwork,
     EsriResult,
@@ -31,9 +33,22 @@ from chainatlas.risk import (
     esri_scenario,
     esri_single_firms,
 )
+from chainatlas.risk.footprint import Footprint, footprint_loss
+from chainatlas.risk.network import ESSENTIAL, NON_ESSENTIAL
+from chainatlas.services.datasets import DbArg, load_dataset
 
 __all__ = [
     "RiskInput",
+    "demo_section",
+    "essentiality_of",
+    "firm_cascade",
+    "load_risk_dataset",
+    "psi_export_ban",
+    "psi_footprint",
+    "psi_region",
+    "psi_sector",
+    "risk_input_of",
+    "top_firms_frame",
     "esri_rows",
     "load_risk_files",
     "read_psi_file",
@@ -63,7 +78,7 @@ def _read(path: PathArg, what: str, needed: tuple[str, ...]) -> pd.DataFrame:
     if not p.is_file():
         raise InputError(f"{what} file not found: {p}")
     try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        df = pd.read_csv(csv_source(p), dtype=str, keep_default_na=False)
     except UnicodeDecodeError as exc:
         raise InputError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -262,3 +277,189 @@ def run_esri(ri: RiskInput, *, epsilon: float = 0.01, substitution: bool = True,
             "n_scenarios": len(rows), "epsilon": epsilon, "substitution": substitution,
             "weights": "out-strength", "truncated": len(shown) < len(ranked),
             "capped": int(sum(r["capped"] for r in rows))}
+
+
+# --- stored datasets ------------------------------------------------------------------------
+
+#: Class of an input pair that the bill of materials does not list (documented in docs/risk.md).
+DEFAULT_UNLISTED = NON_ESSENTIAL
+
+
+def _main_segment(ds: Dataset) -> pd.Series:
+    fs = ds.firm_segments.copy()
+    if len(fs) == 0:
+        return pd.Series(dtype=object)
+    fs["firm"] = fs["firm"].astype(str)
+    fs["segment"] = fs["segment"].astype(str)
+    fs["_v"] = pd.to_numeric(fs["output_value"], errors="coerce").fillna(-1.0) \
+        if "output_value" in fs.columns else -1.0
+    fs["_o"] = np.arange(len(fs))
+    fs = fs.sort_values(["firm", "_v", "_o"], ascending=[True, False, True], kind="stable")
+    return fs.drop_duplicates("firm").set_index("firm")["segment"]
+
+
+def essentiality_of(ds: Dataset, sectors: list[str]) -> np.ndarray:
+    """The sector × sector class matrix of a dataset (sectors = segments, plus ``unknown``).
+
+    ``segment_inputs.essentiality`` (0/1/2) where given; an empty cell takes 2 when the input
+    segment is marked ``segments.essential`` (the default) and 1 when it is not; a (supplier
+    segment, customer segment) pair the bill of materials does not list is 1 (non-essential).
+    """
+    idx = {s: k for k, s in enumerate(sectors)}
+    mat = np.full((len(sectors), len(sectors)), DEFAULT_UNLISTED, dtype=np.int64)
+    seg = ds.segments
+    essential = dict(zip(seg["id"].astype(str), seg["essential"].fillna(True).astype(bool),
+                         strict=True)) if "essential" in seg.columns else {}
+    bom = ds.segment_inputs
+    col = bom["essentiality"] if "essentiality" in bom.columns else pd.Series([None] * len(bom))
+    for cus, sup, c in zip(bom["segment"].astype(str), bom["input_segment"].astype(str),
+                           col.tolist(), strict=True):
+        if cus not in idx or sup not in idx:
+            continue
+        if c is None or pd.isna(c):
+            val = ESSENTIAL if essential.get(sup, True) else NON_ESSENTIAL
+        else:
+            val = int(c)
+        mat[idx[sup], idx[cus]] = val
+    return mat
+
+
+def risk_input_of(ds: Dataset) -> RiskInput:
+    """The cascade network of a stored dataset.
+
+    Firms are the dataset's firms; a firm's sector is its main segment (largest
+    ``firm_segments.output_value``, else the first listed; ``unknown`` without one); links are
+    ``supply_links`` with their ``value`` (10,000 CNY/yr) summed over segments.
+    """
+    firms = ds.firms.copy()
+    if len(firms) == 0:
+        raise ModelError(f"dataset '{ds.name}' has no firms")
+    firms["id"] = firms["id"].astype(str)
+    main = _main_segment(ds)
+    firms["sector"] = firms["id"].map(main).fillna("unknown").astype(str)
+    sectors = sorted(firms["sector"].unique().tolist())
+    links = ds.supply_links
+    val = pd.to_numeric(links["value"], errors="coerce")
+    if len(links) == 0 or val.notna().sum() == 0:
+        raise ModelError(f"dataset '{ds.name}' has no supply links with a value; ESRI needs "
+                         "supply_links.value (10,000 CNY/yr)")
+    ok = val.notna().to_numpy()
+    pos = pd.Index(firms["id"])
+    sup = pos.get_indexer(links["supplier"].astype(str))[ok]
+    cus = pos.get_indexer(links["customer"].astype(str))[ok]
+    sec = pd.Index(sectors).get_indexer(firms["sector"])
+    net = esri_network(sup, cus, val.to_numpy(dtype=np.float64)[ok], sec,
+                       essentiality_of(ds, sectors))
+    reg = ds.regions
+    if "lon" in reg.columns and len(reg):
+        rl = reg.set_index(reg["code"].astype(str))
+        firms["region_lon"] = firms["region"].astype(str).map(rl["lon"]).astype(float)
+        firms["region_lat"] = firms["region"].astype(str).map(rl["lat"]).astype(float)
+        firms["region_name"] = firms["region"].astype(str).map(rl["name"]).astype(str)
+    return RiskInput(net=net, firm_ids=firms["id"].tolist(), sectors=sectors, firms=firms)
+
+
+def load_risk_dataset(db: DbArg, name: str) -> RiskInput:
+    """:func:`risk_input_of` for a dataset in the store."""
+    return risk_input_of(load_dataset(db, name))
+
+
+# --- ψ scenarios ----------------------------------------------------------------------------
+
+def _col(ri: RiskInput, col: str, what: str) -> pd.Series:
+    if col not in ri.firms.columns:
+        raise InputError(f"a {what} scenario needs a '{col}' column for the firms")
+    return ri.firms[col].astype(str)
+
+
+def psi_sector(ri: RiskInput, sector: str, capacity: float = 0.0) -> np.ndarray:
+    """Every firm of ``sector`` keeps ``capacity`` (0 closed)."""
+    if sector not in ri.sectors:
+        raise DataNotFound(f"sector '{sector}' not found (sectors: {', '.join(ri.sectors[:20])})")
+    return np.where(ri.firms["sector"].astype(str).to_numpy() == sector, capacity, 1.0)
+
+
+def psi_region(ri: RiskInput, region: str, capacity: float = 0.0) -> np.ndarray:
+    """Every firm whose region code is ``region`` or lies under it (adcode prefix: ``3205`` is
+    Suzhou and its districts) keeps ``capacity``."""
+    codes = _col(ri, "region", "region")
+    prefix = region.rstrip("0") if region.isdigit() and len(region) == 6 else region
+    hit = (codes == region) | (codes.str.startswith(prefix) & codes.str.isdigit()
+                               if region.isdigit() else codes == region)
+    if not hit.any():
+        raise DataNotFound(f"no firm in region '{region}'")
+    return np.where(hit.to_numpy(), capacity, 1.0)
+
+
+def psi_export_ban(ri: RiskInput, segment: str, ds: Dataset | None = None,
+                   home: str = "CHN") -> np.ndarray:
+    """An export ban: the foreign suppliers (``country`` ≠ ``home``) of ``segment`` close."""
+    country = _col(ri, "country", "export-ban")
+    if ds is not None:
+        fs = ds.firm_segments
+        sup = set(fs.loc[fs["segment"].astype(str) == segment, "firm"].astype(str))
+        sl = ds.supply_links
+        sup |= set(sl.loc[sl["segment"].astype(str) == segment, "supplier"].astype(str))
+        in_seg = ri.firms["id"].isin(sup)
+    else:
+        in_seg = ri.firms["sector"].astype(str) == segment
+    hit = (in_seg & (country != home)).to_numpy()
+    if not hit.any():
+        raise DataNotFound(f"segment '{segment}' has no foreign supplier")
+    return np.where(hit, 0.0, 1.0)
+
+
+def psi_footprint(ri: RiskInput, fp: Footprint) -> tuple[np.ndarray, int, int]:
+    """ψ = 1 − the footprint's loss at each firm; from the firm's ``lon``/``lat`` where given,
+    else its region's. Returns ``(ψ, firms located by their own coordinates, by their region)``."""
+    f = ri.firms
+    nan = np.full(len(f), np.nan)
+    lon = pd.to_numeric(f["lon"], errors="coerce").to_numpy(float) if "lon" in f else nan
+    lat = pd.to_numeric(f["lat"], errors="coerce").to_numpy(float) if "lat" in f else nan
+    own = np.isfinite(lon) & np.isfinite(lat)
+    rlon = f["region_lon"].to_numpy(float) if "region_lon" in f else nan
+    rlat = f["region_lat"].to_numpy(float) if "region_lat" in f else nan
+    x = np.where(own, lon, rlon)
+    y = np.where(own, lat, rlat)
+    by_region = int((~own & np.isfinite(x) & np.isfinite(y)).sum())
+    return 1.0 - footprint_loss(fp, x, y), int(own.sum()), by_region
+
+
+# --- the demo section -----------------------------------------------------------------------
+
+def top_firms_frame(out: dict[str, Any], *, lang: str = "zh") -> pd.DataFrame:
+    """The ranked firms of :func:`run_esri` as a table (ESRI in %), reasons in one cell."""
+    rows = []
+    for r in out["results"]:
+        why = "; ".join(f"{x['name']} ({'下游' if x['direction'] == 'customer' else '上游' if x['direction'] == 'supplier' else '上下游'} {100 * x['loss']:.2f}%)"
+                        if lang == "zh" else f"{x['name']} ({x['direction']} {100 * x['loss']:.2f}%)"
+                        for x in r.get("reasons", []))
+        rows.append({"rank": r["rank"], "firm": r["firm"], "name": r.get("name", r["firm"]),
+                     "sector": r.get("sector", ""), "esri_pct": 100 * r["esri"],
+                     "downstream_pct": 100 * r["esri_downstream"],
+                     "upstream_pct": 100 * r["esri_upstream"], "reasons": why})
+    return pd.DataFrame(rows)
+
+
+def demo_section(ds: Dataset) -> list[tuple[str, pd.DataFrame]]:
+    """The YRD demo's top systemic-risk firms (ESRI, ε = 0.01, σ on), with reasons."""
+    ri = risk_input_of(ds)
+    out = run_esri(ri, top=10, reasons=3)
+    return [("Top systemic-risk firms (ESRI, % of output lost; reasons: who carries the loss)",
+             top_firms_frame(out, lang="en"))]
+
+
+def firm_cascade(ri: RiskInput, firm: str, *, epsilon: float = 0.01, substitution: bool = True,
+                 top: int = 20) -> dict[str, Any]:
+    """One firm's failure: its ESRI (total, downstream, upstream) and who carries the loss."""
+    try:
+        k = ri.firm_ids.index(str(firm))
+    except ValueError:
+        raise DataNotFound(f"firm '{firm}' not found") from None
+    res = esri_single_firms(ri.net, [k], epsilon=epsilon, substitution=substitution)
+    names = ri.names()
+    return {"firm": ri.firm_ids[k], "name": names[k], "sector": ri.sectors[int(ri.net.sector[k])],
+            "esri": float(res.esri[0]), "esri_downstream": float(res.esri_downstream[0]),
+            "esri_upstream": float(res.esri_upstream[0]), "iterations": int(res.steps[0]),
+            "firms_touched": int(res.touched[0]),
+            "carried_by": reasons_of(ri, k, epsilon=epsilon, substitution=substitution, top=top)}

@@ -229,7 +229,9 @@ def _check_signal_values(table: pd.DataFrame, columns: dict[str, Any], source: s
 
 
 def _partners(store: Store, dataset: str, firm: str) -> set[str]:
-    links = store.read_table(dataset, "supply_links", ["supplier", "customer"])
+    links = store.read_table(dataset, "supply_links", ["supplier", "customer", "member"])
+    # only observed links make partners: a reconstructed (guessed) link grants no access
+    links = links[pd.to_numeric(links["member"], errors="coerce").fillna(0) == 0]
     sup = links["supplier"].astype(str)
     cus = links["customer"].astype(str)
     return set(sup[cus == firm]) | set(cus[sup == firm])

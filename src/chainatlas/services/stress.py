@@ -18,7 +18,9 @@ import pandas as pd
 from chainatlas._types import PathArg
 from chainatlas.exceptions import InputError, ModelError
 from chainatlas.model.dataset import Dataset
+from chainatlas.readers.encoding import csv_source
 from chainatlas.services.datasets import DbArg, load_dataset
+from chainatlas.services.needs import require_tables
 from chainatlas.shock.executors import make_executor
 from chainatlas.shock.firm_model import simulate
 from chainatlas.shock.lp import BomNetwork, time_to_survive_recover
@@ -48,6 +50,7 @@ CHIP_SEGMENTS = ("mcu", "soc", "image_sensor", "power_semi", "chip_equipment", "
 
 def network_of(ds: Dataset) -> ShockNetwork:
     """The dynamic-model network of a dataset; :class:`ModelError` if it has no valued links."""
+    require_tables(ds, "stress test")
     net = ShockNetwork.from_dataset(ds)
     if net.n_links == 0:
         raise ModelError(f"dataset '{ds.name}' has no supply links with a value > 0; the stress "
@@ -91,7 +94,7 @@ def read_ttr_file(path: PathArg) -> dict[str, float]:
             raise InputError(f"{p.name}: expected a mapping firm → days")
         items = list(data.items())
     else:
-        frame = pd.read_csv(p, dtype={0: str})
+        frame = pd.read_csv(csv_source(p), dtype={0: str})
         cols = [c.strip().lower() for c in frame.columns]
         if "ttr_days" not in cols or not ({"firm", "node", "id"} & set(cols)):
             raise InputError(f"{p.name}: expected columns firm,ttr_days; got {', '.join(cols)}")

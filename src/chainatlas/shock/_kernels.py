@@ -30,6 +30,10 @@ from typing import Any
 import numpy as np
 from numba import njit, prange
 
+from chainatlas.config import prepare_threads
+
+prepare_threads()   # idle threads sleep at barriers (before numba starts its threads)
+
 __all__ = ["USED_UP", "day_kernels", "demand_deviation"]
 
 PROPORTIONAL = 0

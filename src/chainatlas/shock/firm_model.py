@@ -33,10 +33,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numba
 import numpy as np
 import pandas as pd
 from numba import njit
 
+from chainatlas.config import compute_threads
 from chainatlas.exceptions import InputError, LimitExceeded
 from chainatlas.shock._kernels import (
     PRIORITY,
@@ -134,8 +136,12 @@ MAX_RECORDED_VALUES = 200_000_000
 #: Networks with at least this many links use the multi-threaded kernels by default.
 PARALLEL_FROM_LINKS = 200_000
 
-#: Share of links (those of the firms off their baseline) from which the threaded kernels sum
-#: each supplier's demand from its order bucket instead of a serial scatter over those links.
+#: Threaded runs update the firms off their baseline on one thread while they hold fewer links
+#: than this (a parallel region costs more than the work).
+SERIAL_BELOW_LINKS = 50_000
+
+#: Share of links (those of the firms off their baseline) from which the kernels sum each
+#: supplier's demand from its order bucket (a stream) instead of a scatter over those links.
 BUCKET_SUMS_FROM = 0.25
 
 
@@ -155,7 +161,9 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
     parallel : bool, optional
         Use the multi-threaded kernels (one big network); ``False`` runs single-threaded and
         releases the GIL (many scenarios side by side). Default: multi-threaded from
-        200,000 links. Results are identical either way.
+        200,000 links when more than one thread is allowed (``CHAINATLAS_THREADS``, see
+        :func:`chainatlas.config.compute_threads`). Results are identical either way and
+        whatever the number of threads.
     event_driven : bool
         Update only firms that have left the baseline (bit-identical to updating all; ``False``
         updates every firm every day, the cost of a fully disturbed network).
@@ -165,6 +173,19 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
     SimulationResult
         Daily series in 10,000 CNY per day, per-firm / segment / region losses and the summary.
     """
+    threads = compute_threads(numba.config.NUMBA_NUM_THREADS)
+    if parallel is None:
+        parallel = network.n_links >= PARALLEL_FROM_LINKS and threads > 1
+    before = numba.get_num_threads()
+    numba.set_num_threads(threads if parallel else before)
+    try:
+        return _simulate(network, scenario, record_firms, parallel, event_driven)
+    finally:
+        numba.set_num_threads(before)
+
+
+def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record_firms: bool,
+              parallel: bool, event_driven: bool) -> SimulationResult:
     sc = parse_scenario(scenario)
     net = network
     pol = sc.policy
@@ -175,9 +196,8 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
     inp = step_inputs(net, pol)
     lay = inp["layout"]
     rule = inp["rule"]
-    if parallel is None:
-        parallel = net.n_links >= PARALLEL_FROM_LINKS
     customer_pass, production_and_levels = day_kernels(parallel)
+    customer_pass_serial = day_kernels(False)[0]
 
     E = len(lay.A)
     grp_n, inv_tau = inp["grp_n"], inp["inv_tau"]
@@ -220,10 +240,11 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
     rationed = np.zeros(n, dtype=bool)
     everyone = np.arange(n, dtype=np.int64)
 
-    def renew_and_order(firms: np.ndarray, fuse_demand: bool) -> None:
-        customer_pass(firms, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A,
-                      lay.sup, S, S_grp, at_target, O_b, lay.pos_b, x, basis, level, rule,
-                      inv_tau, inv_ratio, dd, fuse_demand)
+    def renew_and_order(firms: np.ndarray, fuse_demand: bool, threaded: bool = True) -> None:
+        (customer_pass if threaded else customer_pass_serial)(
+            firms, lay.cust_grp_ptr, lay.grp_ptr, grp_n, lay.grp_ess, lay.A_g, lay.A, lay.sup, S,
+            S_grp, at_target, O_b, lay.pos_b, x, basis, level, rule, inv_tau, inv_ratio, dd,
+            fuse_demand)
 
     renew_and_order(everyone, False)
     act = everyone if not event_driven else np.zeros(0, dtype=np.int64)
@@ -249,12 +270,19 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
             for firms, change, days_on in dsched:
                 if days_on[t]:
                     C_t[firms] *= 1.0 + change
-        from_buckets = from_buckets or (parallel and act_links >= BUCKET_SUMS_FROM * E)   # stays on
-        if parallel:
+        from_buckets = from_buckets or act_links >= BUCKET_SUMS_FROM * E   # stays on
+        if parallel and act_links < SERIAL_BELOW_LINKS:
+            # few firms off the baseline: one thread, demand scattered in the same pass (the
+            # same sums in the same order as the threaded path)
+            dd.fill(0.0)
+            renew_and_order(act, True, threaded=False)
+        elif parallel:
             renew_and_order(act, False)
             if not from_buckets:
                 demand_deviation(act, lay.cust_grp_ptr, lay.grp_ptr, lay.sup, O_b, lay.pos_b,
                                  lay.A, dd)
+        elif from_buckets:
+            renew_and_order(act, False)     # demand summed per bucket by the production pass
         else:
             dd.fill(0.0)
             renew_and_order(act, True)
@@ -266,7 +294,7 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
             np.minimum(dem, cap, out=plan)
         if event_driven and new:
             act = np.flatnonzero(active)
-            if parallel and not from_buckets:
+            if not from_buckets:
                 act_links = int(lay.grp_ptr[lay.cust_grp_ptr[act + 1]].sum()
                                 - lay.grp_ptr[lay.cust_grp_ptr[act]].sum())
         tot, tva, below = _aggregate(x, net.P_ini, net.va_ratio, fseg, freg, seg_out, reg_out,

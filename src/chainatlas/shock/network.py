@@ -128,6 +128,24 @@ class ModelLayout:
         return len(self.A_g)
 
 
+def _coordinates(ds: Dataset, firm_ids: Any) -> tuple[_F, _F]:
+    """Firm (lon, lat): the firm's own where given, else its region's; NaN when neither."""
+    firms = ds.firms.set_index(ds.firms["id"].astype(str)) if len(ds.firms) else ds.firms
+    ids = pd.Index(np.asarray(firm_ids, dtype=object).astype(str))
+    out = []
+    reg = ds.regions
+    rl = reg.set_index(reg["code"].astype(str)) if len(reg) and "lon" in reg else None
+    for col in ("lon", "lat"):
+        own = (pd.to_numeric(firms[col], errors="coerce").reindex(ids).to_numpy(float)
+               if col in firms else np.full(len(ids), np.nan))
+        if rl is not None and "region" in firms:
+            codes = firms["region"].astype(str).reindex(ids)
+            fallback = pd.to_numeric(codes.map(rl[col]), errors="coerce").to_numpy(float)
+            own = np.where(np.isfinite(own), own, fallback)
+        out.append(own)
+    return out[0], out[1]
+
+
 @dataclass(eq=False)
 class ShockNetwork:
     """Firms, daily flows and baseline of the dynamic model (see the module docstring).
@@ -164,6 +182,8 @@ class ShockNetwork:
     segment_essential: npt.NDArray[np.bool_]
     fs_firm: _I32
     fs_segment: _I32
+    firm_lon: _F | None = None   # site coordinates (the region's where a firm has none), for
+    firm_lat: _F | None = None   # hazard-footprint selectors; None when unknown
     _layouts: dict[bool, ModelLayout] = field(default_factory=dict, repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -304,7 +324,9 @@ class ShockNetwork:
                                graph.firm_region, country.astype(str).to_numpy(dtype=object))
         else:
             country = graph.firm_region
-        return cls.from_graph(graph, firm_country=np.asarray(country, dtype=object))
+        net = cls.from_graph(graph, firm_country=np.asarray(country, dtype=object))
+        net.firm_lon, net.firm_lat = _coordinates(ds, graph.firm_ids)
+        return net
 
     # ------------------------------------------------------------------ model layout
     def layout(self, substitution: bool = True) -> ModelLayout:

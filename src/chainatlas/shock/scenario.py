@@ -106,6 +106,33 @@ class _Target(_Strict):
     region: str | None = None
     segment: str | None = None
     origin: str | None = None
+    #: A hazard footprint: GeoJSON (Polygon / MultiPolygon, Feature or FeatureCollection) inline
+    #: or a path to a .geojson file. Firms inside lose ``capacity_loss`` × the feature's
+    #: ``properties.intensity`` (default 1), located by their coordinates or their region's.
+    footprint: dict[str, Any] | str | None = None
+
+    @field_validator("footprint")
+    @classmethod
+    def _geojson(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        from chainatlas.exceptions import InputError
+        from chainatlas.risk.footprint import load_footprint, parse_footprint
+
+        try:
+            parse_footprint(v) if isinstance(v, dict) else load_footprint(v)
+        except InputError as err:
+            raise ValueError(err.message) from None
+        return v
+
+    def footprint_shape(self) -> Any:
+        """The parsed :class:`~chainatlas.risk.footprint.Footprint` (None without one)."""
+        from chainatlas.risk.footprint import load_footprint, parse_footprint
+
+        if self.footprint is None:
+            return None
+        return parse_footprint(self.footprint) if isinstance(self.footprint, dict) \
+            else load_footprint(self.footprint)
 
     @field_validator("firm", "region", "segment", "origin", mode="before")
     @classmethod
@@ -118,8 +145,9 @@ class _Target(_Strict):
 
     @model_validator(mode="after")
     def _one_selector(self) -> _Target:
-        if self.firm is None and self.region is None and self.segment is None and self.origin is None:
-            raise ValueError("needs at least one of firm, region, segment, origin")
+        if self.firm is None and self.region is None and self.segment is None and \
+                self.origin is None and self.footprint is None:
+            raise ValueError("needs at least one of firm, region, segment, origin, footprint")
         return self
 
     def describe(self) -> str:
@@ -129,6 +157,9 @@ class _Target(_Strict):
             val = getattr(self, key)
             if val is not None:
                 parts.append(f"{key}={','.join(val) if isinstance(val, list) else val}")
+        if self.footprint is not None:
+            parts.append("footprint" if isinstance(self.footprint, dict)
+                         else f"footprint={self.footprint}")
         return ",".join(parts)
 
 

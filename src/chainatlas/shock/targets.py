@@ -11,7 +11,8 @@ from chainatlas.shock.network import ShockNetwork
 from chainatlas.shock.recovery import capacity_loss_curve, window_mask
 from chainatlas.shock.scenario import Scenario, _Target
 
-__all__ = ["CapacitySchedule", "capacity_schedule", "demand_schedule", "select_firms"]
+__all__ = ["CapacitySchedule", "capacity_schedule", "demand_schedule", "footprint_intensity",
+           "select_firms"]
 
 
 def select_firms(net: ShockNetwork, target: _Target, where: str = "shock") -> npt.NDArray[np.int64]:
@@ -53,10 +54,27 @@ def select_firms(net: ShockNetwork, target: _Target, where: str = "shock") -> np
         if not m.any():
             raise ScenarioError(f"{where}.origin: no firm from country {target.origin!r}")
         mask &= m
+    if target.footprint is not None:
+        m = footprint_intensity(net, target, where) > 0
+        if not m.any():
+            raise ScenarioError(f"{where}.footprint: no firm located inside the footprint")
+        mask &= m
     idx = np.flatnonzero(mask)
     if not len(idx):
         raise ScenarioError(f"{where}: selector {target.describe()} matches no firm")
     return idx
+
+
+def footprint_intensity(net: ShockNetwork, target: _Target,
+                        where: str = "shock") -> npt.NDArray[np.float64]:
+    """Per firm: the footprint's intensity at its site (1 for every firm without a footprint)."""
+    if target.footprint is None:
+        return np.ones(net.n_firms)
+    if net.firm_lon is None or net.firm_lat is None:
+        raise ScenarioError(f"{where}.footprint: the network has no firm or region coordinates")
+    from chainatlas.risk.footprint import footprint_loss
+
+    return footprint_loss(target.footprint_shape(), net.firm_lon, net.firm_lat)
 
 
 class CapacitySchedule:
@@ -82,9 +100,11 @@ def capacity_schedule(net: ShockNetwork, scenario: Scenario) -> CapacitySchedule
         firms = select_firms(net, sh, f"shocks[{k}]")
         curve = capacity_loss_curve(sh.capacity_loss, sh.start_day, sh.duration_days,
                                     sh.recovery, sh.recovery_days, H)
+        scale = footprint_intensity(net, sh, f"shocks[{k}]")
         for f in firms.tolist():
             prev = remaining.get(f)
-            remaining[f] = (1.0 - curve) if prev is None else prev * (1.0 - curve)
+            c = curve * scale[f]
+            remaining[f] = (1.0 - c) if prev is None else prev * (1.0 - c)
     firms = np.array(sorted(remaining), dtype=np.int64)
     delta = (1.0 - np.column_stack([remaining[f] for f in firms.tolist()])) if len(firms) \
         else np.zeros((H, 0))

@@ -3,7 +3,7 @@
 DuckDB lets one process at a time open a database file for writing. chainatlas therefore never
 keeps the file open between operations: every store operation (one read snapshot or one write
 transaction) takes a *lease* on the file, attaches it to the process's in-memory DuckDB host,
-runs, and detaches it again (about 3 ms on a small store; the OS page cache keeps reads warm).
+runs, and detaches it again (3–6 ms of CPU on the demo store, benchmarks/bench_store_lease.py).
 A server, a CLI import and a CLI report on the same file therefore all work; they take turns
 per operation, and each operation sees the file as the last committed write left it.
 

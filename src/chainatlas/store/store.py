@@ -22,6 +22,7 @@ Design
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 from collections.abc import Iterator, Mapping
@@ -241,14 +242,16 @@ class Store:
                     f"store {self.path} has schema version {current}, newer than this release "
                     f"understands ({SCHEMA_VERSION}); upgrade chainatlas"
                 )
-            if self.read_only:
-                if current < SCHEMA_VERSION:
-                    raise StoreError(
-                        f"store {self.path} has schema version {current} < {SCHEMA_VERSION}; "
-                        "open it once without read-only to migrate it"
-                    )
+            if self.read_only and current == SCHEMA_VERSION:
                 return
-            with self._transaction() as cur:
+            if self.read_only and not os.access(self.path, os.W_OK):
+                raise StoreError(
+                    f"store {self.path} has schema version {current} < {SCHEMA_VERSION} and "
+                    "cannot be migrated: the file is not writable"
+                )
+            # An older store is migrated on any open, read-only ones included: the migrations
+            # only add tables and columns, and a reader should not have to know about them.
+            with self._transaction(migrating=True) as cur:
                 current = self._version(cur)  # another process may have migrated meanwhile
                 cur.execute(
                     "CREATE TABLE IF NOT EXISTS chainatlas_schema ("
@@ -265,9 +268,9 @@ class Store:
 
     # ------------------------------------------------------------------ transactions
     @contextmanager
-    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def _transaction(self, *, migrating: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """``BEGIN … COMMIT`` on a private cursor under the writer lock; ROLLBACK on any error."""
-        if self.read_only:
+        if self.read_only and not migrating:
             raise StoreError(f"store {self.path} is open read-only")
         with self._lock, self._held():
             cur = self._cursor()
