@@ -24,6 +24,7 @@ from chainatlas._types import PathArg
 from chainatlas.exceptions import ChainAtlasError, InputError
 from chainatlas.model.dataset import Dataset
 from chainatlas.report.html import Section, render_html
+from chainatlas.report.risk_section import risk_section
 from chainatlas.report.svg import PALETTE, bar_chart, line_chart
 from chainatlas.report.xlsx import write_lists_workbook
 
@@ -313,7 +314,8 @@ def _advise(ds: Dataset, region: str | None, lang: str, lists: dict[str, pd.Data
 
 _SECTIONS: list[tuple[str, Callable[[Dataset, str | None, str, dict[str, pd.DataFrame]], Section]]] = [
     ("overview", _overview), ("chain", _chain), ("throughput", _throughput),
-    ("chokepoints", _chokepoints), ("stress", _stress), ("io", _io), ("cluster", _cluster),
+    ("chokepoints", _chokepoints), ("stress", _stress), ("risk", risk_section), ("io", _io),
+    ("cluster", _cluster),
     ("evaluate", _evaluate), ("match", _match), ("advise", _advise),
 ]
 

@@ -24,6 +24,7 @@ import pandas as pd
 from chainatlas._types import PathArg
 from chainatlas.exceptions import DataNotFound, InputError, ModelError
 from chainatlas.model.dataset import Dataset
+from chainatlas.readers.encoding import csv_source
 from chainatlas.risk import (
     EsriNetwork,
     EsriResult,
@@ -40,6 +41,7 @@ __all__ = [
     "RiskInput",
     "demo_section",
     "essentiality_of",
+    "firm_cascade",
     "load_risk_dataset",
     "psi_export_ban",
     "psi_footprint",
@@ -76,7 +78,7 @@ def _read(path: PathArg, what: str, needed: tuple[str, ...]) -> pd.DataFrame:
     if not p.is_file():
         raise InputError(f"{what} file not found: {p}")
     try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        df = pd.read_csv(csv_source(p), dtype=str, keep_default_na=False)
     except UnicodeDecodeError as exc:
         raise InputError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -445,3 +447,19 @@ def demo_section(ds: Dataset) -> list[tuple[str, pd.DataFrame]]:
     out = run_esri(ri, top=10, reasons=3)
     return [("Top systemic-risk firms (ESRI, % of output lost; reasons: who carries the loss)",
              top_firms_frame(out, lang="en"))]
+
+
+def firm_cascade(ri: RiskInput, firm: str, *, epsilon: float = 0.01, substitution: bool = True,
+                 top: int = 20) -> dict[str, Any]:
+    """One firm's failure: its ESRI (total, downstream, upstream) and who carries the loss."""
+    try:
+        k = ri.firm_ids.index(str(firm))
+    except ValueError:
+        raise DataNotFound(f"firm '{firm}' not found") from None
+    res = esri_single_firms(ri.net, [k], epsilon=epsilon, substitution=substitution)
+    names = ri.names()
+    return {"firm": ri.firm_ids[k], "name": names[k], "sector": ri.sectors[int(ri.net.sector[k])],
+            "esri": float(res.esri[0]), "esri_downstream": float(res.esri_downstream[0]),
+            "esri_upstream": float(res.esri_upstream[0]), "iterations": int(res.steps[0]),
+            "firms_touched": int(res.touched[0]),
+            "carried_by": reasons_of(ri, k, epsilon=epsilon, substitution=substitution, top=top)}
