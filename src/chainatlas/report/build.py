@@ -146,10 +146,13 @@ def _throughput(ds: Dataset, region: str | None, lang: str,
 
     res = chain.throughput_of(ds).to_dict()
     segs = pd.DataFrame(res["segments"])
-    paras = [_L(lang, f"全链最大产出 {res['units_per_day']:,.0f} 单位/天，节拍 {res['takt_seconds']:.2f} 秒/单位"
+    takt = res["takt_seconds"]
+    takt_zh = f"{takt:.2f} 秒/单位" if takt is not None else "无法确定（产能未知）"
+    takt_en = f"{takt:.2f} s per unit" if takt is not None else "undetermined (capacities unknown)"
+    paras = [_L(lang, f"全链最大产出 {res['units_per_day']:,.0f} 单位/天，节拍 {takt_zh}"
                       f"（终端环节：{res['segment']}）。",
                 f"The chain can deliver {res['units_per_day']:,.0f} units/day, a takt of "
-                f"{res['takt_seconds']:.2f} s per unit (final segment: {res['segment']}).")]
+                f"{takt_en} (final segment: {res['segment']}).")]
     figs = []
     if len(segs):
         top = segs.sort_values("max_units_alone").head(12)
