@@ -24,6 +24,7 @@ import pandas as pd
 from chainatlas._types import PathArg
 from chainatlas.exceptions import DataNotFound, InputError, ModelError
 from chainatlas.model.dataset import Dataset
+from chainatlas.readers.encoding import csv_source
 from chainatlas.risk import (
     EsriNetwork,
     EsriResult,
@@ -77,7 +78,7 @@ def _read(path: PathArg, what: str, needed: tuple[str, ...]) -> pd.DataFrame:
     if not p.is_file():
         raise InputError(f"{what} file not found: {p}")
     try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        df = pd.read_csv(csv_source(p), dtype=str, keep_default_na=False)
     except UnicodeDecodeError as exc:
         raise InputError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
