@@ -123,6 +123,24 @@ def test_niot_upload_reads_the_year_asked_for(client: TestClient) -> None:
     assert "no year 2016" in err["message"]
 
 
+# the same domestic flows as IO_TABLE in the NBS non-competitive form with Chinese headers,
+# plus imported inputs [[5, 5], [5, 5]]: A (domestic) and so the output multipliers are the same
+NBS_NONCOMP_ZH = ("代码,部门,来源,01,02,最终消费,固定资本形成总额,存货变动,出口,总产出\n"
+                  "01,农产品,国内,10,20,70,0,0,0,100\n02,工业品,国内,30,10,60,0,0,0,100\n"
+                  "01,农产品,进口,5,5,,,,,\n02,工业品,进口,5,5,,,,,\n"
+                  ",劳动者报酬,合计,50,60,,,,,\n,增加值合计,合计,50,60,,,,,\n"
+                  ",总投入,合计,100,100,,,,,\n")
+
+
+def test_nbs_noncompetitive_chinese_upload(client: TestClient) -> None:
+    r = client.post("/api/v1/datasets/yrd-nev/io/nbszh", headers=AUTH,
+                    files=_file("非竞争型.csv", NBS_NONCOMP_ZH), data={"layout": "nbs"})
+    assert r.status_code == 200, r.text
+    a = client.get("/api/v1/datasets/yrd-nev/io/nbszh/analyze").json()
+    assert a["sectors"] == ["农产品", "工业品"] and a["domestic"] is True
+    assert a["output_multipliers"] == pytest.approx([1.6, 22 / 15], rel=1e-9)
+
+
 def test_uploads_over_the_size_limit_are_413_envelopes(client: TestClient) -> None:
     big = "x" * (1024 * 1024 + 10)
     err = _envelope(client.post("/api/v1/evaluate/ahp", files={"matrix": ("m.csv", io.BytesIO(
