@@ -81,8 +81,11 @@ def _overview(ds: Dataset, region: str | None, lang: str, lists: dict[str, pd.Da
     counts = ds.counts()
     rows = pd.DataFrame({_L(lang, "表", "table"): list(counts),
                          _L(lang, "行数", "rows"): list(counts.values())})
-    cmap = chain.chain_map_of(ds, region=region) if region else chain.chain_map_of(ds)
-    health = pd.DataFrame(cmap.to_dict()["health"])
+    try:  # the overview is made for any dataset, one without a chain included
+        cmap = chain.chain_map_of(ds, region=region) if region else chain.chain_map_of(ds)
+        health = pd.DataFrame(cmap.to_dict()["health"])
+    except ChainAtlasError:
+        health = pd.DataFrame()
     figs = []
     paras = []
     if len(health):
