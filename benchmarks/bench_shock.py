@@ -5,6 +5,7 @@ Usage::
     python benchmarks/bench_shock.py                   # full size (1M firms / 5M links, …)
     python benchmarks/bench_shock.py --firms 100000 --links 500000 --days 20 --sweep 100
     python benchmarks/bench_shock.py --only profile    # ms per day of each day kernel
+    python benchmarks/bench_shock.py --only threads    # 1 → 2 threads, idle and with a busy process
 
 Prints sizes, seconds, peak memory and the ratio to the reference measured or quoted:
 
@@ -104,6 +105,28 @@ def bench_dynamic(n_firms: int, n_links: int, days: int) -> None:
                   f"{1e3 * ref[rule] / ms:5.1f}× faster", flush=True)
         print(f"  {mode}: priority / proportional = "
               f"{results[event_driven, 'priority'] / results[event_driven, 'proportional']:.2f}")
+    bench_threads(net, hit, days, rules)
+    print(f"  peak RSS {peak_rss_gb():.2f} GB; {load()}")
+
+
+def bench_threads_only(n_firms: int, n_links: int, days: int) -> None:
+    """Only the 1 → 2 threads scaling (``--only threads``)."""
+    from _busy import load
+
+    from chainatlas.datasets.synthetic import generate_network
+    from chainatlas.model.dataset import Dataset
+    from chainatlas.shock import ShockNetwork, simulate
+
+    net = ShockNetwork.from_dataset(Dataset("bench", generate_network(n_firms, n_links, 50, seed=1)))
+    gc.collect()
+    rng = np.random.default_rng(7)
+    hit = net.firm_ids[rng.choice(net.n_firms, max(1, net.n_firms // 100), replace=False)]
+    rules = ("proportional", "priority")
+    for rule in rules:
+        simulate(net, _speed_scenario(hit, rule, 2))
+        simulate(net, _speed_scenario(hit, rule, 2), parallel=False)
+    print(f"network: {net.n_firms:,} firms, {net.n_links:,} links; OMP_WAIT_POLICY="
+          f"{os.environ.get('OMP_WAIT_POLICY')}; {load()}")
     bench_threads(net, hit, days, rules)
     print(f"  peak RSS {peak_rss_gb():.2f} GB; {load()}")
 
@@ -273,7 +296,8 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=100)
     ap.add_argument("--lp", type=int, default=1600)
     ap.add_argument("--sweep", type=int, default=1000)
-    ap.add_argument("--only", choices=["dynamic", "lp", "sweep", "profile"], default=None)
+    ap.add_argument("--only", choices=["dynamic", "lp", "sweep", "profile", "threads"],
+                    default=None)
     a = ap.parse_args()
     if a.only in (None, "lp"):
         bench_lp(a.lp)
@@ -281,6 +305,8 @@ def main() -> None:
         bench_sweep(a.sweep, 2000, 10000)
     if a.only in (None, "dynamic"):
         bench_dynamic(a.firms, a.links, a.days)
+    if a.only == "threads":
+        bench_threads_only(a.firms, a.links, a.days)
     if a.only == "profile":
         bench_profile(a.firms, a.links, min(a.days, 30))
 

@@ -79,6 +79,68 @@ def test_io_table_upload_then_analysis_gives_the_hand_computed_multipliers(
     _envelope(client.get("/api/v1/datasets/yrd-nev/io/nope/analyze"), 404)
 
 
+def _niot(years: tuple[int, ...] = (2013, 2014)) -> str:
+    """A WIOD national table (NIOT) as published: ';'-separated, a description row, one block
+    per year of Domestic, Imports and TOT rows; 2013 has twice the flows and output of 2014."""
+    lines = ["\ufeffYear;Code;Description;Origin;A01;B;CONS_h;CONS_np;CONS_g;GFCF;INVEN;EXP;GO",
+             ";;;;Crops;Mining;Households;NPISH;Government;GFCF;Inventories;Exports;Output"]
+    for y in years:
+        k = 1 if y == years[-1] else 2
+        lines += [f"{y};A01;Crops;Domestic;{150 * k};{500 * k};{350 * k};0;0;0;0;0;{1000 * k}",
+                  f"{y};B;Mining;Domestic;{200 * k};{100 * k};{1500 * k};0;0;0;0;{200 * k};"
+                  f"{2000 * k}",
+                  f"{y};A01;Crops;Imports;10;20;5;0;0;0;0;0;0",
+                  f"{y};B;Mining;Imports;30;40;5;0;0;0;0;0;0"]
+        vals = {"II_fob": (350 * k + 40, 600 * k + 60), "VA": (650 * k - 40, 1400 * k - 60),
+                "GO": (1000 * k, 2000 * k)}
+        for code in ("II_fob", "TXSP", "EXP_adj", "PURR", "PURNR", "VA", "IntTTM", "GO"):
+            a, b = vals.get(code, (0, 0))
+            lines.append(f"{y};{code};{code};TOT;{a};{b};0;0;0;0;0;0;0")
+    return "\n".join(lines) + "\n"
+
+
+def test_niot_upload_reads_the_year_asked_for(client: TestClient) -> None:
+    # both years have A = [[.15, .25], [.2, .05]]; the imported inputs are the same amounts, so
+    # per unit of output they (and the import multipliers) are half as large in 2013
+    got = {}
+    for tname, year in (("n13", 2013), ("n14", 2014), ("nlast", None)):
+        data = {"layout": "niot"} | ({"year": str(year)} if year else {})
+        r = client.post(f"/api/v1/datasets/yrd-nev/io/{tname}", headers=AUTH,
+                        files=_file("XXX_NIOT_nov16.csv", _niot()), data=data)
+        assert r.status_code == 200, r.text
+        assert r.json()["industries"] == 2
+        a = client.get(f"/api/v1/datasets/yrd-nev/io/{tname}/analyze")
+        assert a.status_code == 200, a.text
+        got[tname] = a.json()
+    assert got["n13"]["sectors"] == ["A01", "B"]
+    assert got["n13"]["output_multipliers"] == pytest.approx(got["n14"]["output_multipliers"])
+    assert got["n13"]["import_multipliers"] == pytest.approx(
+        [v / 2 for v in got["n14"]["import_multipliers"]], rel=1e-12)
+    assert got["nlast"]["import_multipliers"] == got["n14"]["import_multipliers"]
+    err = _envelope(client.post("/api/v1/datasets/yrd-nev/io/n16", headers=AUTH,
+                                files=_file("XXX_NIOT_nov16.csv", _niot()),
+                                data={"layout": "niot", "year": "2016"}), 400)
+    assert "no year 2016" in err["message"]
+
+
+# the same domestic flows as IO_TABLE in the NBS non-competitive form with Chinese headers,
+# plus imported inputs [[5, 5], [5, 5]]: A (domestic) and so the output multipliers are the same
+NBS_NONCOMP_ZH = ("代码,部门,来源,01,02,最终消费,固定资本形成总额,存货变动,出口,总产出\n"
+                  "01,农产品,国内,10,20,70,0,0,0,100\n02,工业品,国内,30,10,60,0,0,0,100\n"
+                  "01,农产品,进口,5,5,,,,,\n02,工业品,进口,5,5,,,,,\n"
+                  ",劳动者报酬,合计,50,60,,,,,\n,增加值合计,合计,50,60,,,,,\n"
+                  ",总投入,合计,100,100,,,,,\n")
+
+
+def test_nbs_noncompetitive_chinese_upload(client: TestClient) -> None:
+    r = client.post("/api/v1/datasets/yrd-nev/io/nbszh", headers=AUTH,
+                    files=_file("非竞争型.csv", NBS_NONCOMP_ZH), data={"layout": "nbs"})
+    assert r.status_code == 200, r.text
+    a = client.get("/api/v1/datasets/yrd-nev/io/nbszh/analyze").json()
+    assert a["sectors"] == ["农产品", "工业品"] and a["domestic"] is True
+    assert a["output_multipliers"] == pytest.approx([1.6, 22 / 15], rel=1e-9)
+
+
 def test_uploads_over_the_size_limit_are_413_envelopes(client: TestClient) -> None:
     big = "x" * (1024 * 1024 + 10)
     err = _envelope(client.post("/api/v1/evaluate/ahp", files={"matrix": ("m.csv", io.BytesIO(

@@ -23,6 +23,10 @@ from chainatlas.services.demo import build_demo_store
 
 TOKEN = "schema-token"
 MAX_EXAMPLES = 5
+# seconds per request (schemathesis' default is 10): the first matching query of a process
+# imports the engines and loads the word segmenter (≈2.5 s CPU; later queries ≈0.15 s from the
+# per-version engine cache), which on a loaded 2-core CI machine can take several times longer
+REQUEST_TIMEOUT = 120
 # long or background work on the demo data: kept on generated (unknown) dataset names
 _HEAVY = ("/report", "/stress/sweep", "/stress/run", "/evaluate/panel", "/report.xlsx",
           "/export", "/match/index")
@@ -62,7 +66,7 @@ def _run_operation(op: Any, headers: dict[str, str], failures: list[str]) -> int
         calls[0] += 1
         if on_demo and calls[0] % 2 == 1 and case.path_parameters:
             case.path_parameters["name"] = "yrd-nev"
-        resp = case.call(headers=headers)
+        resp = case.call(headers=headers, timeout=REQUEST_TIMEOUT)
         where = f"{op.method.upper()} {case.formatted_path} ({'token' if headers else 'no token'})"
         if resp.status_code >= 500:
             failures.append(f"{where}: {resp.status_code} {resp.text[:300]}")

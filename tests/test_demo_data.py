@@ -40,6 +40,7 @@ def test_tables_satisfy_their_specs(name: str) -> None:
         assert list(frame.columns) == spec.column_names
         if spec.key:
             assert not frame.duplicated(list(spec.key)).any(), f"duplicate key in {table}"
+            assert frame[list(spec.key)].notna().all().all(), f"empty key cell in {table}"
         for col in spec.columns:
             s = frame[col.name]
             if not col.nullable:
@@ -184,6 +185,15 @@ def test_links_are_consistent(yrd: dict[str, pd.DataFrame]) -> None:
     assert links.loc[foreign, "lead_time_days"].min() >= 20
     assert links.loc[~foreign & ~links["customer"].map(region).isin(FOREIGN),
                      "lead_time_days"].max() <= 5
+
+
+def test_demo_links_are_observed(yrd: dict[str, pd.DataFrame]) -> None:
+    # the file leaves member and probability empty: observed links, member 0, no probability
+    links = yrd["supply_links"]
+    assert links["member"].dtype == "Int64" and links["member"].notna().all()
+    assert (links["member"] == 0).all()
+    assert links["probability"].isna().all()
+    assert not load_demo("yrd-nev").is_reconstructed
 
 
 def test_firms_are_marked_illustrative(yrd: dict[str, pd.DataFrame]) -> None:

@@ -179,3 +179,14 @@ def test_cli_import_takes_encoding(tmp_path: Path) -> None:
                               "--db", str(db), "--encoding", "utf-8"])
     assert res.exit_code != 0
     assert "undecodable" in res.output
+
+
+def test_matrix_files_of_other_commands_are_decoded_too(tmp_path: Path) -> None:
+    # region × industry matrices, shocks, panels are read through the same detection
+    from chainatlas.services.cluster import read_matrix
+
+    path = tmp_path / "m.csv"
+    path.write_bytes("region,industry,value\n臺北,電子,3\n高雄,鋼鐵,5\n".encode("cp950"))
+    frame = read_matrix(path)
+    assert sorted(frame.index.astype(str)) == ["臺北", "高雄"]
+    assert sorted(frame.columns.astype(str)) == ["鋼鐵", "電子"]

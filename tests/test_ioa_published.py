@@ -214,6 +214,49 @@ def test_nbs153_chinese_headers(nbs153, tmp_path, form):
         assert any("ERR" in n for n in out["notes"])
 
 
+@pytest.mark.parametrize("columns_by_name", [False, True])
+def test_nbs42_noncompetitive_chinese_headers(shared_data, tmp_path, columns_by_name):
+    """The 42-sector non-competitive table with the NBS workbook's Chinese headers: 代码, 部门,
+    来源 (国内 / 进口 / 合计), products headed by code or by name, Chinese final-use headers,
+    total and value-added rows named in Chinese without codes; read equal to the file's cells."""
+    path = shared_data / "io" / "china_nbs_2020_42.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    j = {c: k for k, c in enumerate(rows[0])}
+    dom = [r for r in rows[1:] if r[j["Origin"]] == "Domestic"]
+    imp = [r for r in rows[1:] if r[j["Origin"]] == "Imports"]
+    tot = [r for r in rows[1:] if r[j["Origin"]] == "TOT"]
+    codes = [r[j["Code"]] for r in dom]
+    zh = {r[j["Code"]]: r[j["DescriptionInChinese"]] for r in dom}
+    fd = {"TIU": "中间使用合计", "TC": "最终消费", "FU201": "固定资本形成总额",
+          "FU202": "存货变动", "EX": "出口", "TFU": "最终使用合计", "GO": "总产出"}
+    cols = [*codes, *fd]
+    out = [["2020年全国投入产出表（非竞争型）"],
+           ["代码", "部门", "来源", *[zh[c] if columns_by_name else c for c in codes],
+            *fd.values()]]
+    origin = {"Domestic": "国内", "Imports": "进口", "TOT": "合计"}
+    for r in [*dom, *imp, *tot]:
+        code = "" if r[j["Origin"]] == "TOT" else r[j["Code"]]
+        out.append([code, r[j["DescriptionInChinese"]], origin[r[j["Origin"]]],
+                    *[r[j[c]] for c in cols]])
+    p = tmp_path / "投入产出表_非竞争型.csv"
+    with p.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(out)
+
+    def block(part, names):
+        return np.array([[float(r[j[c]]) for c in names] for r in part])
+
+    t = load_io_table(p, "nbs")
+    assert t.sectors == [zh[c] for c in codes]  # no English names: Chinese labels
+    np.testing.assert_array_equal(t.Z, block(dom, codes))
+    np.testing.assert_array_equal(t.M, block(imp, codes))
+    np.testing.assert_array_equal(t.x, block(dom, ["GO"])[:, 0])
+    np.testing.assert_array_equal(t.Y, block(dom, ["TC", "FU201", "FU202", "EX"]))
+    va = [r for r in tot if r[j["Code"]] in ("VA001", "VA002", "VA003", "VA004")]
+    np.testing.assert_array_equal(t.V, block(va, codes))
+    assert t.va_labels == [r[j["DescriptionInChinese"]] for r in va]
+
+
 def test_nbs42_noncompetitive_still_works(shared_data):
     path = shared_data / "io" / "china_nbs_2020_42.csv"
     with path.open(encoding="utf-8", newline="") as fh:

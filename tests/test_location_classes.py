@@ -55,3 +55,15 @@ def test_hmt_is_shown_apart_and_the_option_says_how_it_counts(tmp_path: Path) ->
     assert as_home.loc["up", "firms_local"] == 2 and as_home.loc["up", "hmt_share"] == 0
     with pytest.raises(InputError, match="--hmt"):
         chain_svc.map_chain(db, "d", hmt="maybe")
+
+
+def test_chokepoints_name_hmt_dependence_apart(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    svc.import_frames(db, "d", _frames({"TW": "Taipei, Taiwan", "TW2": "Kaohsiung, Taiwan",
+                                        "NJ": "320100"}))
+    cp = chain_svc.top_chokepoints(db, "d")
+    seg = cp.table[(cp.table["kind"] == "segment") & (cp.table["id"] == "up")]
+    assert "港澳台" in " ".join(seg["reason_zh"].astype(str))
+    home = chain_svc.top_chokepoints(db, "d", hmt="domestic")
+    seg = home.table[(home.table["kind"] == "segment") & (home.table["id"] == "up")]
+    assert "港澳台" not in " ".join(seg["reason_zh"].astype(str))

@@ -23,6 +23,7 @@ def test_toy_chain_hand_solved() -> None:
     assert res.segment_bound == pytest.approx(75.0)
     assert res.takt_seconds == pytest.approx(86400 / 75)
     assert res.bottleneck_firms["firm"].tolist() == ["X1"]
+    assert "binds: chip" in res.notes  # the output says what binds
     assert res.bottleneck_firms["shadow_price"].iloc[0] == pytest.approx(0.5)  # 2 chips per car
     segs = res.segments.set_index("segment")
     assert segs.loc["cell", "requirement_per_unit"] == pytest.approx(4.0)
@@ -116,6 +117,8 @@ def test_unknown_capacity_is_unbounded() -> None:
     ds.tables["firm_segments"] = ds.firm_segments.assign(capacity=np.nan)
     res = chain_throughput(ds, "car")
     assert res.units_per_day == float("inf") and any("unbounded" in n for n in res.notes)
+    assert res.takt_seconds is None and res.to_dict()["takt_seconds"] is None
+    assert any(n.startswith("nothing binds") for n in res.notes)
 
 
 @settings(max_examples=40, deadline=None)

@@ -44,6 +44,24 @@ def test_api_resolve_and_region_names(demo_db: Path) -> None:
         amb = httpx.get(f"{base}/api/v1/datasets/yrd-nev/advise", headers=headers,
                         params={"region": "Suzhou"}, timeout=60)
         assert amb.status_code == 400 and "ambiguous" in amb.text
+        # an upload in Big5: detected; the encoding field is honoured and applied strictly
+        big5 = "id,name,region\nF1,鴻海精密工業,新北市土城區\n".encode("cp950")
+        up = httpx.post(f"{base}/api/v1/datasets/tw/imports/firms", headers=headers, timeout=60,
+                        files={"file": ("firms.csv", big5, "text/csv")})
+        assert up.status_code == 200, up.text
+        wrong = httpx.post(f"{base}/api/v1/datasets/tw2/imports/firms", headers=headers,
+                           timeout=60, data={"encoding": "utf-8"},
+                           files={"file": ("firms.csv", big5, "text/csv")})
+        assert wrong.status_code == 400 and "undecodable" in wrong.text
+        given = httpx.post(f"{base}/api/v1/datasets/tw3/imports/firms", headers=headers,
+                           timeout=60, data={"encoding": "big5"},
+                           files={"file": ("firms.csv", big5, "text/csv")})
+        assert given.status_code == 200, given.text
+    from chainatlas.services.datasets import load_dataset
+
+    for name in ("tw", "tw3"):
+        firms = load_dataset(demo_db, name).table("firms")
+        assert firms["name"].tolist() == ["鴻海精密工業"] and firms["region"].tolist() == ["TW-NWT"]
 
 
 def test_cli_advise_takes_a_region_name(demo_db: Path) -> None:

@@ -80,8 +80,17 @@ def test_loading_gives_one_network_unless_the_ensemble_is_asked_for(store: Path)
     assert set(one.supply_links["member"].unique()) == {1}
     two = svc.load_dataset(store, "rec", member=2)
     assert set(two.supply_links["member"].unique()) == {2}
-    code, _, err = run("chain", "tiers", "--db", str(store), "-d", "rec", "--firm", "F001")
-    assert code in (0, 1)  # a single network: no members added together
+    # a single network: tiers of a firm list each supplier once, from member 1 only
+    fs = one.firm_segments
+    maker = str(fs.loc[fs["segment"].astype(str) == "vehicle", "firm"].iloc[0])
+    code, out, err = run("chain", "tiers", "--db", str(store), "-d", "rec", "--firm", maker,
+                         "-f", "csv")
+    assert code == 0, err
+    tiers = pd.read_csv(pd.io.common.StringIO(out))
+    first = set(tiers[tiers["tier"] == 1]["firm"].astype(str))
+    lk = one.supply_links
+    own = set(lk.loc[lk["customer"].astype(str) == maker, "supplier"].astype(str))
+    assert own and first == own
 
 
 def test_same_seed_same_dataset_and_export_import_round_trip(store: Path, tmp_path: Path

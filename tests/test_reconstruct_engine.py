@@ -244,3 +244,19 @@ def test_bad_settings_refused() -> None:
         reconstruct(inp, LinkModel(link="logistic"), members=1)
     with pytest.raises(InputError):
         reconstruct(inp, members=0)
+
+
+def test_per_pair_essentiality_decides_which_inputs_are_forced() -> None:
+    inp = toy_inputs(n=80, seed=9)
+    E = np.ones((inp.n_sectors, inp.n_sectors), bool)
+    E[0, 3] = False  # input s0 is not essential to sector s3
+    inp.essential_pair = E
+    model = LinkModel(mean_degree=0.3, alpha=0.4, gamma=2.0)
+    buyer, sector, _ = demand_pairs(inp)
+    forced = (sector != 0) | (inp.unit_sector[buyer] != 3)
+    unforced_empty = 0
+    for m in reconstruct(inp, model, members=10, seed=2).members:
+        linked = np.bincount(m.link_pair, minlength=len(buyer)) > 0
+        assert linked[forced].all()
+        unforced_empty += int((~linked[~forced]).sum())
+    assert unforced_empty > 0

@@ -196,3 +196,16 @@ def test_bad_input_is_refused(tmp_path):
     (tmp_path / "p.csv").write_text("scenario,firm,psi\nhalf,A,0.5\nzero,A,0\n")
     psi = read_psi_file(tmp_path / "p.csv", ri)
     assert list(psi) == ["half", "zero"] and psi["half"].tolist() == [0.5, 1.0]
+
+
+@pytest.mark.realdata
+def test_random_500_over_processes_equals_threads(r500):
+    from chainatlas.services.risk import esri_with_executor
+    from chainatlas.shock.executors import ProcessExecutor
+
+    _, ri = r500
+    ref = esri_single_firms(ri.net)
+    with ProcessExecutor(2) as ex:
+        got = esri_with_executor(ri.net, ex, chunk=64)
+    np.testing.assert_array_equal(got.esri, ref.esri)
+    np.testing.assert_array_equal(got.steps, ref.steps)

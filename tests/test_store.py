@@ -74,7 +74,8 @@ def test_tables_round_trip_exactly_with_model_dtypes(db_path: Path) -> None:
     with Store.open(db_path, read_only=True) as store:
         back = store.read_table("d", "firms")
         ds = store.load_dataset("d")
-    expected = firms.astype(empty_frame("firms").drop(columns="tags").dtypes.to_dict())
+    expected = firms.reindex(columns=empty_frame("firms").columns).astype(
+        empty_frame("firms").drop(columns="tags").dtypes.to_dict())
     pd.testing.assert_frame_equal(back, expected)
     assert back["tags"].tolist() == [["链主", "高新"], [], ["a;b", "含,逗号"]]
     assert back.loc[2, "revenue"] == 0.1 + 0.2  # bit-exact double

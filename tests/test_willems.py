@@ -59,6 +59,20 @@ def test_bad_files_name_row_and_column(tmp_path: Path, body: str, where: str, ro
     assert where in str(err.value) and f"row {row}" in str(err.value)
 
 
+def test_a_chain_of_one_stage_without_links(tmp_path: Path) -> None:
+    t = read_willems(_write(tmp_path, "Retail_0001,2,2,1.5,,100,40,1.645\n"))
+    assert t["segments"]["id"].tolist() == ["Retail_0001"]
+    assert t["supply_links"].empty and t["segment_inputs"].empty
+    fs = t["firm_segments"].set_index("firm")
+    assert fs.loc["Retail_0001", "output_value"] == 365.0 * 100 * 1.5
+
+
+def test_a_file_without_stages_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="no stages") as err:
+        read_willems(_write(tmp_path, "\n"))
+    assert "chain_01.csv" in str(err.value)
+
+
 def test_not_a_willems_file(tmp_path: Path) -> None:
     p = tmp_path / "x.csv"
     p.write_text("a,b\n1,2\n", encoding="utf-8")

@@ -169,7 +169,8 @@ COLUMNS: _T = {
     # matching
     "query": ("查询", "Query"), "segment_score": ("匹配得分", "Match score"),
     "match": ("匹配成果", "Match"),
-    "need_title": ("技术需求", "Technology need"), "path": ("环节路径", "Segment path"),
+    "need_title": ("技术需求", "Technology need"), "asset_kind": ("成果类型", "Result type"),
+    "owner_kind": ("权属单位类型", "Owner type"), "path": ("环节路径", "Segment path"),
     "D_grade": ("协调等级", "Coordination grade"), "top_obstacle": ("主要障碍因子", "Main obstacle"),
     "group": ("类别", "Group"), "revenue": ("营业收入", "Revenue"),
     "va": ("增加值", "Value added"),

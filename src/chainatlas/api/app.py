@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None, *, db: str | Path | None = None
     from chainatlas.api.routes_files import router as files
     from chainatlas.api.routes_jobs import router as jobs
     from chainatlas.api.routes_places import router as places
+    from chainatlas.api.routes_risk import router as risk
     from chainatlas.api.routes_sharing import router as sharing
 
     app.include_router(datasets, prefix="/api/v1")
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, *, db: str | Path | None = None
     app.include_router(jobs, prefix="/api/v1")
     app.include_router(sharing, prefix="/api/v1")
     app.include_router(places, prefix="/api/v1")
+    app.include_router(risk, prefix="/api/v1")
 
     _mount_dashboard(app)
 

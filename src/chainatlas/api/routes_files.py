@@ -71,9 +71,12 @@ def chain_import_willems(request: Request, name: str,
              dependencies=[Depends(require_write)])
 def io_store(request: Request, name: str, table_name: str,
              file: UploadFile = File(..., description="An IO table file (CSV or Excel)"),  # noqa: B008
-             layout: Literal["simple", "nbs", "bea"] = Form("simple"),
+             layout: Literal["simple", "nbs", "niot", "bea"] = Form("simple"),
              year: int | None = Form(None)) -> Any:
-    """Read an input-output table (checked) and store it with the dataset as ``table_name``."""
+    """Read an input-output table (checked) and store it with the dataset as ``table_name``.
+
+    ``year`` picks the year of a WIOD national table (``niot``, default: its latest year).
+    """
     from chainatlas.services import io as svc
 
     with tempfile.TemporaryDirectory(prefix="chainatlas-upload-") as tmp:

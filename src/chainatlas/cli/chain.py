@@ -111,6 +111,8 @@ def chokepoints_cmd(
         "--max-exact", min=0, help="Evaluate every firm candidate up to this many; above it, "
         "with --limit, skip those whose upper bound is below the last listed share (the "
         "ranking stays exact).")] = 1000,
+    hmt: Annotated[str, typer.Option(
+        "--hmt", help="How 港澳台 supply counts: separate, foreign or domestic.")] = "separate",
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
@@ -127,7 +129,7 @@ def chokepoints_cmd(
                    fmt, out, "chokepoints 卡脖子 (reconstructed links)")
         return
     res = top_chokepoints(db, dataset, target, limit=limit, foreign_threshold=foreign_threshold,
-                          region_threshold=region_threshold, max_exact=max_exact)
+                          region_threshold=region_threshold, max_exact=max_exact, hmt=hmt)
     _notes(res.notes)
     table = res.table
     if fmt is Format.table:

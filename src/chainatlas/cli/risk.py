@@ -70,6 +70,12 @@ def esri_cmd(
     reasons: Annotated[int, typer.Option("--reasons", min=0,
                                          help="Reasons (firms carrying the loss) per top firm.")] = 3,
     threads: Annotated[int | None, typer.Option("--threads", min=1, help="Threads.")] = None,
+    executor: Annotated[str, typer.Option(
+        "--executor", help="serial (threads in this process) | processes | dask.")] = "serial",
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask scheduler address (tcp://HOST:PORT) for --executor dask.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1,
+                                                help="Worker processes.")] = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
@@ -121,11 +127,20 @@ def esri_cmd(
 
         p, _, _ = svc.psi_footprint(ri, load_footprint(footprint, intensity=intensity))
         psis[f"footprint:{footprint.name}"] = p
+    ex = None
+    if executor != "serial":
+        from chainatlas.shock.executors import make_executor
+
+        ex = make_executor(executor, scheduler=scheduler, workers=workers)
     bar, update = _progress()
-    with bar:
-        result = svc.run_esri(ri, epsilon=epsilon, substitution=not no_substitution,
-                              psi=psis or None, top=top, reasons=reasons, threads=threads,
-                              progress=update)
+    try:
+        with bar:
+            result = svc.run_esri(ri, epsilon=epsilon, substitution=not no_substitution,
+                                  psi=psis or None, top=top, reasons=reasons, threads=threads,
+                                  executor=ex, progress=update)
+    finally:
+        if ex is not None:
+            ex.close()
     rows = []
     for r in result["results"]:
         row = {k: v for k, v in r.items() if k != "reasons"}

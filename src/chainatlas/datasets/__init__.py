@@ -74,6 +74,11 @@ def _read_table(folder: Any, table: str) -> pd.DataFrame | None:
             (float("nan") if col.dtype == "float" else pd.NA)
         frame[col.name] = pd.Series([fill] * len(frame), index=frame.index,
                                     dtype=dtypes[col.name])
+    # an empty cell of a column with a default holds the default, as in an imported file
+    # (readers.validate): an empty supply_links.member is an observed link, member 0
+    for col in spec.columns[:len(have)]:
+        if col.default is not None and col.dtype != "tags":
+            frame[col.name] = frame[col.name].fillna(col.default)
     for col in spec.columns:
         if col.dtype == "tags":
             frame[col.name] = pd.Series(

@@ -140,6 +140,7 @@ def _segments(n_sectors: int, rng: np.random.Generator) -> tuple[pd.DataFrame, p
         "input_segment": _pa_strings([ids[a] for a in bom[:, 1]]),
         "quantity": np.round(rng.lognormal(0.0, 1.0, len(bom)), 3),
         "share": np.round(share, 4),
+        "essentiality": pd.array([None] * len(bom), dtype="Int64"),  # the model's default
     })
     return seg, inputs
 
@@ -358,6 +359,8 @@ def generate_network(n_firms: int, n_links: int, n_sectors: int = 50, seed: int 
         "revenue": revenue,
         "rd_intensity": rd,
         "founded": pd.array(founded, dtype="Int64"),
+        "lon": np.full(n_firms, np.nan),  # no site coordinates: the region's are used
+        "lat": np.full(n_firms, np.nan),
     })
     seg_ids = pa.array(segments["id"].to_numpy(), type=pa.large_string())
     units = pa.array(["件"], type=pa.large_string())
@@ -392,6 +395,8 @@ def generate_network(n_firms: int, n_links: int, n_sectors: int = 50, seed: int 
         "value": value,
         "share": np.clip(share, 0.0, 1.0),
         "lead_time_days": np.round(lead * 2) / 2,
+        "member": np.zeros(m, dtype=np.int64),  # observed links
+        "probability": np.full(m, np.nan),
     })
     chains = pd.DataFrame({"id": _pa_strings(["syn"]), "name": _pa_strings(["合成产业链"]),
                            "name_en": _pa_strings(["Synthetic chain"])})

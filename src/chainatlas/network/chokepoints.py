@@ -111,6 +111,7 @@ def find_chokepoints(
     max_exact: int = 1000,
     max_regions: int = 50,
     limit: int | None = None,
+    hmt: str = "separate",
 ) -> ChokepointResult:
     """Find and rank the chokepoints of ``target`` (a firm or segment id; None = chain output).
 
@@ -125,6 +126,9 @@ def find_chokepoints(
         Foreign share of a segment's size from which it counts as foreign-dominated (0..1).
     region_threshold : float
         Share of a segment's size in one region from which it counts as concentrated (0..1).
+    hmt : "separate" | "foreign" | "domestic"
+        How 港澳台 supply counts in foreign dependence: shown apart (default), as foreign, or
+        as domestic. Supply of unknown location is never domestic, nor foreign.
     region_loss_threshold : float
         Share of the target's output a region's loss must stop to be listed.
     max_exact : int
@@ -160,7 +164,7 @@ def find_chokepoints(
     info: dict[str, Any] = {}
     rows: list[dict[str, Any]] = []
     rows += _firm_chokepoints(g, tgt, groups, ds, max_exact, limit, info)
-    rows += _segment_chokepoints(g, tgt, groups, ds, foreign_threshold, region_threshold)
+    rows += _segment_chokepoints(g, tgt, groups, ds, foreign_threshold, region_threshold, hmt)
     rows += _region_chokepoints(g, tgt, groups, ds, region_loss_threshold, max_regions)
     table = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "rank"])
     table = _drop_explained_regions(table)
@@ -344,8 +348,12 @@ def _firm_chokepoints(g: FirmGraph, tgt: Target, groups: Any, ds: Dataset,
 
 
 def _segment_chokepoints(g: FirmGraph, tgt: Target, groups: Any, ds: Dataset,
-                         foreign_threshold: float, region_threshold: float) -> list[dict[str, Any]]:
-    stats = segment_stats(g)
+                         foreign_threshold: float, region_threshold: float,
+                         hmt: str = "separate") -> list[dict[str, Any]]:
+    from chainatlas.network.graph import firm_classes
+
+    classes = firm_classes(g, hmt)
+    stats = segment_stats(g, classes=classes)
     seg_name = _names(ds.segments, "id", "name")
     seg_name_en = _names(ds.segments, "id", "name_en")
     region_name = _names(ds.regions, "code", "name")
@@ -360,7 +368,10 @@ def _segment_chokepoints(g: FirmGraph, tgt: Target, groups: Any, ds: Dataset,
         firms = fs_firm[fs_seg == s]
         found: list[tuple[str, npt.NDArray[np.int64], str, str, str]] = []
         fshare = float(st["foreign_share"])
-        if bool(g.segment_key_technology[s]) and st["firms_domestic"] == 0:
+        hshare = float(st["hmt_share"]) if st["hmt_share"] == st["hmt_share"] else 0.0
+        known = float(st["unknown_share"]) < 1.0 - 1e-9
+        if bool(g.segment_key_technology[s]) and st["firms_domestic"] == 0 and known \
+                and hshare == 0.0:
             found.append(("key_technology_no_domestic", firms, "",
                           f"关键技术环节「{zh_name}」无国内供应商，全部依赖境外",
                           f"key-technology segment '{en_name}' has no domestic supplier"))
@@ -370,10 +381,16 @@ def _segment_chokepoints(g: FirmGraph, tgt: Target, groups: Any, ds: Dataset,
                           f"segment '{en_name}' is supplied only from abroad "
                           f"(import-substitution candidate)"))
         elif fshare >= foreign_threshold:
-            foreign = firms[g.firm_foreign[firms]]
+            foreign = firms[classes[firms] == "foreign"]
             found.append(("foreign_dominated", foreign, "",
                           f"环节「{zh_name}」{fshare:.0%}由境外企业供应",
                           f"{fshare:.0%} of segment '{en_name}' is supplied from abroad"))
+        elif hshare > 0 and fshare + hshare >= foreign_threshold:
+            outside = firms[np.isin(classes[firms], ["foreign", "hmt"])]
+            found.append(("foreign_dominated", outside, "",
+                          f"环节「{zh_name}」{fshare:.0%}由境外、{hshare:.0%}由港澳台企业供应",
+                          f"{fshare:.0%} of segment '{en_name}' is supplied from abroad and "
+                          f"{hshare:.0%} from Hong Kong, Macao and Taiwan"))
         tshare = float(st["top_region_share"])
         if (st["firms"] >= 2 and tshare >= region_threshold
                 and str(st["top_region"]).upper() not in UNKNOWN_CODES):

@@ -66,8 +66,9 @@ class ThroughputResult:
         Firm-network LP optimum (``inf`` when capacities are unknown; 0 when nothing can flow).
     segment_bound : float
         Segment-level bound :math:`T_{seg}` (units/day).
-    takt_seconds : float
-        Seconds per finished unit at the LP optimum.
+    takt_seconds : float or None
+        Seconds per finished unit at the LP optimum; None when the throughput is unbounded
+        (capacities unknown) or zero.
     segments : DataFrame
         Per segment: requirement per unit, capacity, max finished units/day alone, LP production,
         utilisation, shadow price and whether it binds.
@@ -78,7 +79,7 @@ class ThroughputResult:
     segment: str
     units_per_day: float
     segment_bound: float
-    takt_seconds: float
+    takt_seconds: float | None
     hours_per_day: float
     segments: pd.DataFrame
     bottleneck_firms: pd.DataFrame
@@ -322,6 +323,17 @@ def _result(g: FirmGraph, fin: int, req: _F64, p_firm: Any, p_seg: Any, p_cap: _
         "region": g.firm_region[p_firm[hot]].astype(str),
         "capacity": p_cap[hot], "production": x[hot], "shadow_price": shadow[hot],
     }).sort_values("shadow_price", ascending=False, kind="stable").reset_index(drop=True)
-    takt = (hours * 3600.0) / units if units > 0 else math.inf
+    takt = (hours * 3600.0) / units if 0 < units < math.inf else None
+    if math.isinf(units):
+        unknown_rows = int(np.isinf(p_cap).sum())
+        notes.append(f"nothing binds: {unknown_rows} firm–segment row(s) on the path have no "
+                     f"capacity, so the throughput is unbounded and takt_seconds is null")
+    elif units <= 0:
+        notes.append("nothing can be made: a needed input has no producer or no capacity; "
+                     "takt_seconds is null")
+    else:
+        hot_segs = segs.loc[segs["shadow_price"] > 1e-9, "segment"].astype(str).tolist()
+        notes.append("binds: " + (", ".join(hot_segs[:5]) if hot_segs else
+                                  "the segment bound of " + str(segs["segment"].iloc[0])))
     return ThroughputResult(str(g.segment_ids[fin]), units, seg_bound, takt, hours, segs,
                             firms, notes)

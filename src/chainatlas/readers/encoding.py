@@ -21,6 +21,7 @@ A given encoding is applied strictly: bytes it cannot decode are an error naming
 from __future__ import annotations
 
 import codecs
+import io
 import math
 import os
 from functools import lru_cache
@@ -28,7 +29,8 @@ from pathlib import Path
 
 from chainatlas.exceptions import InputError, Problem, ValidationError
 
-__all__ = ["ENCODING_HINT", "check_encoding", "decode_bytes", "detect_encoding", "read_text"]
+__all__ = ["ENCODING_HINT", "check_encoding", "csv_source", "decode_bytes", "detect_encoding",
+           "read_text"]
 
 #: How the user names the encoding (shown in every refusal).
 ENCODING_HINT = ("name it with --encoding (API: the 'encoding' field), e.g. --encoding big5, "
@@ -224,3 +226,9 @@ def read_text(path: str | Path, encoding: str | None = None) -> str:
     if not p.exists():
         raise InputError(f"file not found: {p}")
     return decode_bytes(p.read_bytes(), p.name, encoding)[0]
+
+
+def csv_source(path: str | Path, encoding: str | None = None) -> io.StringIO:
+    """The decoded text of a CSV file, ready for ``pandas.read_csv`` (encoding as
+    :func:`read_text`: detected, or refused when not certain)."""
+    return io.StringIO(read_text(path, encoding))

@@ -22,6 +22,9 @@ checked against its parts and never read as final demand or value added. ``--dom
 **Non-competitive form** (ionet's ``china_nbs_2020_42``): an ``Origin`` column with each product
 twice (``Domestic``, ``Imports``) and ``TOT`` rows. The domestic block is ``Z``; imported
 intermediate use is kept as ``M`` and counted as a primary input in :math:`x' = i'Z + i'M + i'V`.
+With Chinese headers: 来源 (or 产品来源) holds 国内 / 进口 / 合计, product columns are headed by code
+or by name, and the total and value-added rows may be named in Chinese (中间投入合计, 劳动者报酬 …)
+without codes.
 
 Units: 10,000 CNY.
 """
@@ -56,8 +59,12 @@ ZH_COLUMNS = {
     "居民消费合计": "THC", "政府消费": "FU103", "最终消费": "TC", "最终消费合计": "TC",
     "固定资本形成总额": "FU201", "存货变动": "FU202", "存货增加": "FU202", "资本形成总额": "GCF",
     "资本形成合计": "GCF", "出口": "EX", "最终使用合计": "TFU", "进口": "IM", "其他": "ERR",
-    "总产出": "GO",
+    "总产出": "GO", "来源": "Origin", "产品来源": "Origin",
 }
+#: Values of the non-competitive form's ``Origin`` column (ionet's and the Chinese workbook's).
+_ORIGINS = {"Domestic": "Domestic", "国内": "Domestic", "国内产品": "Domestic",
+            "Imports": "Imports", "进口": "Imports", "进口产品": "Imports",
+            "TOT": "TOT", "合计": "TOT"}
 #: Chinese row labels → ionet's codes.
 ZH_ROWS = {"中间投入合计": "TII", "劳动者报酬": "VA001", "生产税净额": "VA002",
            "固定资产折旧": "VA003", "营业盈余": "VA004", "增加值合计": "TVA", "总投入": "TI"}
@@ -341,19 +348,29 @@ def _read_noncompetitive(grid: Grid, h: int, header: list[str], labels: str) -> 
                          f"{missing}")
     io_ = header.index("Origin")
     ic = header.index("Code")
+    iz = header.index("DescriptionInChinese") if "DescriptionInChinese" in header else None
     rows = [r for r in range(h + 1, len(grid)) if any(c.strip() for c in grid.cells[r])]
-    origin = [grid.cells[r][io_].strip() for r in rows]
+    origin = [_ORIGINS.get(grid.cells[r][io_].strip(), grid.cells[r][io_].strip()) for r in rows]
     dom = [r for r, o in zip(rows, origin, strict=True) if o == "Domestic"]
     imp = [r for r, o in zip(rows, origin, strict=True) if o == "Imports"]
-    tot = {grid.cells[r][ic].strip(): r for r, o in zip(rows, origin, strict=True) if o == "TOT"}
+
+    def zh_name(r: int) -> str:
+        return grid.cells[r][iz].strip() if iz is not None else ""
+
+    # total and value-added rows by code, or by Chinese name where the code cell is empty
+    tot = {grid.cells[r][ic].strip() or ZH_ROWS.get(_norm(zh_name(r)), zh_name(r)): r
+           for r, o in zip(rows, origin, strict=True) if o == "TOT"}
     codes = [grid.cells[r][ic].strip() for r in dom]
-    absent = [c for c in codes if c not in header]
+    # product columns headed by code or by Chinese name
+    heads = [c.strip() for c in grid.cells[h]]
+    scols = [header.index(c) if c in header else heads.index(zh_name(r))
+             if zh_name(r) in heads else -1 for c, r in zip(codes, dom, strict=True)]
+    absent = [c for c, j in zip(codes, scols, strict=True) if j < 0]
     if absent:
         raise InputError(f"{where}: sector column(s) {absent[:5]} missing")
     if [grid.cells[r][ic].strip() for r in imp] != codes:
         raise InputError(f"{where}: 'Imports' rows do not list the same products as 'Domestic' "
                          "rows")
-    scols = [header.index(c) for c in codes]
 
     def num(part: list[int], cols: list[int], what: str) -> np.ndarray:
         cells = [[grid.cells[r][c] for c in cols] for r in part]
@@ -370,9 +387,13 @@ def _read_noncompetitive(grid: Grid, h: int, header: list[str], labels: str) -> 
         raise InputError(f"{where}: no value-added rows (VA001..) found")
     V = num([tot[c] for c in va_codes], scols, "value added")
     idesc = header.index("Description") if "Description" in header else None
+    if idesc is None and iz is not None:
+        idesc = iz
     va_names = [grid.cells[tot[c]][idesc].strip() if idesc is not None else c
                 for c in va_codes]
     colname = {"en": "Description", "zh": "DescriptionInChinese", "code": "Code"}[labels]
+    if colname == "Description" and colname not in header and iz is not None:
+        colname = "DescriptionInChinese"  # no English names: Chinese labels
     if colname not in header:
         raise InputError(f"{where}: labels={labels!r} needs a {colname!r} column")
     names = [grid.cells[r][header.index(colname)].strip() for r in dom]

@@ -137,6 +137,8 @@ def read_willems_stages(path: PathArg, encoding: str | None = None
         if a["up_stage"] not in seen:
             problems.append(Problem("unknown up stage", file, int(a["_row"]), "up_stages",  # type: ignore[call-overload]
                                     a["up_stage"], "a stage_id of this file"))
+    if not stages and not problems:
+        problems.append(Problem("no stages", file, 2, "stage_id", "", "one row per stage"))
     if problems:
         raise ValidationError(problems, title=f"cannot read {file}")
     stage_frame = pd.DataFrame(stages, columns=["stage_id", *_NUMERIC])
@@ -190,8 +192,8 @@ def read_willems(path: PathArg, *, chain: str | None = None, chain_name: str | N
     arcs_u = arcs.drop_duplicates(["stage_id", "up_stage"])
     daily, cum = stage_flows(stages, arcs_u, p.name)
     pos = {sid: k for k, sid in enumerate(stages["stage_id"].astype(str))}
-    a_up = arcs["up_stage"].astype(str).map(pos).to_numpy()
-    a_dn = arcs["stage_id"].astype(str).map(pos).to_numpy()
+    a_up = arcs["up_stage"].astype(str).map(pos).to_numpy(dtype=np.int64)
+    a_dn = arcs["stage_id"].astype(str).map(pos).to_numpy(dtype=np.int64)
     link_value = DAYS_PER_YEAR * arcs["units"].to_numpy() * daily[a_dn] * cum[a_up]
     return {
         "regions": pd.DataFrame({"code": [UNKNOWN_REGION], "name": ["未知地区"],

@@ -119,6 +119,26 @@ def _bom_technology(ds: Dataset, sectors: list[str], X: np.ndarray, sec: np.ndar
     return A, u
 
 
+def _bom_essentiality(ds: Dataset, sectors: list[str], essential: np.ndarray,
+                      notes: list[str]) -> np.ndarray | None:
+    """``[a, b]``: input *a* essential to *b* — ``segment_inputs.essentiality`` 2 (1 and 0 are
+    not), empty → the input segment's ``essential`` flag. None when no row sets it."""
+    si = ds.segment_inputs
+    if "essentiality" not in si or not pd.to_numeric(si["essentiality"], errors="coerce")\
+            .notna().any():
+        return None
+    pos = {s: k for k, s in enumerate(sectors)}
+    E = np.repeat(essential[:, None], len(sectors), axis=1)
+    cls = pd.to_numeric(si["essentiality"], errors="coerce")
+    for seg, inp_seg, c in zip(si["segment"].astype(str), si["input_segment"].astype(str), cls,
+                               strict=True):
+        if seg in pos and inp_seg in pos and pd.notna(c):
+            E[pos[inp_seg], pos[seg]] = c >= 2
+    notes.append("essential inputs per bill-of-materials row (segment_inputs.essentiality 2), "
+                 "else the input segment's essential flag")
+    return E
+
+
 def inputs_from_dataset(ds: Dataset, *, io: IOTable | None = None,
                         import_share: float = 0.0) -> tuple[ReconstructionInputs, pd.DataFrame]:
     """Arrays for :func:`~chainatlas.reconstruct.reconstruct` and the unit table they index.
@@ -149,6 +169,7 @@ def inputs_from_dataset(ds: Dataset, *, io: IOTable | None = None,
         A, u = _bom_technology(ds, sectors, units["X"].to_numpy(float), sec, notes)
         ess_map = dict(zip(seg_ids, segs["essential"].astype("boolean").fillna(True), strict=True))
         essential = np.array([bool(ess_map.get(s, True)) for s in sectors])
+        essential_pair = _bom_essentiality(ds, sectors, essential, notes)
     else:
         if io.is_multiregional:
             raise InputError("a multi-regional IO table cannot constrain one dataset's firms; "
@@ -182,6 +203,7 @@ def inputs_from_dataset(ds: Dataset, *, io: IOTable | None = None,
             if isinstance(s, str):
                 ess_sec[s] = ess_sec.get(s, False) or bool(e)
         essential = np.array([ess_sec.get(s, False) for s in sectors])
+        essential_pair = None
         notes.append(f"technology from IO table '{io.name or 'table'}' ({len(sectors)} sectors): "
                      "A = Z/x, sales to producers u = ΣZ/x; an IO sector is essential if one of "
                      "its segments is")
@@ -193,6 +215,6 @@ def inputs_from_dataset(ds: Dataset, *, io: IOTable | None = None,
                      "median distance")
     inp = ReconstructionInputs(len(fid), unit_firm.astype(np.int64), np.asarray(sec, np.int64),
                                units["X"].to_numpy(float), region_idx, lon, lat, A, u, imports,
-                               essential, sectors, notes)
+                               essential, sectors, notes, essential_pair)
     inp.check()
     return inp, units

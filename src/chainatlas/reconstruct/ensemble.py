@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from chainatlas.exceptions import InputError
-from chainatlas.reconstruct.inputs import ReconstructionInputs, demand_pairs
+from chainatlas.reconstruct.inputs import ReconstructionInputs, demand_pairs, pair_essential
 from chainatlas.reconstruct.params import LinkModel, draw_member_settings
 from chainatlas.reconstruct.sample import (
     Layout,
@@ -157,7 +157,7 @@ def build_layout(inp: ReconstructionInputs, layers: str, alpha: float
     else:
         unit_layer = inp.unit_sector[sells]
         pair_layer = sector
-        ess = inp.essential[sector]
+        ess = pair_essential(inp, buyer, sector)
         n_layers = inp.n_sectors
     lay = Layout(
         inp.n_firms, n_layers, inp.unit_firm[sells], unit_layer,

@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from chainatlas.exceptions import InputError
 
-__all__ = ["ReconstructionInputs", "demand_pairs"]
+__all__ = ["ReconstructionInputs", "demand_pairs", "pair_essential"]
 
 _F = npt.NDArray[np.float64]
 _I = npt.NDArray[np.int64]
@@ -58,6 +58,9 @@ class ReconstructionInputs:
         Labels of the sectors (segment ids, or IO sectors).
     assumptions : list of str
         What was assumed while building the arrays (said to the user).
+    essential_pair : bool array (S, S), optional
+        ``[a, b]``: whether input *a* is essential to sector *b* (a bill of materials'
+        ``essentiality``); overrides ``essential`` when given.
     """
 
     n_firms: int
@@ -73,6 +76,7 @@ class ReconstructionInputs:
     essential: _B
     sector_ids: list[str]
     assumptions: list[str] = field(default_factory=list)
+    essential_pair: _B | None = None
 
     @property
     def n_sectors(self) -> int:
@@ -147,3 +151,20 @@ def demand_pairs(inp: ReconstructionInputs) -> tuple[_I, _I, _F]:
     D = np.bincount(inv, weights=val, minlength=len(uk))
     keep = D > 0
     return (uk[keep] % n).astype(np.int64), (uk[keep] // n).astype(np.int64), D[keep]
+
+
+def pair_essential(inp: ReconstructionInputs, buyer: _I, sector: _I) -> _B:
+    """Whether input ``sector`` is essential to ``buyer``: to one of its units' sectors when
+    ``essential_pair`` is given, else by the input's own ``essential`` flag."""
+    if inp.essential_pair is None:
+        return np.asarray(inp.essential[sector], dtype=bool)
+    E = np.asarray(inp.essential_pair, dtype=bool)
+    n = inp.n_firms
+    # (firm, input) keys that some unit of the firm needs essentially
+    a_idx, b_idx = np.nonzero(E & (inp.A > 0))
+    keys = []
+    for a, b in zip(a_idx.tolist(), b_idx.tolist(), strict=True):
+        firms = inp.unit_firm[inp.unit_sector == b]
+        keys.append(a * n + firms)
+    ess = np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+    return np.isin(sector.astype(np.int64) * n + buyer, ess)

@@ -24,6 +24,7 @@ from chainatlas._types import PathArg
 from chainatlas.exceptions import ChainAtlasError, InputError
 from chainatlas.model.dataset import Dataset
 from chainatlas.report.html import Section, render_html
+from chainatlas.report.risk_section import risk_section
 from chainatlas.report.svg import PALETTE, bar_chart, line_chart
 from chainatlas.report.xlsx import write_lists_workbook
 
@@ -80,8 +81,11 @@ def _overview(ds: Dataset, region: str | None, lang: str, lists: dict[str, pd.Da
     counts = ds.counts()
     rows = pd.DataFrame({_L(lang, "表", "table"): list(counts),
                          _L(lang, "行数", "rows"): list(counts.values())})
-    cmap = chain.chain_map_of(ds, region=region) if region else chain.chain_map_of(ds)
-    health = pd.DataFrame(cmap.to_dict()["health"])
+    try:  # the overview is made for any dataset, one without a chain included
+        cmap = chain.chain_map_of(ds, region=region) if region else chain.chain_map_of(ds)
+        health = pd.DataFrame(cmap.to_dict()["health"])
+    except ChainAtlasError:
+        health = pd.DataFrame()
     figs = []
     paras = []
     if len(health):
@@ -145,10 +149,13 @@ def _throughput(ds: Dataset, region: str | None, lang: str,
 
     res = chain.throughput_of(ds).to_dict()
     segs = pd.DataFrame(res["segments"])
-    paras = [_L(lang, f"全链最大产出 {res['units_per_day']:,.0f} 单位/天，节拍 {res['takt_seconds']:.2f} 秒/单位"
+    takt = res["takt_seconds"]
+    takt_zh = f"{takt:.2f} 秒/单位" if takt is not None else "无法确定（产能未知）"
+    takt_en = f"{takt:.2f} s per unit" if takt is not None else "undetermined (capacities unknown)"
+    paras = [_L(lang, f"全链最大产出 {res['units_per_day']:,.0f} 单位/天，节拍 {takt_zh}"
                       f"（终端环节：{res['segment']}）。",
                 f"The chain can deliver {res['units_per_day']:,.0f} units/day, a takt of "
-                f"{res['takt_seconds']:.2f} s per unit (final segment: {res['segment']}).")]
+                f"{takt_en} (final segment: {res['segment']}).")]
     figs = []
     if len(segs):
         top = segs.sort_values("max_units_alone").head(12)
@@ -313,7 +320,8 @@ def _advise(ds: Dataset, region: str | None, lang: str, lists: dict[str, pd.Data
 
 _SECTIONS: list[tuple[str, Callable[[Dataset, str | None, str, dict[str, pd.DataFrame]], Section]]] = [
     ("overview", _overview), ("chain", _chain), ("throughput", _throughput),
-    ("chokepoints", _chokepoints), ("stress", _stress), ("io", _io), ("cluster", _cluster),
+    ("chokepoints", _chokepoints), ("stress", _stress), ("risk", risk_section), ("io", _io),
+    ("cluster", _cluster),
     ("evaluate", _evaluate), ("match", _match), ("advise", _advise),
 ]
 

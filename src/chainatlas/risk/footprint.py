@@ -84,6 +84,8 @@ def parse_footprint(data: Mapping[str, Any], *, intensity: float = 1.0,
     kind = data.get("type")
     if kind == "FeatureCollection":
         feats = data.get("features") or []
+        if not isinstance(feats, list):
+            raise InputError(f"{source}: features must be a list")
     elif kind == "Feature":
         feats = [data]
     else:
@@ -94,8 +96,13 @@ def parse_footprint(data: Mapping[str, Any], *, intensity: float = 1.0,
         if not isinstance(geom, Mapping):
             raise InputError(f"{where}: no geometry")
         props = feat.get("properties") or {}
+        if not isinstance(props, Mapping):
+            raise InputError(f"{where}: properties must be an object")
         val = _intensity(props["intensity"], where) if "intensity" in props else base
-        _polys(geom, val, where, out)
+        try:
+            _polys(geom, val, where, out)
+        except (TypeError, IndexError, KeyError, AttributeError) as exc:
+            raise InputError(f"{where}: malformed polygon coordinates ({exc})") from exc
     if not out:
         raise InputError(f"{source}: no polygon")
     return Footprint(tuple(out))

@@ -199,7 +199,7 @@ def demo_section(ds: Dataset) -> list[tuple[str, pd.DataFrame]]:
         out.append(("产能节拍 throughput and takt", pd.DataFrame([{
             "segment": tp.segment, "units/day (network LP)": round(tp.units_per_day, 1),
             "units/day (segment bound)": round(tp.segment_bound, 1),
-            "takt s/unit": round(tp.takt_seconds, 2),
+            "takt s/unit": round(tp.takt_seconds, 2) if tp.takt_seconds is not None else None,
             "bottleneck": ", ".join(tp.segments[tp.segments["shadow_price"] > 0]["segment"]
                                     .head(3)) or tp.segments["segment"].iloc[0],
         }])))

@@ -31,6 +31,7 @@ from chainatlas.cluster import (
 from chainatlas.cluster.panel import ValueKind, firm_segment_values, region_activity_matrix
 from chainatlas.exceptions import DataNotFound, InputError
 from chainatlas.model.dataset import Dataset
+from chainatlas.readers.encoding import csv_source
 from chainatlas.services.datasets import DbArg, load_dataset
 
 __all__ = [
@@ -80,7 +81,7 @@ def read_matrix(path: PathArg, *, name: str = "matrix") -> pd.DataFrame:
     if not p.is_file():
         raise DataNotFound(f"{name} file not found: {p}")
     try:
-        df = pd.read_csv(p, dtype={0: str}, encoding="utf-8-sig")
+        df = pd.read_csv(csv_source(p), dtype={0: str})
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
         raise InputError(f"{p}: cannot read as CSV ({err})") from err
     cols = [c.lower() for c in df.columns]
@@ -171,7 +172,7 @@ def dagum_from_csv(path: PathArg, value: str, group: str) -> DagumResult:
     p = Path(path)
     if not p.is_file():
         raise DataNotFound(f"file not found: {p}")
-    df = pd.read_csv(p, encoding="utf-8-sig")
+    df = pd.read_csv(csv_source(p))
     missing = [c for c in (value, group) if c not in df.columns]
     if missing:
         raise InputError(f"{p}: no column(s) {missing}; columns are {list(df.columns)}")
@@ -202,7 +203,7 @@ def circle(db: DbArg, dataset: str, of: str, hours: float = 4.0, *,
         p = Path(times)
         if not p.is_file():
             raise DataNotFound(f"travel-time file not found: {p}")
-        t = pd.read_csv(p, dtype=str)
+        t = pd.read_csv(csv_source(p), dtype=str)
         if {"origin", "destination", "hours"} <= set(t.columns):
             t["hours"] = pd.to_numeric(t["hours"], errors="coerce")
         else:

@@ -36,6 +36,7 @@ from chainatlas.evaluation._checks import as_types
 from chainatlas.evaluation.templates import TEMPLATES
 from chainatlas.exceptions import InputError
 from chainatlas.model.dataset import Dataset
+from chainatlas.readers.encoding import csv_source
 
 __all__ = [
     "SCORE_METHODS",
@@ -61,7 +62,7 @@ def _read_csv(path: Path, what: str, text_columns: dict[Any, Any] | None = None)
     if not path.is_file():
         raise InputError(f"{what} file not found: {path}")
     try:
-        return pd.read_csv(path, encoding="utf-8-sig",
+        return pd.read_csv(csv_source(path),
                            dtype=text_columns if text_columns is not None else {0: str})
     except (OSError, ValueError, pd.errors.ParserError) as err:
         raise InputError(f"cannot read {what} {path}: {err}") from None
@@ -231,7 +232,7 @@ def demo_panel() -> pd.DataFrame:
     """The shipped five-province panel (real province_stats figures, 2018–2022)."""
     res = resources.files("chainatlas.evaluation").joinpath("templates/demo_panel.csv")
     with resources.as_file(res) as path:
-        return pd.read_csv(path, dtype={"region": str})
+        return pd.read_csv(csv_source(path), dtype={"region": str})
 
 
 def run_panel(*, panel: Path | pd.DataFrame | None = None, dataset: str | None = None,

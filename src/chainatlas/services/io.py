@@ -33,6 +33,7 @@ from chainatlas.ioa import (
 from chainatlas.ioa.ario import ARIOEvent, ARIOModel
 from chainatlas.model.dataset import Dataset
 from chainatlas.model.iotable import IOTable
+from chainatlas.readers.encoding import csv_source
 
 __all__ = [
     "DEMO_TABLE",
@@ -189,7 +190,7 @@ def aggregate_by_csv(table: IOTable, path: PathArg) -> IOTable:
     if not p.is_file():
         raise DataNotFound(f"concordance file not found: {p}")
     try:
-        frame = pd.read_csv(p, dtype=str)
+        frame = pd.read_csv(csv_source(p), dtype=str)
     except (ValueError, OSError, UnicodeDecodeError) as err:
         raise InputError(f"{p}: cannot read the concordance CSV ({type(err).__name__}); "
                          "expected a UTF-8 CSV with columns sector,group") from None
@@ -266,7 +267,7 @@ def read_shock_csv(path: PathArg, table: IOTable, *, column: str = "value") -> n
     if not p.is_file():
         raise DataNotFound(f"shock file not found: {p}")
     try:
-        frame = pd.read_csv(p, dtype={"sector": str, "region": str})
+        frame = pd.read_csv(csv_source(p), dtype={"sector": str, "region": str})
     except (ValueError, OSError, UnicodeDecodeError) as err:
         raise InputError(f"{p}: cannot read the shock CSV ({type(err).__name__}); expected a "
                          "UTF-8 CSV with columns sector[,region],value") from None

@@ -24,6 +24,7 @@ import pandas as pd
 from chainatlas._types import PathArg
 from chainatlas.exceptions import DataNotFound, InputError, ModelError
 from chainatlas.model.dataset import Dataset
+from chainatlas.readers.encoding import csv_source
 from chainatlas.risk import (
     EsriNetwork,
     EsriResult,
@@ -39,7 +40,9 @@ from chainatlas.services.datasets import DbArg, load_dataset
 __all__ = [
     "RiskInput",
     "demo_section",
+    "esri_with_executor",
     "essentiality_of",
+    "firm_cascade",
     "load_risk_dataset",
     "psi_export_ban",
     "psi_footprint",
@@ -76,7 +79,7 @@ def _read(path: PathArg, what: str, needed: tuple[str, ...]) -> pd.DataFrame:
     if not p.is_file():
         raise InputError(f"{what} file not found: {p}")
     try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        df = pd.read_csv(csv_source(p), dtype=str, keep_default_na=False)
     except UnicodeDecodeError as exc:
         raise InputError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -227,9 +230,41 @@ def esri_rows(ri: RiskInput, res: EsriResult, labels: list[str], key: str) -> li
     return rows
 
 
+def _esri_chunk(shared: tuple[EsriNetwork, float, bool], firms: np.ndarray) -> np.ndarray:
+    net, eps, sub = shared
+    r = esri_single_firms(net, firms, epsilon=eps, substitution=sub, threads=1)
+    return np.column_stack([r.esri, r.esri_downstream, r.esri_upstream, r.steps,
+                            r.stop_margin, r.touched, r.capped])
+
+
+def esri_with_executor(net: EsriNetwork, executor: Any, *, epsilon: float = 0.01,
+                       substitution: bool = True, chunk: int = 2000,
+                       progress: Progress | None = None) -> EsriResult:
+    """Every firm's ESRI spread over an executor of :mod:`chainatlas.shock.executors`
+    (``processes`` or a Dask cluster): the network is sent once per worker, firms go in chunks;
+    the numbers are the same as :func:`chainatlas.risk.esri_single_firms` (each scenario is
+    computed the same way wherever it runs)."""
+    n = net.n
+    items = [np.arange(lo, min(n, lo + chunk), dtype=np.int64) for lo in range(0, n, chunk)]
+    done = [0]
+
+    def tick(k: int) -> None:
+        done[0] = k
+        if progress:
+            progress(min(n, k * chunk), n)
+
+    parts = executor.map(_esri_chunk, (net, float(epsilon), bool(substitution)), items,
+                         batch_size=1, progress=tick)
+    a = np.vstack(parts) if parts else np.zeros((0, 7))
+    return EsriResult(esri=a[:, 0].copy(), esri_downstream=a[:, 1].copy(),
+                      esri_upstream=a[:, 2].copy(), steps=a[:, 3].astype(np.int64),
+                      stop_margin=a[:, 4].copy(), touched=a[:, 5].astype(np.int64),
+                      capped=a[:, 6].astype(bool))
+
+
 def run_esri(ri: RiskInput, *, epsilon: float = 0.01, substitution: bool = True,
              psi: dict[str, np.ndarray] | None = None, top: int | None = None,
-             reasons: int = 5, threads: int | None = None,
+             reasons: int = 5, threads: int | None = None, executor: Any = None,
              progress: Progress | None = None) -> dict[str, Any]:
     """Every firm's ESRI (or every ψ scenario's), ranked, with the top firms' reasons.
 
@@ -244,6 +279,14 @@ def run_esri(ri: RiskInput, *, epsilon: float = 0.01, substitution: bool = True,
         rows = esri_rows(ri, res, names, "scenario")
         if progress:
             progress(len(names), len(names))
+    elif executor is not None:
+        res = esri_with_executor(ri.net, executor, epsilon=epsilon, substitution=substitution,
+                                 progress=progress)
+        rows = esri_rows(ri, res, ri.firm_ids, "firm")
+        names_ = ri.names()
+        for r, row in enumerate(rows):
+            row["name"] = names_[r]
+            row["sector"] = ri.sectors[int(ri.net.sector[r])]
     else:
         n = ri.net.n
         parts = []
@@ -445,3 +488,19 @@ def demo_section(ds: Dataset) -> list[tuple[str, pd.DataFrame]]:
     out = run_esri(ri, top=10, reasons=3)
     return [("Top systemic-risk firms (ESRI, % of output lost; reasons: who carries the loss)",
              top_firms_frame(out, lang="en"))]
+
+
+def firm_cascade(ri: RiskInput, firm: str, *, epsilon: float = 0.01, substitution: bool = True,
+                 top: int = 20) -> dict[str, Any]:
+    """One firm's failure: its ESRI (total, downstream, upstream) and who carries the loss."""
+    try:
+        k = ri.firm_ids.index(str(firm))
+    except ValueError:
+        raise DataNotFound(f"firm '{firm}' not found") from None
+    res = esri_single_firms(ri.net, [k], epsilon=epsilon, substitution=substitution)
+    names = ri.names()
+    return {"firm": ri.firm_ids[k], "name": names[k], "sector": ri.sectors[int(ri.net.sector[k])],
+            "esri": float(res.esri[0]), "esri_downstream": float(res.esri_downstream[0]),
+            "esri_upstream": float(res.esri_upstream[0]), "iterations": int(res.steps[0]),
+            "firms_touched": int(res.touched[0]),
+            "carried_by": reasons_of(ri, k, epsilon=epsilon, substitution=substitution, top=top)}

@@ -611,8 +611,8 @@ def tts_ttr_seeded_of(ds: Dataset, state: InitialState, *, ttr_days: float = 14.
     spare = np.full(net.n_firms, 0.1)
     days[ok] = state.inventory_days[idx[ok].astype(int)]
     spare[ok] = state.spare_capacity[idx[ok].astype(int)]
-    P = net.P_ini
-    seeded = replace(bom, capacity=(1.0 + spare) * P, inventory=days * P)
+    on = (net.P_ini > 0).astype(float)  # the LP's unit is one day of a node's output
+    seeded = replace(bom, capacity=(1.0 + spare) * on, inventory=days * on)
     out = time_to_survive_recover(seeded, float(ttr_days), max_days=max_days)
     return out.rename(columns={"scenario": "firm"})
 

@@ -18,6 +18,7 @@ import pandas as pd
 from chainatlas._types import PathArg
 from chainatlas.exceptions import InputError, ModelError
 from chainatlas.model.dataset import Dataset
+from chainatlas.readers.encoding import csv_source
 from chainatlas.services.datasets import DbArg, load_dataset
 from chainatlas.services.needs import require_tables
 from chainatlas.shock.executors import make_executor
@@ -93,7 +94,7 @@ def read_ttr_file(path: PathArg) -> dict[str, float]:
             raise InputError(f"{p.name}: expected a mapping firm → days")
         items = list(data.items())
     else:
-        frame = pd.read_csv(p, dtype={0: str})
+        frame = pd.read_csv(csv_source(p), dtype={0: str})
         cols = [c.strip().lower() for c in frame.columns]
         if "ttr_days" not in cols or not ({"firm", "node", "id"} & set(cols)):
             raise InputError(f"{p.name}: expected columns firm,ttr_days; got {', '.join(cols)}")

@@ -140,8 +140,8 @@ PARALLEL_FROM_LINKS = 200_000
 #: than this (a parallel region costs more than the work).
 SERIAL_BELOW_LINKS = 50_000
 
-#: Share of links (those of the firms off their baseline) from which the threaded kernels sum
-#: each supplier's demand from its order bucket instead of a serial scatter over those links.
+#: Share of links (those of the firms off their baseline) from which the kernels sum each
+#: supplier's demand from its order bucket (a stream) instead of a scatter over those links.
 BUCKET_SUMS_FROM = 0.25
 
 
@@ -270,7 +270,7 @@ def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record
             for firms, change, days_on in dsched:
                 if days_on[t]:
                     C_t[firms] *= 1.0 + change
-        from_buckets = from_buckets or (parallel and act_links >= BUCKET_SUMS_FROM * E)   # stays on
+        from_buckets = from_buckets or act_links >= BUCKET_SUMS_FROM * E   # stays on
         if parallel and act_links < SERIAL_BELOW_LINKS:
             # few firms off the baseline: one thread, demand scattered in the same pass (the
             # same sums in the same order as the threaded path)
@@ -281,6 +281,8 @@ def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record
             if not from_buckets:
                 demand_deviation(act, lay.cust_grp_ptr, lay.grp_ptr, lay.sup, O_b, lay.pos_b,
                                  lay.A, dd)
+        elif from_buckets:
+            renew_and_order(act, False)     # demand summed per bucket by the production pass
         else:
             dd.fill(0.0)
             renew_and_order(act, True)
@@ -292,7 +294,7 @@ def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record
             np.minimum(dem, cap, out=plan)
         if event_driven and new:
             act = np.flatnonzero(active)
-            if parallel and not from_buckets:
+            if not from_buckets:
                 act_links = int(lay.grp_ptr[lay.cust_grp_ptr[act + 1]].sum()
                                 - lay.grp_ptr[lay.cust_grp_ptr[act]].sum())
         tot, tva, below = _aggregate(x, net.P_ini, net.va_ratio, fseg, freg, seg_out, reg_out,

@@ -25,6 +25,18 @@ Risk exposure index :math:`REI^{(n)} = PI^{(n)} / \max_m PI^{(m)}`; a node needs
 one balance row (the paper's separate rows for finished-goods and shipping nodes coincide when
 they are disjoint). Each model is built once; a scenario changes only column bounds, so HiGHS
 re-solves from the previous basis.
+
+**Affected subnetwork (exact).** When every material type has one supplier (a stage-level bill of
+materials such as the Willems chains) and the baseline plan :math:`x = (I - R)^{-1} d` fits the
+capacities, a scenario is solved on the descendants :math:`D` of the disrupted nodes only: the
+nodes outside :math:`D` keep their baseline plan (full demand, no inventory used), and inputs
+that :math:`D` buys from outside are left unconstrained. This is exact: any optimal plan can be
+trimmed so that no node produces more than its requirement :math:`\le x` (production is needed
+only for what customers use and demand takes), so :math:`D` never asks an outside supplier for
+more than its baseline shipment, and the optimum is the outside nodes' full demand plus the
+optimum of the small LP on :math:`D`. A scenario whose TTS is at least its TTR loses nothing
+(the TTS feasible set grows as the horizon shrinks), so its TTR LP is skipped. Impacts below
+:data:`ZERO_TOL` of the demand value at risk print as 0 (solver noise, not losses).
 """
 
 from __future__ import annotations
@@ -44,6 +56,9 @@ import scipy.sparse as sp
 from chainatlas.exceptions import InputError, ModelError
 
 __all__ = ["BomNetwork", "TtsTtrSolver", "time_to_survive_recover"]
+
+#: Relative size under which a performance impact is solver noise and reported as 0.
+ZERO_TOL = 1e-9
 
 _F = npt.NDArray[np.float64]
 _I = npt.NDArray[np.int64]
@@ -90,26 +105,33 @@ class BomNetwork:
     @classmethod
     def from_network(cls, net: Any, *, inventory_days: float = 15.0,
                      spare_capacity: float = 0.1, substitution: bool = True) -> BomNetwork:
-        """From a :class:`~chainatlas.shock.network.ShockNetwork`, in value units per day.
+        """From a :class:`~chainatlas.shock.network.ShockNetwork`.
 
-        A unit of node *j* is 10,000 CNY of its output; :math:`r_{ij} = A_{j,s}/P^{ini}_j` for
-        its input segment *s*; capacity :math:`(1+\\text{spare})P^{ini}_j`; inventory of its
-        own output ``inventory_days`` × :math:`P^{ini}_j` (finished goods and the stock its
-        customers hold of it); demand :math:`C_j`; impact 1 (lost sales value).
+        A unit of node *j* is one day of its baseline output :math:`P^{ini}_j` (10,000 CNY),
+        which keeps the LP well scaled whatever the money unit: capacity ``1 + spare``,
+        inventory ``inventory_days`` (finished goods and the stock its customers hold of it),
+        demand :math:`C_j / P^{ini}_j`, :math:`r_{ij} = A_{j,s} / P^{ini}_i` units of *i* per
+        unit of *j* for its input segment *s*, and impact :math:`P^{ini}_j` per lost unit, so
+        the performance impact is lost sales value (10,000 CNY). Demand below 10⁻⁹ of a
+        node's output (rounding left by :math:`C = P - \\sum A`) counts as none.
         """
         lay = net.layout(substitution)
         E = len(lay.A)
         grp_of_edge = np.repeat(np.arange(lay.n_groups), np.diff(lay.grp_ptr))
         grp_cus = np.repeat(np.arange(net.n_firms), np.diff(lay.cust_grp_ptr))
         cus = grp_cus[grp_of_edge] if E else np.zeros(0, np.int64)
-        P = net.P_ini
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r = lay.A_g[grp_of_edge] / P[cus] if E else np.zeros(0)
-        return cls(node_ids=net.firm_ids.astype(object), capacity=(1.0 + spare_capacity) * P,
-                   inventory=inventory_days * P, demand=net.C.copy(),
-                   impact=np.ones(net.n_firms), supplier=lay.sup.astype(np.int64),
-                   customer=cus.astype(np.int64), material=grp_of_edge.astype(np.int64),
-                   units=r)
+        P = np.asarray(net.P_ini, dtype=np.float64)
+        scale = np.where(P > 0, P, 1.0)
+        sup = lay.sup.astype(np.int64)
+        r = lay.A_g[grp_of_edge] / scale[sup] if E else np.zeros(0)
+        C = np.asarray(net.C, dtype=np.float64)
+        rel = C / scale
+        demand = np.where(rel > 1e-9, rel, 0.0)
+        on = (P > 0).astype(np.float64)
+        return cls(node_ids=net.firm_ids.astype(object), capacity=(1.0 + spare_capacity) * on,
+                   inventory=inventory_days * on, demand=demand,
+                   impact=scale, supplier=sup, customer=cus.astype(np.int64),
+                   material=grp_of_edge.astype(np.int64), units=r)
 
     @classmethod
     def from_stages(cls, stage_ids: Sequence[str], supplier: npt.ArrayLike,
@@ -186,11 +208,45 @@ class TtsTtrSolver:
         Cap :math:`T_{max}` on the time to survive (TTS is unbounded for irrelevant nodes).
     """
 
-    def __init__(self, network: BomNetwork, max_days: float = 365.0) -> None:
+    def __init__(self, network: BomNetwork, max_days: float = 365.0, *,
+                 restrict: bool = True) -> None:
         self.network = network
         self.max_days = float(max_days)
         self._ttr: Any = None
         self._tts: Any = None
+        self._full: Any = None
+        self._down: Any = None
+        self.restricted = bool(restrict) and self._restrictable()
+
+    def _restrictable(self) -> bool:
+        """Single sourcing and a baseline plan within capacity (module docstring)."""
+        net = self.network
+        E = len(net.supplier)
+        if E == 0:
+            return False
+        key = net.customer * (int(net.material.max()) + 1) + net.material
+        if len(np.unique(key)) != E:
+            return False  # some material has alternative suppliers
+        try:
+            x = stage_throughput(net.n_nodes, net.supplier, net.customer, net.units, net.demand)
+        except ModelError:
+            return False
+        return bool((x <= net.capacity * (1 + 1e-9) + 1e-12).all())
+
+    def affected(self, disrupted: Sequence[int]) -> _I:
+        """Nodes downstream of ``disrupted`` (included), sorted."""
+        net = self.network
+        if self._down is None:
+            self._down = sp.csr_matrix((np.ones(len(net.supplier)), (net.supplier, net.customer)),
+                                       shape=(net.n_nodes, net.n_nodes))
+        seen = np.zeros(net.n_nodes, dtype=bool)
+        front = np.unique(np.asarray(disrupted, dtype=np.int64))
+        seen[front] = True
+        while len(front):
+            nxt = np.unique(self._down[front].indices)
+            front = nxt[~seen[nxt]]
+            seen[front] = True
+        return np.flatnonzero(seen)
 
     # ------------------------------------------------------------------ model building
     def _matrix(self) -> tuple[sp.csr_matrix, _F, int, _I]:
@@ -225,6 +281,49 @@ class TtsTtrSolver:
         h.setOptionValue("output_flag", False)
         h.setOptionValue("presolve", "off")
         return h
+
+    def _sub_model(self, kind: str, nodes: _I, disrupted: npt.NDArray[np.int32],
+                   ttr: float = 0.0) -> tuple[Any, _F]:
+        """The LP on the affected nodes only (module docstring); returns the model and the
+        demand of its final nodes."""
+        net = self.network
+        if self._full is None:
+            self._full = self._matrix()
+        A, _, theta, V = self._full
+        n, E = net.n_nodes, len(net.supplier)
+        inD = np.zeros(n, dtype=bool)
+        inD[nodes] = True
+        edges = np.flatnonzero(inD[net.supplier] & inD[net.customer])
+        vD = np.flatnonzero(inD[V])
+        cols = np.concatenate([nodes, n + edges, n + E + vD, [theta]])
+        G = A.shape[0] - n
+        key = net.customer * (int(net.material.max()) + 1 if E else 1) + net.material
+        _, grp = np.unique(key, return_inverse=True)
+        rows = np.concatenate([np.unique(grp[edges]), G + nodes])
+        sub = A[rows][:, cols].tocsr()
+        k, ke, kv = len(nodes), len(edges), len(vD)
+        ncol = k + ke + kv + 1
+        lower = np.zeros(ncol)
+        upper = np.full(ncol, np.inf)
+        upper[:k] = net.capacity[nodes]
+        upper[:k][np.isin(nodes, disrupted)] = 0.0
+        cost = np.zeros(ncol)
+        zc = k + ke + np.arange(kv)
+        dem = net.demand[V[vD]]
+        if kind == "ttr":
+            upper[zc] = dem
+            cost[zc] = -net.impact[V[vD]]
+            lower[-1] = upper[-1] = 1.0 / ttr
+        else:
+            lower[zc] = dem
+            lower[-1] = 1.0 / self.max_days
+            cost[-1] = 1.0
+        h = self._highs()
+        h.addVars(ncol, lower, upper)
+        h.changeColsCost(ncol, np.arange(ncol, dtype=np.int32), cost)
+        h.addRows(sub.shape[0], np.full(sub.shape[0], -np.inf), np.zeros(sub.shape[0]), sub.nnz,
+                  sub.indptr.astype(np.int32), sub.indices.astype(np.int32), sub.data)
+        return h, dem * net.impact[V[vD]]
 
     def _build(self, kind: str) -> Any:
         net = self.network
@@ -272,13 +371,19 @@ class TtsTtrSolver:
     # ------------------------------------------------------------------ scenarios
     def performance_impact(self, disrupted: Sequence[int], ttr: float) -> float:
         """PI: optimal lost demand (× impact) with ``disrupted`` nodes down for ``ttr`` days."""
-        if self._ttr is None:
-            self._ttr = self._build("ttr")
-        h, theta, V = self._ttr
         net = self.network
         if ttr <= 0:
             return 0.0
         nodes = np.asarray(disrupted, dtype=np.int32)
+        if self.restricted:
+            hs, value = self._sub_model("ttr", self.affected(nodes), nodes, ttr)
+            best_s = self._solve(hs, "TTR")
+            total_s = float(value.sum())
+            pi_s = max(0.0, ttr * (total_s + (best_s or 0.0)))
+            return 0.0 if pi_s <= ZERO_TOL * ttr * max(total_s, 1e-300) else pi_s
+        if self._ttr is None:
+            self._ttr = self._build("ttr")
+        h, theta, V = self._ttr
         th = np.array([theta], dtype=np.int32)
         h.changeColsBounds(1, th, np.array([1.0 / ttr]), np.array([1.0 / ttr]))
         self._disrupt(h, nodes, True)
@@ -287,14 +392,21 @@ class TtsTtrSolver:
         finally:
             self._disrupt(h, nodes, False)
         total = float((net.impact[V] * net.demand[V]).sum())
-        return max(0.0, ttr * (total - (-(best or 0.0))))
+        pi = max(0.0, ttr * (total - (-(best or 0.0))))
+        return 0.0 if pi <= ZERO_TOL * ttr * max(total, 1e-300) else pi
 
     def time_to_survive(self, disrupted: Sequence[int]) -> float:
         """TTS: the longest time all final demand is met with ``disrupted`` nodes down."""
+        nodes = np.asarray(disrupted, dtype=np.int32)
+        if self.restricted:
+            hs, value = self._sub_model("tts", self.affected(nodes), nodes)
+            if not (value > 0).any():
+                return self.max_days  # no final demand downstream of the disruption
+            theta = self._solve(hs, "TTS")
+            return 0.0 if theta is None else min(self.max_days, 1.0 / theta)
         if self._tts is None:
             self._tts = self._build("tts")
         h, _, _ = self._tts
-        nodes = np.asarray(disrupted, dtype=np.int32)
         self._disrupt(h, nodes, True)
         try:
             theta = self._solve(h, "TTS")
@@ -353,8 +465,9 @@ def time_to_survive_recover(network: BomNetwork, ttr: float | Sequence[float] | 
     pi = np.zeros(len(scenarios))
     tts = np.zeros(len(scenarios))
     for k, nodes in enumerate(scenarios):
-        pi[k] = solver.performance_impact(nodes, ttrs[k])
         tts[k] = solver.time_to_survive(nodes)
+        # demand met for TTS days ⇒ met for any shorter outage: nothing lost
+        pi[k] = 0.0 if tts[k] >= ttrs[k] else solver.performance_impact(nodes, ttrs[k])
         if progress is not None:
             progress(k + 1)
     top = pi.max() if len(pi) else 0.0

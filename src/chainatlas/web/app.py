@@ -19,7 +19,7 @@ from chainatlas.web.i18n import t
 
 __all__ = ["create_dashboard"]
 
-TABS = ("overview", "chain", "map", "stress", "io", "cluster", "evaluate", "match", "advise",
+TABS = ("overview", "chain", "map", "stress", "risk", "io", "cluster", "evaluate", "match", "advise",
         "sharing")
 
 

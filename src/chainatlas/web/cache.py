@@ -63,3 +63,53 @@ def clear() -> None:
     """Forget every cached result."""
     with _lock:
         _entries.clear()
+
+
+def circle(store: Any, name: str, site: str, hours: float, mode: str = "road") -> Any:
+    """The N-hour circle of ``site`` on the cached dataset (as ``services.cluster.circle``)."""
+    from chainatlas.cluster import input_circle
+
+    ds = dataset(store, name)
+    return memo(("circle", name, site, float(hours), mode, version(store, name)),
+                lambda: input_circle(ds, site, float(hours), mode=mode))  # type: ignore[arg-type]
+
+
+def complexity(store: Any, name: str) -> dict[str, Any]:
+    """Economic complexity of the dataset's region × segment matrix (as
+    ``services.cluster.dataset_complexity``), as a dict."""
+    from chainatlas.cluster import economic_complexity
+    from chainatlas.cluster.panel import region_activity_matrix
+
+    ds = dataset(store, name)
+
+    def build() -> dict[str, Any]:
+        X = region_activity_matrix(ds, "output_value", domestic_only=True)
+        return dict(economic_complexity(X).to_dict())
+
+    return memo(("complexity", name, version(store, name)), build)
+
+
+def advice(store: Any, name: str, region: str) -> list[dict[str, Any]]:
+    """The recommendations for ``region`` (as ``services.advise.advise``)."""
+    from chainatlas.advise import advise_region
+    from chainatlas.services.places import dataset_region
+
+    ds = dataset(store, name)
+
+    def build() -> list[dict[str, Any]]:
+        code = dataset_region(ds, region) or region
+        return list(advise_region(ds, code).to_dict()["recommendations"])
+
+    return memo(("advice", name, region, version(store, name)), build)
+
+
+def of_dataset(ds: Any, what: str, build: Callable[[], _T]) -> _T:
+    """``build()`` cached for the dataset object ``ds`` (one loaded by :func:`dataset`; the
+    entry keeps ``ds`` itself, so a recycled object id can never match)."""
+    key = ("of-dataset", id(ds), what)
+    held = memo(key, lambda: (ds, build()))
+    if held[0] is not ds:  # an id reused by another object: rebuild
+        with _lock:
+            _entries.pop(key, None)
+        held = memo(key, lambda: (ds, build()))
+    return held[1]  # type: ignore[no-any-return]

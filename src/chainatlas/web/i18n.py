@@ -16,6 +16,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "chain": ("产业链图谱", "Chain map"),
     "leader": ("链长一屏", "Leadership view"),
     "stress": ("压力测试", "Stress test"),
+    "risk": ("系统性风险", "Systemic risk"),
     "io": ("投入产出", "Input-output"),
     "cluster": ("集群与复杂度", "Clusters"),
     "evaluate": ("新质生产力评价", "Evaluation"),

@@ -166,7 +166,7 @@ def _evaluate(store: Any, dataset: str, lang: str) -> Any:
     from chainatlas.services import evaluate
 
     result = cache.memo(("evaluate", dataset, cache.version(store, dataset)),
-                        lambda: evaluate.run_panel(dataset=dataset, db=store))
+                        lambda: evaluate.run_panel_of(cache.dataset(store, dataset)))
     table = evaluate.summary_table(result)
     fig = go.Figure()
     if "D" in table and "year" in table:
@@ -262,8 +262,9 @@ def _needs_table(store: Any, dataset: str, lang: str) -> Any:
                           rows.get("segment_path", [None] * len(rows)), strict=True)]
     cols = [c for c in ("need_title", "firm_name", "rank", "title", "kind", "owner", "owner_kind",
                         "region_name", "hours", "score", "reason") if c in rows]
-    return grid("match-needs-grid", rows[cols], lang=lang,
-                codes={"kind": "asset_kind", "owner_kind": "owner_kind"}, kinds={"score": "ratio"})
+    return grid("match-needs-grid", rows[cols].rename(columns={"kind": "asset_kind"}), lang=lang,
+                codes={"asset_kind": "asset_kind", "owner_kind": "owner_kind"},
+                kinds={"score": "ratio"})
 
 
 def _advise(store: Any, dataset: str, lang: str) -> Any:
@@ -282,10 +283,7 @@ def _advise(store: Any, dataset: str, lang: str) -> Any:
 
 def advice_table(store: Any, dataset: str, region: str, lang: str = "zh") -> pd.DataFrame:
     """One row per recommendation, with its reasons and candidate firms flattened."""
-    from chainatlas.services import advise
-
-    recs = cache.memo(("advise", dataset, region, cache.version(store, dataset)),
-                      lambda: advise.advise(store, dataset, region).to_dict()["recommendations"])
+    recs = cache.advice(store, dataset, region)
     rows = []
     for r in recs:
         rows.append({"rank": r.get("rank"), "name": r.get("name"), "stage": r.get("stage"),
@@ -311,15 +309,13 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
                   Input("circle-site", "value"), Input("circle-hours", "value"),
                   State("dataset", "value"), State("lang", "data"))
     def _circle(site: str | None, hours: float, dataset: str, lang: str) -> tuple[Any, Any]:
-        from chainatlas.services import cluster
 
         if not site:
             return html.P("—"), None
         store = get_store()
         try:
-            res = cluster.circle(store, dataset, site, float(hours)).to_dict()
-            cx = cache.memo(("complexity", dataset, cache.version(store, dataset)),
-                            lambda: cluster.dataset_complexity(store, dataset).to_dict())
+            res = cache.circle(store, dataset, site, float(hours)).to_dict()
+            cx = cache.complexity(store, dataset)
         except Exception as err:
             return error_box(err, lang), None
         segs = pd.DataFrame(res["segments"])

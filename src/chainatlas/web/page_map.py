@@ -59,7 +59,9 @@ def map_figure(ds: Any, *, level: str = "province", measure: str = "firms", lang
         colorscale=[[0, "#f4f4f4"], [1, "#f4f4f4"]], showscale=False,
         marker={"line": {"color": "#9a9a9a", "width": 0.6}}, hovertext=names,
         hoverinfo="text", name="boundaries"))
-    table = region_measures(ds, level, segment if measure == "lq" else None)  # type: ignore[arg-type]
+    seg = segment if measure == "lq" else None
+    table = cache.of_dataset(ds, f"measures:{level}:{seg}",
+                             lambda: region_measures(ds, level, seg)).copy()  # type: ignore[arg-type]
     if measure not in table:
         table[measure] = 0.0
     if len(table):
@@ -81,7 +83,7 @@ def map_figure(ds: Any, *, level: str = "province", measure: str = "firms", lang
                        for n, v in zip(table["name"], table[measure], strict=True)],
             hoverinfo="text", name=_measure_label(measure, lang)))
     if show_firms:
-        pts = firm_points(ds)
+        pts = cache.of_dataset(ds, "points", lambda: firm_points(ds))
         if level == "city":  # a regional map shows the firms inside its region only
             inside = set(ids)
             pts = pts[pts["region"].map(lambda c: rollup_code(c, "city") in inside)]
@@ -201,15 +203,14 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
     def _map(level: str, measure: str, firms: list[str] | None, site: str | None,
              hours: float | None, mode: str, segment: str | None, dataset: str,
              lang: str) -> tuple[Any, Any, Any]:
-        from chainatlas.services import cluster
 
         ds = cache.dataset(get_store(), dataset)
         summary: Any = None
         within: list[str] = []
         if site and hours:
             try:
-                res = cluster.circle(get_store(), dataset, site, float(hours),
-                                     mode="rail" if mode == "rail" else "road")
+                res = cache.circle(get_store(), dataset, site, float(hours),
+                                   "rail" if mode == "rail" else "road")
                 within = [str(r["code"]) for r in res.to_dict()["regions_within"]
                           if r.get("within")]
                 summary = html.P(t("circle_summary", lang).format(
@@ -224,7 +225,8 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
         if firms and len(ds.firms) > MAX_POINTS:
             summary = html.Div([summary, html.P(t("points_cut", lang).format(
                 shown=f"{MAX_POINTS:,}", total=f"{len(ds.firms):,}"))])
-        table = region_measures(ds, level, segment)  # type: ignore[arg-type]
+        table = cache.of_dataset(ds, f"measures:{level}:{segment}",
+                                 lambda: region_measures(ds, level, segment)).copy()  # type: ignore[arg-type]
         table = grid("map-grid", table.drop(columns=[c for c in ("code",) if c in table]),
                      height=300, lang=lang, kinds={"share": "percent", "output": "money"})
         return fig, table, summary

@@ -111,7 +111,13 @@ def render(store: Any, dataset: str, lang: str) -> Any:
     status = segs["status"].value_counts()
     site = _default_site(ds)
     reason = "reason_zh" if lang == "zh" else "reason_en"
-    top = chokes.head(5)
+    top = chokes.head(5).copy()
+    if lang != "zh" and len(top) and "name_en" in ds.segments:  # segment chokepoints by English name
+        en = dict(zip(ds.segments["id"].astype(str), ds.segments["name_en"].astype(str),
+                      strict=True))
+        is_seg = top["kind"].astype(str).eq("segment")
+        top.loc[is_seg, "name"] = top.loc[is_seg, "segment"].astype(str).map(en).fillna(
+            top.loc[is_seg, "name"])
     choke_list = html.Ol([html.Li([html.B(f"{r['name']}"),
                                    f"（{code_label('chokepoint_type', r['type'], lang)}，"
                                    f"{fmt_share(r['share'])}）" if lang == "zh" else
@@ -210,7 +216,6 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
                   Input("overview-site", "value"), State("dataset", "value"),
                   State("lang", "data"))
     def _site(site: str | None, dataset: str, lang: str) -> tuple[Any, Any, Any]:
-        from chainatlas.services import cluster
         from chainatlas.web.page_map import map_figure
 
         store = get_store()
@@ -219,8 +224,7 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
         within: list[str] = []
         if site:
             try:
-                res = cache.memo(("circle", dataset, site, HOURS, cache.version(store, dataset)),
-                                 lambda: cluster.circle(store, dataset, site, HOURS))
+                res = cache.circle(store, dataset, site, HOURS)
                 within = [str(r["code"]) for r in res.to_dict()["regions_within"] if r.get("within")]
                 card = _card(t("circle_share", lang).format(hours=fmt_hours(HOURS, lang)),
                              fmt_share(res.share_within),

@@ -12,6 +12,7 @@ from chainatlas.web import (
     page_chain,
     page_map,
     page_overview,
+    page_risk,
     page_sharing,
     page_stress,
 )
@@ -27,6 +28,7 @@ PAGES: dict[str, Callable[[Any, str, str], Any]] = {
     "chain": page_chain.render,
     "map": page_map.render,
     "stress": page_stress.render,
+    "risk": page_risk.render,
     "sharing": page_sharing.render,
 }
 
@@ -51,6 +53,7 @@ def register_callbacks(app: Dash, get_store: Callable[[], Any], get_jobs: Callab
     page_overview.register(app, get_store)
     page_chain.register(app, get_store)
     page_stress.register(app, get_store, get_jobs)
+    page_risk.register(app, get_store)
     page_analyses.register(app, get_store)
     page_map.register(app, get_store)
     page_sharing.register(app, get_store)
