@@ -13,13 +13,10 @@ result does not depend on the number of threads.
 
 from __future__ import annotations
 
-import types
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 from numba import njit, prange
 
+from chainatlas._jit import clone_function
 from chainatlas.config import prepare_threads
 
 prepare_threads()   # idle threads sleep at barriers (before numba starts its threads)
@@ -82,23 +79,16 @@ def _distribute_intermediate(col_run_ptr: np.ndarray, run_ptr: np.ndarray,
             row[run_prod[r]] = acc
 
 
-def _clone(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
-    """A copy of ``fn`` under another name (numba caches per qualified name)."""
-    code = fn.__code__.replace(co_name=name, co_qualname=name)
-    g = types.FunctionType(code, fn.__globals__, name)
-    g.__qualname__ = name
-    g.__doc__ = fn.__doc__
-    return g
 
 
 # The two sweeps over the flows, multi-threaded (columns split between threads) and
 # single-threaded for small tables, where a parallel region costs more than the work; the same
 # sums in the same order either way.
 place_orders = njit(cache=True, parallel=True)(_place_orders)
-place_orders_serial = njit(cache=True, nogil=True)(_clone(_place_orders, "place_orders_serial"))
+place_orders_serial = njit(cache=True, nogil=True)(clone_function(_place_orders, "place_orders_serial"))
 distribute_intermediate = njit(cache=True, parallel=True)(_distribute_intermediate)
 distribute_intermediate_serial = njit(cache=True, nogil=True)(
-    _clone(_distribute_intermediate, "distribute_intermediate_serial"))
+    clone_function(_distribute_intermediate, "distribute_intermediate_serial"))
 
 
 @njit(cache=True, nogil=True)

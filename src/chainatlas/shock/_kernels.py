@@ -23,13 +23,12 @@ to a serial scatter in link order (the fused path of the single-threaded kernels
 
 from __future__ import annotations
 
-import types
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from numba import njit, prange
 
+from chainatlas._jit import clone_function
 from chainatlas.config import prepare_threads
 
 prepare_threads()   # idle threads sleep at barriers (before numba starts its threads)
@@ -373,19 +372,12 @@ def _production_and_levels(P_ini, C, C_t, dd, from_buckets, cap, inv_ratio, A_su
     return new
 
 
-def _clone(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
-    """A copy of ``fn`` under another name (numba caches per qualified name)."""
-    code = fn.__code__.replace(co_name=name, co_qualname=name)
-    g = types.FunctionType(code, fn.__globals__, name)
-    g.__qualname__ = name
-    g.__doc__ = fn.__doc__
-    return g
 
 
 _PAR = (njit(parallel=True, cache=True)(_customer_pass),
         njit(parallel=True, cache=True)(_production_and_levels))
-_SER = (njit(nogil=True, cache=True)(_clone(_customer_pass, "_customer_pass_serial")),
-        njit(nogil=True, cache=True)(_clone(_production_and_levels, "_production_serial")))
+_SER = (njit(nogil=True, cache=True)(clone_function(_customer_pass, "_customer_pass_serial")),
+        njit(nogil=True, cache=True)(clone_function(_production_and_levels, "_production_serial")))
 
 
 def day_kernels(parallel: bool = True) -> tuple[Any, Any]:
