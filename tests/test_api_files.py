@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from _io_tables import niot_text
 from chainatlas.api.app import create_app
 from chainatlas.config import get_settings
 from chainatlas.services.demo import build_demo_store
@@ -80,23 +81,7 @@ def test_io_table_upload_then_analysis_gives_the_hand_computed_multipliers(
 
 
 def _niot(years: tuple[int, ...] = (2013, 2014)) -> str:
-    """A WIOD national table (NIOT) as published: ';'-separated, a description row, one block
-    per year of Domestic, Imports and TOT rows; 2013 has twice the flows and output of 2014."""
-    lines = ["\ufeffYear;Code;Description;Origin;A01;B;CONS_h;CONS_np;CONS_g;GFCF;INVEN;EXP;GO",
-             ";;;;Crops;Mining;Households;NPISH;Government;GFCF;Inventories;Exports;Output"]
-    for y in years:
-        k = 1 if y == years[-1] else 2
-        lines += [f"{y};A01;Crops;Domestic;{150 * k};{500 * k};{350 * k};0;0;0;0;0;{1000 * k}",
-                  f"{y};B;Mining;Domestic;{200 * k};{100 * k};{1500 * k};0;0;0;0;{200 * k};"
-                  f"{2000 * k}",
-                  f"{y};A01;Crops;Imports;10;20;5;0;0;0;0;0;0",
-                  f"{y};B;Mining;Imports;30;40;5;0;0;0;0;0;0"]
-        vals = {"II_fob": (350 * k + 40, 600 * k + 60), "VA": (650 * k - 40, 1400 * k - 60),
-                "GO": (1000 * k, 2000 * k)}
-        for code in ("II_fob", "TXSP", "EXP_adj", "PURR", "PURNR", "VA", "IntTTM", "GO"):
-            a, b = vals.get(code, (0, 0))
-            lines.append(f"{y};{code};{code};TOT;{a};{b};0;0;0;0;0;0;0")
-    return "\n".join(lines) + "\n"
+    return niot_text(years, grouped=False)
 
 
 def test_niot_upload_reads_the_year_asked_for(client: TestClient) -> None:

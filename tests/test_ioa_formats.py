@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from _io_tables import niot_text
 from chainatlas.cli.main import app
 from chainatlas.exceptions import InputError
 from chainatlas.ioa import domestic_table, import_multipliers, import_shares
@@ -246,34 +247,11 @@ def test_domestic_option_through_the_cli(tmp_path: Path):
 
 
 # ----------------------------------------------------------------------------- WIOD NIOT
-def _group(v: int) -> str:
-    """A whole number with spaces between groups of three digits, as WIOD's CSV writes it."""
-    return f"{v:,}".replace(",", " ")
-
-
-def _niot_text(years: tuple[int, ...] = (2013, 2014)) -> str:
-    head = "Year;Code;Description;Origin;A01;B;CONS_h;CONS_np;CONS_g;GFCF;INVEN;EXP;GO"
-    desc = ";;;;Crops;Mining;Households;NPISH;Government;GFCF;Inventories;Exports;Output"
-    lines = ["\ufeff" + head, desc]
-    for y in years:
-        k = 1 if y == years[-1] else 2
-        g = _group
-        lines += [f"{y};A01;Crops;Domestic;{150 * k};{500 * k};{350 * k};0;0;0;0;0;{g(1000 * k)}",
-                  f"{y};B;Mining;Domestic;{200 * k};{100 * k};{g(1500 * k)};0;0;0;0;{200 * k};"
-                  f"{g(2000 * k)}",
-                  f"{y};A01;Crops;Imports;10;20;5;0;0;0;0;0;0",
-                  f"{y};B;Mining;Imports;30;40;5;0;0;0;0;0;0"]
-        vals = {"II_fob": (350 * k + 40, 600 * k + 60), "VA": (650 * k - 40, 1400 * k - 60),
-                "GO": (1000 * k, 2000 * k)}
-        for code in ("II_fob", "TXSP", "EXP_adj", "PURR", "PURNR", "VA", "IntTTM", "GO"):
-            a, b = vals.get(code, (0, 0))
-            lines.append(f"{y};{code};{code};TOT;{g(a)};{g(b)};0;0;0;0;0;0;0")
-    return "\n".join(lines) + "\n"
 
 
 def test_niot_small_file_and_errors(tmp_path: Path):
     p = tmp_path / "XXX_NIOT_nov16.csv"
-    p.write_text(_niot_text(), encoding="utf-8")
+    p.write_text(niot_text(), encoding="utf-8")
     t = read_niot(p)
     assert t.name.endswith(":2014") and t.sectors == ["A01", "B"]
     np.testing.assert_array_equal(t.Z, [[150, 500], [200, 100]])
@@ -284,7 +262,7 @@ def test_niot_small_file_and_errors(tmp_path: Path):
     with pytest.raises(InputError, match="no year 2016; the file holds 2013–2014"):
         read_niot(p, year=2016)
     broken = tmp_path / "broken_NIOT.csv"
-    broken.write_text(_niot_text().replace("2014;VA;", "2014;VAX;"), encoding="utf-8")
+    broken.write_text(niot_text().replace("2014;VA;", "2014;VAX;"), encoding="utf-8")
     with pytest.raises(InputError, match=r"year 2014: TOT row\(s\) \['VA'\] missing"):
         read_niot(broken)
     code, out, err = _cli(["analyze", "--table", str(p), "--layout", "wiod"])
@@ -306,7 +284,7 @@ def test_damaged_published_files_load_whole_or_are_refused(tmp_path: Path, data,
         lines = [",".join(NBS_HEAD)] + [",".join(str(v) for v in r) for r in NBS_ROWS]
         sep = ","
     else:
-        lines = _niot_text().split("\n")[:-1]
+        lines = niot_text().split("\n")[:-1]
         sep = ";"
     for _ in range(data.draw(st.integers(1, 3))):
         i = data.draw(st.integers(0, len(lines) - 1))
@@ -349,6 +327,6 @@ def test_simple_layout_points_to_the_layout_a_published_table_needs(tmp_path: Pa
     with pytest.raises(InputError, match="looks like an NBS table: use --layout nbs"):
         read_simple(nbs)
     niot = tmp_path / "XXX_NIOT_nov16.csv"
-    niot.write_text(_niot_text(), encoding="utf-8")
+    niot.write_text(niot_text(), encoding="utf-8")
     with pytest.raises(InputError, match="looks like a WIOD national table: use --layout niot"):
         read_simple(niot)
