@@ -18,6 +18,7 @@ from dash import Dash, Input, Output, State, dcc, html
 from chainatlas.web import cache
 from chainatlas.web._widgets import bar_figure, error_box, grid, notice
 from chainatlas.web.geo import boundaries
+from chainatlas.web.page_analyses import _segment_names
 
 __all__ = ["MAX_FIRMS", "register", "render"]
 
@@ -126,12 +127,14 @@ def render(store: Any, name: str, lang: str) -> Any:
                          f"{name}/risk/esri."))
     ri, out = _result(store, name)
     rows = out["results"]
-    table = pd.DataFrame([{"rank": r["rank"], "name": r["name"], "segment": r["sector"],
+    seg_names = _segment_names(store, name, lang)  # names, not segment ids
+    table = pd.DataFrame([{"rank": r["rank"], "name": r["name"],
+                           "segment": seg_names.get(str(r["sector"]), r["sector"]),
                            "esri": r["esri"], "esri_downstream": r["esri_downstream"],
                            "esri_upstream": r["esri_upstream"],
                            "reasons": _why(r, lang)} for r in rows[:200]])
     table = table.rename(columns={
-        "name": _L(lang, "企业", "firm"), "segment": _L(lang, "环节", "segment"),
+        "name": _L(lang, "企业", "Firm name"), "segment": _L(lang, "环节", "Segment name"),
         "esri": "ESRI", "esri_downstream": _L(lang, "ESRI 下游", "ESRI downstream"),
         "esri_upstream": _L(lang, "ESRI 上游", "ESRI upstream"),
         "reasons": _L(lang, "损失主要落在", "loss carried by"), "rank": _L(lang, "排名", "rank")})
