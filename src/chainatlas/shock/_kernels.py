@@ -213,7 +213,6 @@ def _water_level(rho, w, total, available):  # pragma: no cover - compiled
     """Level λ with Σ_k min(ρ_k, λ) w_k = available (0 ≤ available < Σ ρ_k w_k; total = Σ w):
     :func:`_water_rounds`, finished by :func:`_water_level_select` if the rounds do not settle.
     """
-    m = len(rho)
     lam = _water_rounds(rho * w, w, 0.0, 0.0, total, available)
     return lam if lam >= 0.0 else _water_level_select(rho, w, available)
 

@@ -220,8 +220,7 @@ def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record
     S = np.repeat(grp_n, np.diff(lay.grp_ptr)) * lay.A   # absolute stocks, at their targets
     S_grp = np.zeros(lay.n_groups)                        # group sums (set by the first pass)
     at_target = np.ones(lay.n_groups, dtype=bool)
-    O_b = np.empty(E)   # orders in bucket-major order (see ._kernels)
-    O_b[lay.pos_b] = lay.A
+    O_b = lay.A_b.copy()   # orders in bucket-major order (see ._kernels), at the baseline
     x = np.ones(n)
     level = np.full(n, 1.0 if rule == PROPORTIONAL else np.inf)
     inv_ratio = np.empty(n)
