@@ -183,8 +183,12 @@ def throughput(ds: Dataset, segment: str | None = None, *, region: str | None = 
                         import_outside=import_outside, hours_per_day=hours_per_day)
     summary = {"segment": res.segment, "units_per_day": res.units_per_day,
                "segment_bound": res.segment_bound, "takt_seconds": res.takt_seconds}
+    tables = {k: v for k, v in (("mix", getattr(res, "mix", None)),
+                                ("bottleneck_firms", getattr(res, "bottleneck_firms", None)))
+              if v is not None}
     return Result(f"Throughput and takt 产能节拍 · {res.segment}",
-                  res.segments.reset_index(drop=True), summary=summary, notes=res.notes,
+                  res.segments.reset_index(drop=True), tables=tables, summary=summary,
+                  notes=res.notes,
                   figure=("segment", "shadow_price"), raw=res)
 
 
