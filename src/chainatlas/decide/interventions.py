@@ -50,7 +50,8 @@ class Intervention:
     ``edits`` are tuples: ``("reroute", customer, segment, from, to, share)``,
     ``("inventory", segment, days)``, ``("plant", plant_id, name, parent, segment, region,
     country, lon, lat)`` and ``("inputs_of", plant, parent)`` (the plant buys what its parent
-    buys, scaled to its output).
+    buys, scaled to its output), ``("capacity", firm, daily)`` (its output capacity in the
+    TTS/TTR model, 10,000 CNY/day).
     """
 
     key: str
@@ -100,6 +101,8 @@ def _apply_edit(net: DecisionNetwork, e: tuple[Any, ...]) -> DecisionNetwork:
         factor = P[plant] / P[parent]
         return net.add_links(net.supplier[m], np.full(int(m.sum()), plant), net.link_segment[m],
                              net.value[m] * factor)
+    if op == "capacity":
+        return net.with_capacity(net.firm_index(e[1]), float(e[2]))
     raise InputError(f"unknown edit {op!r}")
 
 
