@@ -10,6 +10,7 @@ cost model, the measures' parameters and the (fixed) seeds of the scenario polic
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,8 @@ from chainatlas.shock.executors import make_executor
 from chainatlas.shock.scenario import Scenario, load_scenario, parse_scenario
 
 __all__ = ["DEFAULT_BUDGETS", "decide", "decide_of", "decision_network_of", "items_frame",
-           "load_scenario_dir", "portfolio_frame", "scenario_loss_after"]
+           "load_scenario_dir", "portfolio_frame", "scenario_loss_after", "settings_frame",
+           "write_xlsx"]
 
 #: Budgets (万元) when none is given: a small, a medium and a large programme.
 DEFAULT_BUDGETS = (500.0, 3000.0, 10000.0)
@@ -253,3 +255,36 @@ def portfolio_frame(result: dict[str, Any], *, lang: str = "zh") -> pd.DataFrame
                      "cost": p["cost"], "single_gain": p["sum_of_single_gains"],
                      "marginal_gain": p["gain"], "loss_after": p["after"][result["ranked_by"]]})
     return pd.DataFrame(rows)
+
+
+def settings_frame(result: dict[str, Any]) -> pd.DataFrame:
+    """What reproduces the result: every scenario (with its policy seed), the cost model and
+    the measures' parameters, one row per setting."""
+    rows: list[dict[str, Any]] = []
+    for sc in result["measures"]["scenarios"]:
+        rows.append({"setting": "scenario", "name": sc["name"],
+                     "value": json.dumps({k: sc[k] for k in ("horizon_days", "shocks")},
+                                         ensure_ascii=False),
+                     "seed": sc["policy"]["seed"]})
+    for kind, params in result["cost_model"].items():
+        rows.append({"setting": "cost", "name": kind, "value": json.dumps(params), "seed": None})
+    m = result["measures"]
+    for key in ("measures", "esri_firms", "epsilon", "ttr_days", "lp_inventory_days",
+                "spare_capacity"):
+        rows.append({"setting": "measure", "name": key, "value": json.dumps(m[key]),
+                     "seed": None})
+    rows.append({"setting": "measure", "name": "esri_top_firms",
+                 "value": "、".join(f["name"] for f in result["esri_top_firms"]), "seed": None})
+    return pd.DataFrame(rows)
+
+
+def write_xlsx(result: dict[str, Any], path: PathArg) -> Path:
+    """The workbook: 措施清单 (every ranked intervention, both languages), 组合 (portfolios),
+    情景与成本 (scenarios, seeds, cost model, measures)."""
+    from chainatlas.services.cluster import write_workbook
+
+    zh = items_frame(result, lang="zh")
+    en = items_frame(result, lang="en")[["what", "falls", "why"]]
+    items = zh.join(en.add_suffix("_en"))
+    return write_workbook(path, {"措施清单": items, "组合": portfolio_frame(result),
+                                 "情景与成本": settings_frame(result)})
