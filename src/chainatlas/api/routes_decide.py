@@ -46,6 +46,7 @@ def decide_job(request: Request, name: str, body: DecideBody | None = None) -> A
     opts = body or DecideBody()
     if any(not (b >= 0) for b in opts.budgets):
         raise InputError("budgets must be ≥ 0 (万元)")
+    svc.check_options(opts.kinds, opts.measures, opts.by)
     ds = load_dataset(request.app.state.store, name)
     svc.decision_network_of(ds)          # a dataset without valued links is a 4xx, not a job
     scs = ([parse_scenario(s, source=f"body.scenarios[{k}]")

@@ -7,8 +7,8 @@ candidate adds a positive gain. The pool is the ``pool`` best single candidates 
 万元 with a positive gain (the output says how many were left out). Interventions are applied
 in the order they were chosen. The portfolio's gain is measured on the final combination and
 compared with the sum of its members' single gains: ``superadditive`` is true when the measured
-gain exceeds that sum (interventions that help each other, e.g. two sources of one input), and
-the ratio says by how much returns diminish otherwise.
+gain exceeds that sum by more than 1 ppm (interventions that help each other, e.g. second sources
+of two inputs that fail together), and the ratio says by how much returns diminish otherwise.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from chainatlas.shock.executors import Executor, SerialExecutor
 
 __all__ = ["greedy_portfolio"]
 
-#: Relative tolerance under which a portfolio's gain counts as equal to the sum of singles.
-ADDITIVE_TOL = 1e-9
+#: A portfolio is superadditive when its measured gain exceeds the sum of its single gains by more
+#: than this share of that sum (1 ppm: below it the difference is interaction too small to act on).
+ADDITIVE_TOL = 1e-6
 
 
 def _combo(shared: tuple[DecisionNetwork, MeasureSet], items: list[Intervention]
@@ -89,7 +90,7 @@ def greedy_portfolio(net: DecisionNetwork, items: Sequence[Intervention],
     measured = {m: base[m] - current[m] for m in ms.names()}
     sum_single = sum(single[c.key]["gain"] for c in chosen)
     gain = measured[by]
-    tol = ADDITIVE_TOL * max(1.0, abs(sum_single))
+    tol = ADDITIVE_TOL * abs(sum_single)
     return {"budget": budget, "cost": spent, "items": steps, "gains": measured, "gain": gain,
             "sum_of_single_gains": sum_single,
             "superadditive": bool(gain > sum_single + tol),

@@ -43,9 +43,9 @@ from chainatlas.services.stress import network_of
 from chainatlas.shock.executors import make_executor
 from chainatlas.shock.scenario import Scenario, load_scenario, parse_scenario
 
-__all__ = ["DEFAULT_BUDGETS", "decide", "decide_of", "decision_network_of", "items_frame",
-           "load_scenario_dir", "portfolio_frame", "scenario_loss_after", "settings_frame",
-           "write_xlsx"]
+__all__ = ["DEFAULT_BUDGETS", "check_options", "decide", "decide_of", "decision_network_of",
+           "items_frame", "load_scenario_dir", "portfolio_frame", "scenario_loss_after",
+           "settings_frame", "write_xlsx"]
 
 #: Budgets (万元) when none is given: a small, a medium and a large programme.
 DEFAULT_BUDGETS = (500.0, 3000.0, 10000.0)
@@ -110,14 +110,8 @@ def _largest_region(net: DecisionNetwork, ds: Dataset) -> str:
     return max(sorted(tot), key=lambda k: tot[k])
 
 
-def decide_of(ds: Dataset, *, scenarios: Sequence[Scenario] | PathArg | None = None,
-              budgets: Sequence[float] = DEFAULT_BUDGETS, kinds: Sequence[str] = KINDS,
-              measures: Sequence[str] = ("stress", "esri"), by: str = "stress",
-              region: str | None = None, costs: CostModel | PathArg | None = None,
-              esri_firms: int = 10, ttr_days: float = 30.0, hours: float = 4.0,
-              pool: int = 20, executor: str = "serial", workers: int | None = None,
-              progress: Progress | None = None) -> dict[str, Any]:
-    """Rank the candidate interventions of ``ds`` and choose a portfolio per budget."""
+def check_options(kinds: Sequence[str], measures: Sequence[str], by: str) -> None:
+    """Refuse unknown kinds and measures, and a ranking measure that is not computed."""
     bad = [k for k in kinds if k not in KINDS]
     if bad:
         raise InputError(f"unknown intervention kind(s) {', '.join(bad)}; expected "
@@ -126,6 +120,21 @@ def decide_of(ds: Dataset, *, scenarios: Sequence[Scenario] | PathArg | None = N
     if unknown:
         raise InputError(f"unknown measure(s) {', '.join(unknown)}; expected stress, esri, "
                          "esri_total, lp")
+    computed = [*measures, "gap"] if "lp" in measures else list(measures)
+    if by not in computed:
+        raise InputError(f"ranking measure {by!r} is not among the measures "
+                         f"({', '.join(computed)})")
+
+
+def decide_of(ds: Dataset, *, scenarios: Sequence[Scenario] | PathArg | None = None,
+              budgets: Sequence[float] = DEFAULT_BUDGETS, kinds: Sequence[str] = KINDS,
+              measures: Sequence[str] = ("stress", "esri"), by: str = "stress",
+              region: str | None = None, costs: CostModel | PathArg | None = None,
+              esri_firms: int = 10, ttr_days: float = 30.0, hours: float = 4.0,
+              pool: int = 20, executor: str = "serial", workers: int | None = None,
+              progress: Progress | None = None) -> dict[str, Any]:
+    """Rank the candidate interventions of ``ds`` and choose a portfolio per budget."""
+    check_options(kinds, measures, by)
     cm = costs if isinstance(costs, CostModel) else load_cost_model(costs)
     net = decision_network_of(ds)
     notes: list[str] = []
