@@ -132,8 +132,8 @@ def link_probabilities(inp: ReconstructionInputs, ens: object) -> np.ndarray:
     for m in ens.members:  # type: ignore[attr-defined]
         s = m.settings
         lay, buyer, sector, D, _, sells = build_layout(inp, s.layers, s.alpha)
-        f = kernel_matrix(region_distances(inp.region_lon, inp.region_lat, s.intra_region_km),
-                          s.gamma, s.d0_km)
+        f = kernel_matrix(region_distances(inp.region_lon, inp.region_lat,
+                                           inp.intra_km(s.intra_region_km)), s.gamma, s.d0_km)
         Lam = m.z[lay.pair_layer] * lay.pair_g * lay.pair_rate(f)
         Pm = np.zeros((n, n))
         for lv in range(lay.n_layers):

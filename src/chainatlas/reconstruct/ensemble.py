@@ -189,7 +189,7 @@ def _member(inp: ReconstructionInputs, settings: LinkModel, index: int,
     z, zn = solve_z(targets, lay, f, settings.link, settings.essential, rng,
                     per_layer=per_layer)
     notes += zn
-    lu, lp, prob = sample_links(z, lay, f, settings.link, settings.essential, rng)
+    lu, lp, prob, contacts = sample_links(z, lay, f, settings.link, settings.essential, rng)
     n_pairs, n_lu = len(buyer), len(sells)
     is_obs = np.zeros(len(lu), bool)
     fixed = np.full(len(lu), np.nan)
@@ -217,6 +217,7 @@ def _member(inp: ReconstructionInputs, settings: LinkModel, index: int,
         lu = np.concatenate([lu, ou[ok][new]])
         lp = np.concatenate([lp, op[new]])
         prob = np.concatenate([prob, np.ones(int(new.sum()))])
+        contacts = np.concatenate([contacts, np.ones(int(new.sum()), np.int64)])
         allkey = lp * n_lu + lu
         is_obs = np.isin(allkey, key_o)
         prob[is_obs] = 1.0
@@ -225,6 +226,7 @@ def _member(inp: ReconstructionInputs, settings: LinkModel, index: int,
         fixed[is_obs] = [vmap[k] for k in allkey[is_obs].tolist()]
         o = np.argsort(allkey, kind="stable")
         lu, lp, prob, is_obs, fixed = lu[o], lp[o], prob[o], is_obs[o], fixed[o]
+        contacts = contacts[o]
     supply = inp.supply[sells]
     if settings.weights == "expected":
         # dcGM / IOGM: w_ij = s_i s_j / (W_l p_ij) so strengths hold in expectation
@@ -234,8 +236,9 @@ def _member(inp: ReconstructionInputs, settings: LinkModel, index: int,
         zero_p, zero_u = np.zeros(n_pairs), np.zeros(n_lu)
         fw_roc_in, fw_imp, fw_roc_out, iters, resid = zero_p, D * imp, zero_u, 0, float("nan")
     else:
+        seed = start_values(contacts, settings.weight_cv, rng)
         fw = fit_ipf(lu, lp, supply, D, imp, lay.unit_layer, lay.pair_layer, lay.n_layers,
-                     fixed_value=fixed if observed is not None else None)
+                     fixed_value=fixed if observed is not None else None, seed_value=seed)
         value, fw_roc_in, fw_imp, fw_roc_out = fw.value, fw.roc_in, fw.imports, fw.roc_out
         iters, resid = fw.iterations, fw.row_residual
         if resid > 1e-3:
@@ -245,6 +248,17 @@ def _member(inp: ReconstructionInputs, settings: LinkModel, index: int,
     return Member(index, settings, z, sells[lu], lp, value, prob, is_obs, fw_roc_in, fw_imp,
                   _scatter(fw_roc_out, sells, inp.n_units), buyer, sector, D,
                   inp.unit_sector, inp.unit_firm, iters, resid, notes)
+
+
+def start_values(contacts: _I, cv: float | None, rng: np.random.Generator) -> _F:
+    """IPF's starting value of every link: Gamma(N/c², c²) for a link of N contacts (the sum
+    of N contacts of mean 1 and coefficient of variation c); N itself when c = 0."""
+    n = np.asarray(contacts, dtype=np.float64)
+    if not cv:
+        return n
+    k = 1.0 / (cv * cv)
+    # a start of exactly 0 would drop the link from the fit: floor far below any real value
+    return np.maximum(rng.gamma(k * n, 1.0 / k), 1e-12)
 
 
 def _scatter(v: _F, idx: _I, n: int) -> _F:
@@ -265,7 +279,7 @@ def reconstruct(inp: ReconstructionInputs, model: LinkModel | None = None, *, me
     inp.check()
     if not isinstance(members, (int, np.integer)) or members < 1:
         raise InputError(f"members must be a whole number ≥ 1, got {members!r}")
-    dist = region_distances(inp.region_lon, inp.region_lat, model.intra_region_km)
+    dist = region_distances(inp.region_lon, inp.region_lat, inp.intra_km(model.intra_region_km))
     kids = np.random.SeedSequence(seed).spawn(int(members))
     out = []
     for k, ss in enumerate(kids):
