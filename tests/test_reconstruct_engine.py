@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy import optimize
+from scipy import optimize, stats
 
 from chainatlas.exceptions import InputError
 from chainatlas.reconstruct import (
@@ -260,3 +260,121 @@ def test_per_pair_essentiality_decides_which_inputs_are_forced() -> None:
         assert linked[forced].all()
         unforced_empty += int((~linked[~forced]).sum())
     assert unforced_empty > 0
+
+
+def _random_ipf_problem(seed: int) -> tuple[np.ndarray, ...]:
+    """A sparse random support with rest-of-country-like rows and columns, feasible targets."""
+    rng = np.random.default_rng(seed)
+    nr, nc, nnz = 30, 40, 160
+    rows = np.concatenate([rng.integers(0, nr - 1, nnz), np.full(nc, nr - 1),
+                           np.arange(nr - 1)]).astype(np.int64)
+    cols = np.concatenate([rng.integers(0, nc - 1, nnz), np.arange(nc),
+                           np.full(nr - 1, nc - 1)]).astype(np.int64)
+    x = rng.gamma(0.5, 2.0, len(rows))
+    r = rng.uniform(1, 10, nr)
+    c = rng.uniform(1, 10, nc)
+    c *= r.sum() / c.sum()
+    return rows, cols, x, r, c
+
+
+@pytest.mark.parametrize("max_iter", [7, 2000])
+def test_compiled_ipf_rounds_equal_the_numpy_rounds(max_iter: int) -> None:
+    from chainatlas.reconstruct import _ipf
+
+    for s in range(3):
+        rows, cols, x, r, c = _random_ipf_problem(s)
+        xa, xb = x.copy(), x.copy()
+        ia, ga = _ipf.ipf_rounds_numpy(rows, cols, xa, r, c, 1e-10, max_iter)
+        ib, gb = _ipf.ipf_rounds(rows, cols, xb, r, c, 1e-10, max_iter)
+        assert ia == ib and gb == pytest.approx(ga, rel=1e-9, abs=1e-15)
+        np.testing.assert_allclose(xb, xa, rtol=1e-12, atol=1e-300)
+        # links only: the same, and the same verdict
+        ya, yb = x.copy(), x.copy()
+        oka = _ipf.ipf_links_numpy(rows, cols, ya, r, c, 1e-10, max_iter)
+        okb = _ipf.ipf_links(rows, cols, yb, r, c, 1e-10, max_iter)
+        assert oka == okb
+        np.testing.assert_allclose(yb, ya, rtol=1e-12, atol=1e-300)
+
+
+def test_fit_ipf_compiled_equals_numpy_on_an_ensemble_member() -> None:
+    from chainatlas.reconstruct.weights import fit_ipf
+
+    inp = toy_inputs(n=50, seed=7)
+    ens = reconstruct(inp, LinkModel(mean_degree=3.0, alpha=0.4, gamma=1.0), members=2, seed=4)
+    lay, buyer, sector, D, imp, sells = build_layout(inp, "sector", 0.4)
+    pos = np.full(inp.n_units, -1)
+    pos[sells] = np.arange(len(sells))
+    for m in ens.members:
+        lu = pos[m.link_unit]
+        seed = np.random.default_rng(m.index).gamma(1.0, 1.0, len(lu))
+        args = (lu, m.link_pair, inp.supply[sells], D, imp, lay.unit_layer, lay.pair_layer,
+                lay.n_layers)
+        a = fit_ipf(*args, seed_value=seed, kernel="numpy")
+        b = fit_ipf(*args, seed_value=seed, kernel="numba")
+        assert a.iterations == b.iterations
+        for name in ("value", "roc_in", "roc_out"):
+            np.testing.assert_allclose(getattr(b, name), getattr(a, name), rtol=1e-12,
+                                       atol=1e-12)
+
+
+def test_ipf_keeps_the_starting_values_pattern_and_fits_the_targets() -> None:
+    """IPF only multiplies rows and columns, so x_ij x_kl / (x_il x_kj) equals the starting
+    values' cross-ratio: random starting values give random fitted values (by hand)."""
+    from chainatlas.reconstruct.weights import fit_ipf
+
+    # one layer, 3 supplier units × 3 buyer pairs, every pair linked to every unit, balanced
+    lu = np.repeat(np.arange(3), 3)
+    lp = np.tile(np.arange(3), 3)
+    supply = np.array([10.0, 20.0, 30.0])
+    demand = np.array([15.0, 25.0, 20.0])
+    seed = np.array([1.0, 4.0, 0.5, 2.0, 1.0, 3.0, 0.2, 5.0, 1.0])
+    fw = fit_ipf(lu, lp, supply, demand, np.zeros(3), np.zeros(3, np.int64),
+                 np.zeros(3, np.int64), 1, seed_value=seed)
+    X = fw.value.reshape(3, 3)
+    S0 = seed.reshape(3, 3)
+    np.testing.assert_allclose(X.sum(axis=1), supply, rtol=1e-8)
+    np.testing.assert_allclose(X.sum(axis=0), demand, rtol=1e-8)
+    for (i, k), (j, l) in [((0, 1), (0, 1)), ((0, 2), (1, 2)), ((1, 2), (0, 2))]:
+        assert X[i, j] * X[k, l] / (X[i, l] * X[k, j]) == pytest.approx(
+            S0[i, j] * S0[k, l] / (S0[i, l] * S0[k, j]), rel=1e-8)
+    # equal starting values: the fit is the independence table s_i d_j / W
+    eq = fit_ipf(lu, lp, supply, demand, np.zeros(3), np.zeros(3, np.int64),
+                 np.zeros(3, np.int64), 1)
+    np.testing.assert_allclose(eq.value.reshape(3, 3), np.outer(supply, demand) / 60.0,
+                               rtol=1e-8)
+
+
+def test_starting_values_are_contacts_times_a_gamma_value() -> None:
+    from chainatlas.reconstruct.ensemble import start_values
+
+    rng = np.random.default_rng(0)
+    contacts = np.repeat(np.array([1, 3]), 40_000)
+    for cv in (0.5, 1.0, 2.0):
+        v = start_values(contacts, cv, rng)
+        for n in (1, 3):
+            s = v[contacts == n] / n
+            # Gamma(shape 1/c², scale c²): mean 1, standard deviation c
+            assert s.mean() == pytest.approx(1.0, rel=0.04)
+            assert s.std() == pytest.approx(cv, rel=0.06)
+            assert stats.kstest(s, stats.gamma(1 / cv**2, scale=cv**2).cdf).pvalue > 1e-3
+    np.testing.assert_array_equal(start_values(contacts, 0.0, rng), contacts)
+
+
+def test_members_differ_in_link_values_not_only_in_links() -> None:
+    """On a complete support every member has the same links; with value dispersion their
+    values differ (each still meeting every flow), without it they agree."""
+    inp = toy_inputs(n=24, S=3, R=3, seed=2)
+    inp.imports[:] = 0.0
+    shares = {}
+    for cv in (0.0, 1.0):
+        ens = reconstruct(inp, LinkModel(mean_degree=50.0, alpha=0.4, gamma=0.0,
+                                         weight_cv=cv), members=3, seed=1)
+        ms = ens.members
+        assert all(np.array_equal(m.link_unit, ms[0].link_unit)
+                   and np.array_equal(m.link_pair, ms[0].link_pair) for m in ms)
+        for m in ms:
+            np.testing.assert_allclose(m.flows(), expected_flows(inp), rtol=1e-9, atol=1e-9)
+        shares[cv] = np.array([m.value / m.pair_purchases()[m.link_pair] for m in ms])
+    spread = {cv: float(np.median(np.std(s, axis=0) / np.mean(s, axis=0)))
+              for cv, s in shares.items()}
+    assert spread[1.0] > 0.3 and spread[0.0] < 0.15

@@ -251,14 +251,14 @@ def _member(inp: ReconstructionInputs, settings: LinkModel, index: int,
 
 
 def start_values(contacts: _I, cv: float | None, rng: np.random.Generator) -> _F:
-    """IPF's starting value of every link: Gamma(N/c², c²) for a link of N contacts (the sum
-    of N contacts of mean 1 and coefficient of variation c); N itself when c = 0."""
+    """IPF's starting value of every link: its contact count N times a value g drawn Gamma
+    with mean 1 and coefficient of variation c (shape 1/c², scale c²); N itself when c = 0."""
     n = np.asarray(contacts, dtype=np.float64)
     if not cv:
         return n
     k = 1.0 / (cv * cv)
     # a start of exactly 0 would drop the link from the fit: floor far below any real value
-    return np.maximum(rng.gamma(k * n, 1.0 / k), 1e-12)
+    return n * np.maximum(rng.gamma(k, 1.0 / k, len(n)), 1e-12)
 
 
 def _scatter(v: _F, idx: _I, n: int) -> _F:

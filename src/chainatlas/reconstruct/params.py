@@ -15,16 +15,16 @@ stylised facts of national firm networks:
 - α uniform on [0.3, 0.5] (degree grows with size with slope 0.3–0.4);
 - the distance decay γ is solved so that the median link distance equals a target drawn uniform
   on [20, 50] km (Japan: median 29 km between direct partners), with ``d0 = 10`` km;
-- the dispersion of link values, as the coefficient of variation *c* of the value one contact
-  carries, log-uniform on [0.5, 2] (an assumption, centred on the exponential values of the
-  CReM, *c* = 1; a planted network with lognormal(0, 1) link weights has *c* ≈ 1.3).
+- the dispersion of link values, as the coefficient of variation *c* of a link's value given
+  its contacts, log-uniform on [0.5, 2] (an assumption, centred on the exponential values of
+  the CReM, *c* = 1; a planted network with lognormal(0, 1) link weights has *c* ≈ 1.3).
 
 Link values given the links (``weights="ipf"``): a link with *N* contacts (its Poisson count
-given that it exists) starts from a value drawn Gamma(N/c², c²) — the sum of *N* contacts of
-mean 1 and coefficient of variation *c* — and IPF fits these starting values to every unit's
-sales and every buyer's purchases by input. IPF keeps the starting values' pattern (their
-cross-ratios), so the members differ in how much each link carries as well as in which links
-exist, and each still reproduces the flows exactly. ``weight_cv=0`` starts every link from *N*.
+given that it exists) starts from ``N·g`` with *g* drawn Gamma with mean 1 and coefficient of
+variation *c*, and IPF fits these starting values to every unit's sales and every buyer's
+purchases by input. IPF keeps the starting values' pattern (their cross-ratios), so the members
+differ in how much each link carries as well as in which links exist, and each still reproduces
+the flows exactly. ``weight_cv=0`` starts every link from *N*.
 
 ``link="logistic"`` uses :math:`p = \\lambda / (1 + \\lambda)` (the fitness / dcGM form); with
 ``alpha=1``, ``gamma=0`` and ``layers="none"`` the model *is* dcGM, with ``layers="sector"`` it
@@ -83,8 +83,8 @@ class LinkModel:
         ``"ipf"``: fit link values to unit sales and buyer purchases on each sampled network;
         ``"expected"``: dcGM's :math:`w_{ij} = s_i s_j / (W p_{ij})`.
     weight_cv : float or None
-        Coefficient of variation of the value of one contact (the starting values IPF fits);
-        None draws it from the prior, 0 starts every link from its contact count.
+        Coefficient of variation of a link's value given its contacts (of the starting values
+        IPF fits); None draws it from the prior, 0 starts every link from its contact count.
     """
 
     mean_degree: float | None = None
