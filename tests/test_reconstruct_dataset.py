@@ -203,3 +203,64 @@ def test_io_table_mode(store: Path) -> None:
                zip(m.pair_buyer, m.pair_sector, m.pair_purchases(), strict=True)}
         assert got.keys() == need.keys()
         np.testing.assert_allclose([got[k] for k in need], list(need.values()), rtol=1e-9)
+
+
+def _haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1)
+                                                                      / 2) ** 2
+    return float(2 * 6371.0088 * np.arcsin(np.sqrt(h)))
+
+
+def test_firm_coordinates_are_used_where_given_else_the_region_centre(monkeypatch) -> None:
+    from chainatlas.model.dataset import Dataset
+    from chainatlas.reconstruct import build
+    from chainatlas.reconstruct.build import inputs_from_dataset
+    from chainatlas.reconstruct.sample import region_distances
+
+    demo = load_demo()
+    tables = {t: f.copy() for t, f in demo.tables.items() if t not in ("supply_links",
+                                                                       "signals")}
+    firms = tables["firms"]
+    reg = demo.regions.set_index(demo.regions["code"].astype(str))
+    # two firms of one region placed 60 km apart; a third at the second's point; the rest
+    # without coordinates
+    code = firms["region"].astype(str).value_counts().index[0]
+    same = firms.index[firms["region"].astype(str) == code][:3]
+    others = firms.index[firms["region"].astype(str) != code][:1]
+    lon0, lat0 = float(reg.loc[code, "lon"]), float(reg.loc[code, "lat"])
+    firms["lon"], firms["lat"] = np.nan, np.nan
+    firms.loc[same, "lon"] = [lon0 - 0.3, lon0 + 0.3, lon0 + 0.3]
+    firms.loc[same, "lat"] = [lat0, lat0, lat0]
+    ds = Dataset.from_frames("coords", tables)
+    inp, _ = inputs_from_dataset(ds)
+    pos = {f: k for k, f in enumerate(firms["id"].astype(str))}
+    a, b, c = (pos[str(firms.loc[i, "id"])] for i in same)
+    o = pos[str(firms.loc[others[0], "id"])]
+    pa, pb, pc, po = (int(inp.firm_region[k]) for k in (a, b, c, o))
+    assert pb == pc and len({pa, pb, po}) == 3
+    assert (inp.region_lon[pa], inp.region_lat[pa]) == pytest.approx((lon0 - 0.3, lat0))
+    ocode = str(firms.loc[others[0], "region"])
+    assert (inp.region_lon[po], inp.region_lat[po]) == pytest.approx(
+        (float(reg.loc[ocode, "lon"]), float(reg.loc[ocode, "lat"])))
+    d = region_distances(inp.region_lon, inp.region_lat, inp.intra_km(10.0))
+    assert d[pa, pb] == pytest.approx(_haversine_km(lon0 - 0.3, lat0, lon0 + 0.3, lat0),
+                                      rel=1e-9)
+    assert d[pa, po] == pytest.approx(_haversine_km(lon0 - 0.3, lat0, *reg.loc[ocode, [
+        "lon", "lat"]].astype(float)), rel=1e-9)
+    assert d[pb, pb] < 0.1 and d[po, po] == 10.0  # one point; one region (the model's 10 km)
+    assert any("own coordinates" in n for n in inp.assumptions)
+    from chainatlas.reconstruct import LinkModel, reconstruct
+
+    m = reconstruct(inp, LinkModel(mean_degree=3.0), members=1, seed=0).members[0]
+    assert m.n_links > 0 and m.settings.gamma is not None
+    # more points than the cap: snapped to a coarser grid, said, at most the cap
+    firms["lon"] = lon0 + np.linspace(-1, 1, len(firms))
+    firms["lat"] = lat0
+    monkeypatch.setattr(build, "MAX_PLACES", 20)
+    inp2, _ = inputs_from_dataset(Dataset.from_frames("coords2", tables))
+    n_regions = len(inp.region_lon) - len({pa, pb})
+    assert len(inp2.region_lon) - n_regions <= 20
+    assert any("snapped" in n for n in inp2.assumptions)
+    lon_used = inp2.region_lon[inp2.firm_region]
+    assert np.max(np.abs(lon_used - firms["lon"].to_numpy())) < 0.2  # within a cell or so
