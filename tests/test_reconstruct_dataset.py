@@ -50,22 +50,37 @@ def bom_purchases(ds: pd.DataFrame | object) -> pd.Series:
     return m.groupby(["firm", "input_segment"])["need"].sum()
 
 
-def test_every_member_reproduces_every_buyers_segment_purchases(store: Path) -> None:
+def test_every_member_reproduces_every_segment_flow(store: Path) -> None:
+    """Purchases of input a by the firms of segment b (a firm counted in its first segment),
+    from every origin, equal Σ share(a, b)·X of the BOM in every member; each buyer buys what
+    its segments need (its own amount varies between members: firms differ)."""
     ds = svc.load_dataset(store, "rec", ensemble=True)
     assert ds.members() == [1, 2, 3]
     links = ds.supply_links
     assert links["member"].min() == 1  # nothing observed in the source
     assert links["probability"].between(0, 1).all()
     need = bom_purchases(ds)
+    fs = load_demo().firm_segments
+    first = fs.drop_duplicates("firm").set_index(fs.drop_duplicates("firm")["firm"].astype(str))
+    seg_of = first["segment"].astype(str)
+
+    def by_segment(v: pd.Series) -> pd.Series:
+        keys = [v.index.get_level_values(1), v.index.get_level_values(0).map(seg_of)]
+        return v.groupby(keys).sum()
+
+    spread = []
     for k in (1, 2, 3):
         lk = links[links["member"] == k]
         got = lk.groupby([lk["customer"].astype(str), lk["segment"].astype(str)])["value"].sum()
         got.index.names = need.index.names
-        both = pd.concat([need, got], axis=1, keys=["need", "got"]).fillna(0.0)
-        np.testing.assert_allclose(both["got"], both["need"], rtol=1e-9, atol=1e-6)
+        assert set(got.index) == set(need[need > 0].index)
+        np.testing.assert_allclose(by_segment(got).reindex(by_segment(need).index),
+                                   by_segment(need), rtol=1e-9, atol=1e-6)
+        spread.append(got.reindex(need.index) / need)
         # shares of each purchase sum to one
         sh = lk.groupby([lk["customer"].astype(str), lk["segment"].astype(str)])["share"].sum()
         np.testing.assert_allclose(sh, 1.0, rtol=1e-9)
+    assert float(np.nanmax(np.abs(spread[0] - spread[1]))) > 0.05
     # aggregate nodes are firms of the dataset with their region
     firms = ds.firms.set_index(ds.firms["id"].astype(str))
     roc = [f for f in firms.index if f.startswith("ROC-")]
@@ -186,7 +201,11 @@ def test_io_table_mode(store: Path) -> None:
 
     table = demo_table()
     src = svc.load_dataset(store, "firms-only")
-    ens, units, _ = reconstruct_of(src, io=table, members=2, seed=3, mean_degree=4.0)
+    from chainatlas.reconstruct import LinkModel
+
+    # without firm heterogeneity each buyer's purchases are A·X exactly
+    ens, units, _ = reconstruct_of(src, io=table, members=2, seed=3, mean_degree=4.0,
+                                   model=LinkModel(firm_cv=0.0))
     seg_io = {s: io_sector_of(v, table.sectors) for s, v in
               zip(src.segments["id"].astype(str), src.segments["io_sector"], strict=True)}
     pos = {s: k for k, s in enumerate(table.sectors)}

@@ -48,18 +48,53 @@ def expected_flows(inp: ReconstructionInputs) -> np.ndarray:
 
 def test_every_member_reproduces_sector_flows_sales_and_purchases_exactly() -> None:
     inp = toy_inputs()
-    ens = reconstruct(inp, LinkModel(mean_degree=3.0), members=8, seed=3)
     Z = expected_flows(inp)
     _, _, D = demand_pairs(inp)
-    for m in ens.members:
-        np.testing.assert_allclose(m.flows(), Z, rtol=1e-12, atol=1e-9)
-        np.testing.assert_allclose(m.pair_purchases(), D, rtol=1e-12)
-        np.testing.assert_allclose(m.unit_sales(), inp.supply, rtol=1e-12, atol=1e-9)
-        assert (m.value >= 0).all() and (m.roc_in >= 0).all() and (m.roc_out >= 0).all()
-        # imports are the import share of every purchase of that input
-        np.testing.assert_allclose(m.imports, D * inp.imports[m.pair_sector])
-        # most trade stays between the firms: the links carry it
-        assert m.value.sum() > 0.5 * (m.roc_in.sum() + m.value.sum())
+    # firm heterogeneity drawn from its prior (the default) and switched off
+    for firm_cv in (None, 0.0):
+        ens = reconstruct(inp, LinkModel(mean_degree=3.0, firm_cv=firm_cv), members=6, seed=3)
+        for m in ens.members:
+            np.testing.assert_allclose(m.flows(), Z, rtol=1e-12, atol=1e-9)
+            # each buyer's purchases and each unit's sales are the member's own firm-level
+            # ones; without heterogeneity they are the inputs' A·X and u·X
+            np.testing.assert_allclose(m.pair_purchases(), m.pair_demand, rtol=1e-12)
+            assert m.unit_supply is not None
+            np.testing.assert_allclose(m.unit_sales(), m.unit_supply, rtol=1e-12, atol=1e-9)
+            np.testing.assert_allclose(m.unit_supply.sum(), inp.supply.sum(), rtol=1e-12)
+            if firm_cv == 0.0:
+                np.testing.assert_allclose(m.pair_demand, D, rtol=1e-12)
+                np.testing.assert_allclose(m.unit_sales(), inp.supply, rtol=1e-12, atol=1e-9)
+            else:
+                assert m.settings.firm_cv is not None and 0.5 <= m.settings.firm_cv <= 2.0
+                assert np.max(np.abs(m.pair_demand / D - 1)) > 0.1
+            assert (m.value >= 0).all() and (m.roc_in >= 0).all() and (m.roc_out >= 0).all()
+            # imports are the import share of every purchase of that input
+            np.testing.assert_allclose(m.imports, m.pair_demand * inp.imports[m.pair_sector])
+            # most trade stays between the firms: the links carry it
+            assert m.value.sum() > 0.5 * (m.roc_in.sum() + m.value.sum())
+
+
+def test_firm_heterogeneity_keeps_every_cell_total_and_has_its_dispersion() -> None:
+    from chainatlas.reconstruct.ensemble import firm_heterogeneity
+
+    # one input sector, one buyer sector: 20,000 buyers; 20,000 single-unit suppliers
+    n = 20_000
+    rng = np.random.default_rng(1)
+    X = rng.lognormal(0, 1, 2 * n)
+    inp = ReconstructionInputs(
+        2 * n, np.arange(2 * n), np.repeat([0, 1], n).astype(np.int64), X,
+        np.zeros(2 * n, np.int64), np.zeros(1), np.zeros(1), np.array([[0.0, 0.4], [0, 0]]),
+        np.array([0.5, 0.0]), np.zeros(2), np.ones(2, bool), ["a", "b"])
+    buyer, sector, D = demand_pairs(inp)
+    sells = np.flatnonzero(inp.supply > 0)
+    for cv in (0.5, 1.5):
+        D2, S2 = firm_heterogeneity(inp, buyer, sector, D, sells, inp.supply[sells], cv,
+                                    np.random.default_rng(2))
+        assert D2.sum() == pytest.approx(D.sum(), rel=1e-12)
+        assert S2.sum() == pytest.approx(inp.supply[sells].sum(), rel=1e-12)
+        for r in (D2 / D, S2 / inp.supply[sells]):
+            # Gamma multipliers of mean 1 and coefficient of variation cv, rescaled by ~1
+            assert r.std() / r.mean() == pytest.approx(cv, rel=0.05)
 
 
 def test_whole_economy_on_a_complete_support_needs_no_rest_of_country() -> None:
@@ -75,7 +110,7 @@ def test_whole_economy_on_a_complete_support_needs_no_rest_of_country() -> None:
 
 def test_link_count_on_target_in_expectation() -> None:
     inp = toy_inputs(n=80, seed=5)
-    model = LinkModel(mean_degree=2.5, alpha=0.4, gamma=1.0)
+    model = LinkModel(mean_degree=2.5, alpha=0.4, gamma=1.0, firm_cv=0.0)
     ens = reconstruct(inp, model, members=60, seed=11)
     counts = np.array([m.n_links for m in ens.members], dtype=float)
     target = 2.5 * inp.n_firms
@@ -164,7 +199,7 @@ def _dense_rates(inp: ReconstructionInputs, alpha: float, gamma: float, layers: 
 
 def test_sampler_is_exact_link_frequencies_match_probabilities() -> None:
     inp = toy_inputs(n=14, S=3, R=3, seed=4)
-    model = LinkModel(mean_degree=1.2, alpha=0.4, gamma=1.5)
+    model = LinkModel(mean_degree=1.2, alpha=0.4, gamma=1.5, firm_cv=0.0)
     ens = reconstruct(inp, model, members=600, seed=8)
     lam1, buyer, sector = _dense_rates(inp, 0.4, 1.5, "sector")
     z = ens.members[0].z[0]
@@ -219,7 +254,8 @@ def test_known_links_kept_in_every_member() -> None:
     p = int(np.argmax(D))
     sup = int(np.flatnonzero((inp.unit_sector == sector[p]) & (inp.unit_firm != buyer[p]))[0])
     obs = Observed(np.array([sup]), np.array([buyer[p]]), np.array([0.25 * D[p]]))
-    ens = reconstruct(inp, LinkModel(mean_degree=3.0), members=4, seed=0, observed=obs)
+    ens = reconstruct(inp, LinkModel(mean_degree=3.0, firm_cv=0.0), members=4, seed=0,
+                      observed=obs)
     for m in ens.members:
         hit = (m.link_unit == sup) & (m.link_pair == p)
         assert hit.sum() == 1 and m.observed[hit].all()
@@ -334,9 +370,9 @@ def test_ipf_keeps_the_starting_values_pattern_and_fits_the_targets() -> None:
     S0 = seed.reshape(3, 3)
     np.testing.assert_allclose(X.sum(axis=1), supply, rtol=1e-8)
     np.testing.assert_allclose(X.sum(axis=0), demand, rtol=1e-8)
-    for (i, k), (j, l) in [((0, 1), (0, 1)), ((0, 2), (1, 2)), ((1, 2), (0, 2))]:
-        assert X[i, j] * X[k, l] / (X[i, l] * X[k, j]) == pytest.approx(
-            S0[i, j] * S0[k, l] / (S0[i, l] * S0[k, j]), rel=1e-8)
+    for (i, k), (j, m) in [((0, 1), (0, 1)), ((0, 2), (1, 2)), ((1, 2), (0, 2))]:
+        assert X[i, j] * X[k, m] / (X[i, m] * X[k, j]) == pytest.approx(
+            S0[i, j] * S0[k, m] / (S0[i, m] * S0[k, j]), rel=1e-8)
     # equal starting values: the fit is the independence table s_i d_j / W
     eq = fit_ipf(lu, lp, supply, demand, np.zeros(3), np.zeros(3, np.int64),
                  np.zeros(3, np.int64), 1)
@@ -368,7 +404,7 @@ def test_members_differ_in_link_values_not_only_in_links() -> None:
     shares = {}
     for cv in (0.0, 1.0):
         ens = reconstruct(inp, LinkModel(mean_degree=50.0, alpha=0.4, gamma=0.0,
-                                         weight_cv=cv), members=3, seed=1)
+                                         weight_cv=cv, firm_cv=0.0), members=3, seed=1)
         ms = ens.members
         assert all(np.array_equal(m.link_unit, ms[0].link_unit)
                    and np.array_equal(m.link_pair, ms[0].link_pair) for m in ms)

@@ -94,7 +94,7 @@ def _rounds_nb(rows: _I, cols: _I, x: _F, r: _F, c: _F, tol: float,
     for k in range(n):
         rs[rows[k]] += x[k]
     it, resid = 0, 0.0
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007
         _factors(r, rs, fr)
         cs[:] = 0.0
         for k in range(n):

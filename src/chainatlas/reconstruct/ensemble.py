@@ -79,6 +79,7 @@ class Member:
     iterations: int
     row_residual: float
     notes: list[str] = field(default_factory=list)
+    unit_supply: _F | None = None
 
     @property
     def n_links(self) -> int:
@@ -171,6 +172,11 @@ def _member(inp: ReconstructionInputs, settings: LinkModel, index: int,
     assert settings.alpha is not None and settings.mean_degree is not None
     notes: list[str] = []
     lay, buyer, sector, D, imp, sells = build_layout(inp, settings.layers, settings.alpha)
+    supply = inp.supply[sells]
+    if settings.firm_cv:
+        D, supply = firm_heterogeneity(inp, buyer, sector, D, sells, supply,
+                                       settings.firm_cv, rng)
+        lay = replace(lay, unit_w=supply ** settings.alpha, pair_g=D ** settings.alpha)
     gamma = settings.gamma
     if gamma is None:
         assert settings.median_distance_km is not None
@@ -227,7 +233,6 @@ def _member(inp: ReconstructionInputs, settings: LinkModel, index: int,
         o = np.argsort(allkey, kind="stable")
         lu, lp, prob, is_obs, fixed = lu[o], lp[o], prob[o], is_obs[o], fixed[o]
         contacts = contacts[o]
-    supply = inp.supply[sells]
     if settings.weights == "expected":
         # dcGM / IOGM: w_ij = s_i s_j / (W_l p_ij) so strengths hold in expectation
         W_l = np.bincount(lay.unit_layer, weights=supply, minlength=lay.n_layers)
@@ -247,7 +252,33 @@ def _member(inp: ReconstructionInputs, settings: LinkModel, index: int,
     settings = replace(settings, gamma=gamma)
     return Member(index, settings, z, sells[lu], lp, value, prob, is_obs, fw_roc_in, fw_imp,
                   _scatter(fw_roc_out, sells, inp.n_units), buyer, sector, D,
-                  inp.unit_sector, inp.unit_firm, iters, resid, notes)
+                  inp.unit_sector, inp.unit_firm, iters, resid, notes,
+                  _scatter(supply, sells, inp.n_units))
+
+
+def firm_heterogeneity(inp: ReconstructionInputs, buyer: _I, sector: _I, D: _F, sells: _I,
+                       supply: _F, cv: float, rng: np.random.Generator) -> tuple[_F, _F]:
+    """One member's firm-level purchases and sales: each buyer's purchases of an input and each
+    unit's sales to producers times a Gamma draw of mean 1 and coefficient of variation ``cv``,
+    rescaled so the purchases of input *a* by the firms of sector *b* (and the sales of each
+    sector) keep their totals exactly.
+
+    Firms of one sector do not share one technology (Hungary: they buy only ~19 % from the same
+    industries, Diem et al. 2024); ``A[a, b]·X_j`` is the sector's average, not firm *j*'s.
+    """
+    k = 1.0 / (cv * cv)
+    h = rng.gamma(k, 1.0 / k, len(D))
+    g = rng.gamma(k, 1.0 / k, len(supply))
+    b = _firm_main_sector(inp.unit_firm, inp.unit_sector, buyer)
+    cell = (sector.astype(np.int64) + 1) * (inp.n_sectors + 1) + b
+    _, ci = np.unique(cell, return_inverse=True)
+    Dh = D * h
+    D2 = Dh * (np.bincount(ci, weights=D) / np.bincount(ci, weights=Dh))[ci]
+    us = inp.unit_sector[sells]
+    sg = supply * g
+    tot, tot_h = (np.bincount(us, weights=w, minlength=inp.n_sectors) for w in (supply, sg))
+    S2 = sg * np.divide(tot, tot_h, out=np.ones_like(tot), where=tot_h > 0)[us]
+    return D2, S2
 
 
 def start_values(contacts: _I, cv: float | None, rng: np.random.Generator) -> _F:

@@ -48,6 +48,7 @@ PRIORS: dict[str, tuple[float, float]] = {
     "alpha": (0.3, 0.5),                 # uniform
     "median_distance_km": (20.0, 50.0),  # uniform; γ solved to reach it
     "weight_cv": (0.5, 2.0),             # log-uniform
+    "firm_cv": (0.5, 2.0),               # log-uniform
 }
 
 
@@ -99,6 +100,7 @@ class LinkModel:
     layer_links: tuple[float, ...] | None = None
     weights: Literal["ipf", "expected"] = "ipf"
     weight_cv: float | None = None
+    firm_cv: float | None = None
 
     def validate(self) -> None:
         """Raise :class:`InputError` for settings out of range."""
@@ -120,6 +122,8 @@ class LinkModel:
             raise InputError(f"weights must be 'ipf' or 'expected', got {self.weights!r}")
         if self.weight_cv is not None and not 0 <= self.weight_cv <= 10:
             raise InputError(f"weight_cv must lie in [0, 10], got {self.weight_cv}")
+        if self.firm_cv is not None and not 0 <= self.firm_cv <= 10:
+            raise InputError(f"firm_cv must lie in [0, 10], got {self.firm_cv}")
         if self.essential and self.link == "logistic":
             raise InputError("essential-input forcing needs link='poisson'")
         if self.mean_degree is None and self.layer_links is not None:
@@ -141,9 +145,12 @@ def draw_member_settings(model: LinkModel, rng: np.random.Generator) -> LinkMode
     med = float(rng.uniform(*PRIORS["median_distance_km"]))
     c_lo, c_hi = PRIORS["weight_cv"]
     cv = float(np.exp(rng.uniform(np.log(c_lo), np.log(c_hi))))
+    f_lo, f_hi = PRIORS["firm_cv"]
+    fcv = float(np.exp(rng.uniform(np.log(f_lo), np.log(f_hi))))
     return replace(model,
                    mean_degree=model.mean_degree if model.mean_degree is not None else k,
                    alpha=model.alpha if model.alpha is not None else a,
                    median_distance_km=(model.median_distance_km
                                        if model.median_distance_km is not None else med),
-                   weight_cv=model.weight_cv if model.weight_cv is not None else cv)
+                   weight_cv=model.weight_cv if model.weight_cv is not None else cv,
+                   firm_cv=model.firm_cv if model.firm_cv is not None else fcv)
