@@ -111,7 +111,7 @@ def test_whole_economy_on_a_complete_support_needs_no_rest_of_country() -> None:
 def test_link_count_on_target_in_expectation() -> None:
     inp = toy_inputs(n=80, seed=5)
     model = LinkModel(mean_degree=2.5, alpha=0.4, gamma=1.0, firm_cv=0.0)
-    ens = reconstruct(inp, model, members=60, seed=11)
+    ens = reconstruct(inp, model, members=40, seed=11)
     counts = np.array([m.n_links for m in ens.members], dtype=float)
     target = 2.5 * inp.n_firms
     se = counts.std(ddof=1) / np.sqrt(len(counts))
@@ -200,7 +200,7 @@ def _dense_rates(inp: ReconstructionInputs, alpha: float, gamma: float, layers: 
 def test_sampler_is_exact_link_frequencies_match_probabilities() -> None:
     inp = toy_inputs(n=14, S=3, R=3, seed=4)
     model = LinkModel(mean_degree=1.2, alpha=0.4, gamma=1.5, firm_cv=0.0)
-    ens = reconstruct(inp, model, members=600, seed=8)
+    ens = reconstruct(inp, model, members=300, seed=8)
     lam1, buyer, sector = _dense_rates(inp, 0.4, 1.5, "sector")
     z = ens.members[0].z[0]
     lam = z * lam1
@@ -230,7 +230,7 @@ def test_limiting_cases_are_dcgm_and_iogm(which: str) -> None:
 
     z_ref = np.exp(optimize.brentq(total, -60, 60, xtol=1e-14))
     p_ref = z_ref * lam1 / (1 + z_ref * lam1)
-    ens = (dcgm if which == "dcgm" else iogm)(inp, K, members=600, seed=1)
+    ens = (dcgm if which == "dcgm" else iogm)(inp, K, members=300, seed=1)
     assert ens.members[0].z[0] == pytest.approx(z_ref, rel=1e-8)
     freq = np.zeros_like(p_ref)
     W = inp.supply.sum()
