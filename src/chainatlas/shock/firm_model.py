@@ -259,6 +259,7 @@ def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record
     customer_pass, production_and_levels = day_kernels(parallel)
     customer_pass_serial, production_serial = day_kernels(False)
     chooser = ThreadChooser(PROBE_EVERY)
+    threaded_days = 0
 
     E = len(lay.A)
     grp_n, inv_tau = inp["grp_n"], inp["inv_tau"]
@@ -361,6 +362,7 @@ def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record
                          rationed, lay.sup_order, lay.cus)
         if big:
             chooser.record(t, threaded, time.perf_counter() - t0)
+        threaded_days += threaded
         if basis is plan:
             np.minimum(dem, cap, out=plan)
         if event_driven and new:
@@ -410,5 +412,6 @@ def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record
         firm_ratio=(pd.DataFrame(firm_hist[:, rank], columns=ids) if firm_hist is not None
                     else None),
         meta={"policy": pol.model_dump(mode="json"), "n_firms": n, "n_links": net.n_links,
-              "active_firms": int(active.sum()) if event_driven else n},
+              "active_firms": int(active.sum()) if event_driven else n,
+              "threaded_days": threaded_days},
     )
