@@ -442,3 +442,21 @@ def test_thread_setting_changes_no_bit(rule, monkeypatch):
     monkeypatch.setenv("CHAINATLAS_THREADS", "two")
     with pytest.raises(ValueError, match="CHAINATLAS_THREADS"):
         simulate(net, sc)
+
+
+def test_a_supplier_whose_customers_all_stop_ordering_produces_exactly_zero():
+    """Supplier N0 sells 0.1, 0.2 and 0.3 a day to N3, N2 and N1 (listed in that order) and
+    nothing to final demand. Listed order sums its sales to 0.6000000000000001, customer order
+    (the order orders are summed in) to 0.6. When all three customers lose all capacity they
+    order nothing from day 1; N0's demand ratio 1 + Σ(0 − A)/P_ini is then exactly 0 only if
+    P_ini holds the sales summed in the same order (otherwise 1 − 0.6/0.6000000000000001 =
+    2.2e-16 of output would remain)."""
+    assert (0.1 + 0.2) + 0.3 != (0.3 + 0.2) + 0.1
+    net = ShockNetwork.from_arrays([0, 0, 0], [3, 2, 1], [0.1, 0.2, 0.3], n_firms=4,
+                                   final_demand=[0.0, 1.0, 1.0, 1.0])
+    assert net.P_ini[0] == (0.1 + 0.2) + 0.3
+    sc = {"horizon_days": 6, "shocks": [{"firm": ["N1", "N2", "N3"], "capacity_loss": 1.0}]}
+    x = simulate(net, sc, record_firms=True).firm_ratio
+    np.testing.assert_array_equal(x[["N1", "N2", "N3"]].to_numpy(), 0.0)
+    assert x["N0"].iloc[0] == 1.0                       # day 0: yesterday's orders arrive
+    np.testing.assert_array_equal(x["N0"].to_numpy()[1:], 0.0)
