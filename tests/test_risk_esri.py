@@ -209,3 +209,30 @@ def test_random_500_over_processes_equals_threads(r500):
         got = esri_with_executor(ri.net, ex, chunk=64)
     np.testing.assert_array_equal(got.esri, ref.esri)
     np.testing.assert_array_equal(got.steps, ref.steps)
+
+
+def test_chainatlas_threads_caps_the_kernel_threads(monkeypatch):
+    """CHAINATLAS_THREADS bounds the threads of the all-firm kernel as it does the firm
+    model's; the numbers do not depend on the thread count."""
+    import numba
+
+    rng = np.random.default_rng(7)
+    n, m = 300, 1500
+    net = esri_network(rng.integers(0, n, m), rng.integers(0, n, m), rng.lognormal(1, 1, m) + 1,
+                       rng.integers(0, 4, n), rng.integers(0, 3, (4, 4)))
+    seen: list[int] = []
+    real = numba.set_num_threads
+    monkeypatch.setattr(numba, "set_num_threads", lambda k: (seen.append(k), real(k))[1])
+    avail = numba.config.NUMBA_NUM_THREADS
+    monkeypatch.delenv("CHAINATLAS_THREADS", raising=False)
+    free = esri_single_firms(net)
+    assert seen[0] == avail
+    monkeypatch.setenv("CHAINATLAS_THREADS", "1")
+    seen.clear()
+    one = esri_single_firms(net, threads=avail)   # an explicit request cannot exceed the cap
+    assert seen[0] == 1
+    np.testing.assert_array_equal(one.esri, free.esri)
+    np.testing.assert_array_equal(one.steps, free.steps)
+    monkeypatch.setenv("CHAINATLAS_THREADS", "two")
+    with pytest.raises(ValueError, match="CHAINATLAS_THREADS"):
+        esri_single_firms(net)

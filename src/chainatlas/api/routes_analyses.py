@@ -46,11 +46,15 @@ def chain_map(request: Request, name: str, region: str | None = None,
 @router.get("/datasets/{name}/chain/throughput", tags=["chain"])
 def chain_throughput(request: Request, name: str, segment: str | None = None,
                      region: str | None = None, within_hours: float | None = Query(None, gt=0),
-                     of: str | None = None) -> Any:
+                     of: str | None = None, mix: str | None = None,
+                     hours_per_day: float = Query(24.0, gt=0, le=24)) -> Any:
+    """Product-mix (default: final-demand weights; ``mix=seg=w,seg=w``) or one-segment
+    throughput; ``mix`` and ``weights_from`` in the answer say which weights were used."""
     from chainatlas.services import chain as svc
 
     return _out(svc.throughput(_store(request), name, segment=segment, region=region,
-                               within_hours=within_hours, of=of))
+                               within_hours=within_hours, of=of, mix=mix,
+                               hours_per_day=hours_per_day))
 
 
 @router.get("/datasets/{name}/chain/chokepoints", tags=["chain"])

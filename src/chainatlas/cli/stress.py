@@ -35,6 +35,11 @@ class SeriesFormat(StrEnum):
 TopOpt = Annotated[int | None, typer.Option("--top", "-k", min=1, help="Show only the top K rows.")]
 
 
+def _notes(notes: list[str]) -> None:
+    for n in notes:
+        typer.echo(f"note: {n}", err=True)
+
+
 def _progress(label: str) -> Any:
     """A rich progress bar on stderr; returns (context manager, callback(done, total))."""
     from rich.console import Console
@@ -76,6 +81,7 @@ def run_cmd(
                    "stress test (reconstructed links)")
         return
     res = run_scenario(db, dataset, scenario, record_firms=firms and out is not None)
+    _notes(res.meta.get("notes", []))
     data = res.to_dict(top=top)
     if out is not None:
         paths = res.write(out, series_format.value)
@@ -117,6 +123,7 @@ def tts_cmd(
     with bar:
         res = tts_ttr(db, dataset, ttr_file=ttr, ttr_days=ttr_days, inventory_days=inventory_days,
                       spare_capacity=spare_capacity, progress=update)
+    _notes(res.attrs.get("notes", []))
     if top is not None:
         res = res.head(top)
     emit(res, fmt, out, title="time to survive / time to recover (Simchi-Levi et al. 2015)")
@@ -149,6 +156,7 @@ def sweep_cmd(
         res = sweep(db, dataset, each.value, top=top, executor=executor.value,
                     scheduler=scheduler, workers=workers, scenario=scenario, screen=screen,
                     progress=update)
+    _notes(res.attrs.get("notes", []))
     emit(res, fmt, out, title=f"sweep by {each.value}: loss if it stops")
 
 

@@ -21,6 +21,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
+from chainatlas.config import compute_threads
 from chainatlas.exceptions import InputError
 from chainatlas.risk import _kernels as K
 from chainatlas.risk.network import EsriNetwork
@@ -104,7 +105,10 @@ def esri_single_firms(net: EsriNetwork, firms: npt.ArrayLike | None = None, *,
     substitution : replaceability σ on (default) or off.
     weights : aggregation weights (default: out-strength); normalised to sum 1.
     max_steps : optional cap on steps (none in the reference); ``capped`` says where it bound.
-    threads : numba threads (default: all).
+    threads : threads (default: ``CHAINATLAS_THREADS``, else every thread numba started;
+        never more than ``CHAINATLAS_THREADS`` allows, see
+        :func:`chainatlas.config.compute_threads`). The numbers do not depend on it: every
+        scenario runs whole on one thread.
     chunks : scenario batches (default: 8 per thread).
 
     >>> from chainatlas.risk import esri_network
@@ -119,7 +123,8 @@ def esri_single_firms(net: EsriNetwork, firms: npt.ArrayLike | None = None, *,
     if f.size and (f.min() < 0 or f.max() >= net.n):
         raise InputError(f"firm positions must lie in 0..{net.n - 1}")
     old = numba.get_num_threads()
-    nthreads = old if threads is None else max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS))
+    allowed = compute_threads(numba.config.NUMBA_NUM_THREADS)
+    nthreads = allowed if threads is None else max(1, min(int(threads), allowed))
     numba.set_num_threads(nthreads)
     try:
         n_chunks = chunks if chunks is not None else max(1, min(f.size, 8 * nthreads))
