@@ -25,7 +25,10 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from chainatlas.config import prepare_threads
 from chainatlas.risk.full_sweep import SIGMA_FLOOR
+
+prepare_threads()   # idle threads sleep at barriers (before numba starts its threads)
 
 _HD, _HU, _PSI, _SIG, _NV, _LSEC, _TERM, _ACCU, _DU = range(9)
 _MD, _MU, _CD, _CU, _PD, _CHU, _TL, _TF, _DL, _DF, _PM, _XL, _XF = range(13)

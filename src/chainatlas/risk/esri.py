@@ -126,12 +126,16 @@ def esri_single_firms(net: EsriNetwork, firms: npt.ArrayLike | None = None, *,
     allowed = compute_threads(numba.config.NUMBA_NUM_THREADS)
     nthreads = allowed if threads is None else max(1, min(int(threads), allowed))
     numba.set_num_threads(nthreads)
+    # chunks are handed to threads one at a time as they free up (a thread held up by
+    # another process on a shared machine takes fewer), not split in equal halves up front
+    old_chunk = numba.set_parallel_chunksize(1)
     try:
         n_chunks = chunks if chunks is not None else max(1, min(f.size, 8 * nthreads))
         out, cap = K.all_single_firm(net.rank[f], w[net.order], *_args(net), int(net.n_slots),
                                      float(epsilon),
                                      bool(substitution), int(max_steps), int(n_chunks))
     finally:
+        numba.set_parallel_chunksize(old_chunk)
         numba.set_num_threads(old)
     return EsriResult(esri=out[:, 0].copy(), esri_downstream=out[:, 1].copy(),
                       esri_upstream=out[:, 2].copy(), steps=out[:, 3].astype(np.int64),
