@@ -39,6 +39,7 @@ IRRELEVANT, NON_ESSENTIAL, ESSENTIAL = 0, 1, 2
 
 _F64 = npt.NDArray[np.float64]
 _I64 = npt.NDArray[np.int64]
+_I32 = npt.NDArray[np.int32]
 
 
 @dataclass(frozen=True)
@@ -77,15 +78,15 @@ class EsriNetwork:
     d_coef: _F64
     d_key: _I64
     dn_ptr: _I64
-    dn_cus: _I64
+    dn_cus: _I32
     dn_coef: _F64
-    dn_slot: _I64
+    dn_slot: _I32
     g_ptr: _I64
     u_ptr: _I64
     u_cus: _I64
     u_coef: _F64
     up_ptr: _I64
-    up_sup: _I64
+    up_sup: _I32
     up_coef: _F64
     n_links: int
     order: _I64
@@ -153,6 +154,9 @@ def esri_network(supplier: npt.ArrayLike, customer: npt.ArrayLike, weight: npt.A
     sec = sec[k_order]
     sup = rank[sup]
     cus = rank[cus]
+    if n + sup.size >= 2**31:
+        raise InputError(f"{n:,} firms and {sup.size:,} links: the cascade kernels index firms "
+                         "and links with 32-bit integers (fewer than 2^31 together)")
     # Duplicates summed, zero weights dropped.
     mat = sp.coo_matrix((w, (sup, cus)), shape=(n, n)).tocsr()
     mat.sum_duplicates()
@@ -193,9 +197,9 @@ def esri_network(supplier: npt.ArrayLike, customer: npt.ArrayLike, weight: npt.A
     p_order = np.lexsort((d_cus_s, di[order]))
     dn_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(di, minlength=n), out=dn_ptr[1:])
-    dn_cus = d_cus_s[p_order].astype(np.int64)
+    dn_cus = d_cus_s[p_order].astype(np.int32)
     dn_coef = dc[order][p_order]
-    dn_slot = slot_s[p_order].astype(np.int64)
+    dn_slot = slot_s[p_order].astype(np.int32)
     u_order = np.lexsort((j, i))
     u_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(i, minlength=n), out=u_ptr[1:])
@@ -203,7 +207,7 @@ def esri_network(supplier: npt.ArrayLike, customer: npt.ArrayLike, weight: npt.A
     up_order = np.lexsort((i, j))
     up_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(j, minlength=n), out=up_ptr[1:])
-    up_sup = i[up_order]
+    up_sup = i[up_order].astype(np.int32)
     up_coef = wij[up_order] / s_out[i[up_order]]
     sector_out = np.bincount(sec, weights=s_out, minlength=n_sec).astype(np.float64)
     del uniq
