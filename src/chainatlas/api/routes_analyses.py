@@ -340,15 +340,17 @@ def stress_tts(request: Request, name: str, ttr_days: float = Query(14.0, ge=0),
 @router.post("/datasets/{name}/stress/sweep", status_code=202, tags=["stress"])
 def stress_sweep(request: Request, name: str,
                  each: Literal["firm", "region", "segment"] = "firm",
-                 top: int | None = Query(None, ge=1)) -> Any:
-    """One scenario per firm, region or segment, ranked by loss, as a job with progress."""
+                 top: int | None = Query(None, ge=1),
+                 rank_by: Literal["share", "loss"] | None = None) -> Any:
+    """One scenario per firm, region or segment, as a job with progress; firms ranked by the
+    exact cascade share (as chain chokepoints; ``rank_by=loss``: by simulated loss)."""
     from chainatlas.services import stress as svc
     from chainatlas.services.datasets import load_dataset
 
     ds = load_dataset(_store(request), name)
 
     def job(ctx: Any) -> Any:
-        frame = svc.sweep_of(ds, each, top=top,
+        frame = svc.sweep_of(ds, each, top=top, rank_by=rank_by,
                              progress=lambda k, n: ctx.progress(k / max(n, 1), f"{k}/{n}"))
         return to_jsonable(frame)
 

@@ -57,6 +57,7 @@ def map_cmd(
         return
     res = map_chain(db, dataset, region=region, within_hours=within_hours, of=of, chain=chain,
                     detour=detour, speed_kmh=speed, hmt=hmt)
+    _notes(res.notes)
     if fmt is Format.table and out is None:
         emit(res.health, fmt, title=f"chain health ({res.area['label']})")
     emit(res, fmt, out, title=f"chain map ({res.area['label']})",
