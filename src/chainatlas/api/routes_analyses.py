@@ -105,6 +105,7 @@ def cluster_complexity(body: MatrixBody) -> Any:
 
 
 ValueQ = Literal["output_value", "capacity", "firms", "employees"]
+LevelQ = Literal["province", "prefecture", "county"]
 
 
 @router.get("/datasets/{name}/cluster/complexity", tags=["cluster"])
@@ -112,22 +113,24 @@ def dataset_complexity(request: Request, name: str, chain: str | None = None,
                        value: ValueQ = "output_value",
                        presence: Literal["binary", "continuous"] = "binary",
                        threshold: float = Query(1.0, gt=0, le=1e6),
-                       exclude_self: bool = False) -> Any:
-    """ECI, PCI, density, distance, COI and COG of the dataset's region × segment matrix."""
+                       exclude_self: bool = False, level: LevelQ = "prefecture") -> Any:
+    """ECI, PCI, density, distance, COI and COG of the dataset's region × segment matrix, firms
+    rolled up to one region ``level``; ``notes`` and ``warnings`` say what was left out and
+    whether the ranking is structural (log-supermodularity)."""
     from chainatlas.services import cluster as svc
 
     return _out(svc.dataset_complexity(_store(request), name, chain=chain, value=value,
                                        presence=presence, threshold=threshold,
-                                       include_self=not exclude_self))
+                                       include_self=not exclude_self, level=level))
 
 
 @router.get("/datasets/{name}/cluster/measures", tags=["cluster"])
 def cluster_measures(request: Request, name: str, chain: str | None = None,
-                     value: ValueQ = "output_value") -> Any:
+                     value: ValueQ = "output_value", level: LevelQ = "prefecture") -> Any:
     """Location quotients, Krugman, Hoover, Herfindahl and Ellison–Glaeser agglomeration."""
     from chainatlas.services import cluster as svc
 
-    return _out(svc.measures(_store(request), name, chain=chain, value=value))
+    return _out(svc.measures(_store(request), name, chain=chain, value=value, level=level))
 
 
 @router.get("/datasets/{name}/cluster/circle", tags=["cluster"])
