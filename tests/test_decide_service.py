@@ -104,3 +104,18 @@ def test_cli_and_api_agree(demo_db, tmp_path) -> None:
     r = CliRunner().invoke(cli_app, ["decide", "--db", str(demo_db), "-d", "yrd-nev",
                                      "--kinds", "nope"])
     assert r.exit_code == 1 and "unknown intervention kind" in r.output
+
+
+def test_report_section_and_its_workbook_list(ds) -> None:
+    from chainatlas.report.build import _default_region
+    from chainatlas.report.decide_section import decide_section
+
+    lists: dict = {}
+    sec = decide_section(ds, "340881", "zh", lists, _default_region)
+    assert "桐城市" in sec.paragraphs[0] and "全部产能停摆" in sec.paragraphs[0]
+    items = lists["措施清单"]
+    assert len(items) > 10 and items["gain_per_wan"].is_monotonic_decreasing
+    en: dict = {}
+    sec_en = decide_section(ds, "340881", "en", en, _default_region)
+    assert "Tongcheng" in sec_en.paragraphs[0]
+    assert list(en) == ["interventions"]

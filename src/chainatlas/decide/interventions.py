@@ -340,11 +340,16 @@ def localisation_candidates(net: DecisionNetwork, costs: CostModel, *, hours: fl
         if best is None:
             continue
         k, km = best
-        src = "境外" if not mainland[j] else f"{hours:g}小时圈外"
-        src_en = "abroad" if not mainland[j] else f"beyond the {hours:g}-hour circle"
-        out.append(_reroute_item(
-            net, "localisation", c, s, j, k, share, flow, km, costs,
-            f"{_name(net, c)}的{_seg_name(net, s)}来自{src}（{_name(net, j)}），易受出口管制和物流中断影响",
-            f"{_name(net, c)} buys {_seg_name(net, s)} {src_en} ({_name(net, j)}), exposed to "
-            "export bans and long transport"))
+        if not mainland[j]:
+            why_zh = (f"{_name(net, c)}的{_seg_name(net, s)}来自境外（{_name(net, j)}），"
+                      "易受出口管制和国际物流中断影响")
+            why_en = (f"{_name(net, c)} buys {_seg_name(net, s)} abroad ({_name(net, j)}), "
+                      "exposed to export bans and long transport")
+        else:
+            why_zh = (f"{_name(net, c)}的{_seg_name(net, s)}来自{hours:g}小时圈外"
+                      f"（{_name(net, j)}），运距长，物流中断时补货慢")
+            why_en = (f"{_name(net, c)} buys {_seg_name(net, s)} beyond the {hours:g}-hour "
+                      f"circle ({_name(net, j)}): long transport, slow to restock")
+        out.append(_reroute_item(net, "localisation", c, s, j, k, share, flow, km, costs,
+                                 why_zh, why_en))
     return out
