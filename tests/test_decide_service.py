@@ -45,9 +45,14 @@ def test_decision_network_reproduces_the_stress_baseline(ds) -> None:
         assert np.array_equal(getattr(net, a), getattr(dn, a)), a
 
 
-def test_service_ranks_and_reports_what_reproduces_it(ds, tmp_path) -> None:
-    res = svc.decide_of(ds, scenarios=[TONGCHENG], kinds=["inventory"], measures=["stress"],
-                        budgets=[0.0, 1e9])
+@pytest.fixture(scope="module")
+def small(ds):
+    return svc.decide_of(ds, scenarios=[TONGCHENG], kinds=["inventory"], measures=["stress"],
+                         budgets=[0.0, 1e9])
+
+
+def test_service_ranks_and_reports_what_reproduces_it(ds, small, tmp_path) -> None:
+    res = small
     assert res["n_candidates"] == len(res["items"]) > 0
     gpw = [r["gain_per_wan"] for r in res["items"]]
     assert gpw == sorted(gpw, reverse=True)
@@ -119,3 +124,28 @@ def test_report_section_and_its_workbook_list(ds) -> None:
     sec_en = decide_section(ds, "340881", "en", en, _default_region)
     assert "Tongcheng" in sec_en.paragraphs[0]
     assert list(en) == ["interventions"]
+
+
+def test_dashboard_page_shows_ranked_interventions_and_before_after(small, demo_db) -> None:
+    from chainatlas.services.datasets import open_store
+    from chainatlas.web import page_decide
+    from chainatlas.web.app import TABS
+    from chainatlas.web.i18n import t
+    from chainatlas.web.pages import PAGES
+
+    assert "decide" in TABS and PAGES["decide"] is page_decide.render
+    assert t("decide", "zh") == "优先措施" and t("decide", "en") == "What to fix first"
+    store = open_store(demo_db, read_only=True)
+    try:
+        form = str(page_decide.render(store, "yrd-nev", "en"))
+        assert "decide-run" in form and "Dual sourcing" in form
+    finally:
+        store.close()
+    res = {**small, "portfolios": [small["portfolios"][1]]}
+    for lang, word in (("zh", "措施清单"), ("en", "Interventions")):
+        view = str(page_decide.result_view(res, lang))
+        assert word in view
+        assert res["items"][0]["what_zh" if lang == "zh" else "what_en"] in view
+    fig = page_decide._before_after(res, "zh")
+    assert list(fig.data[0].x) == small["baseline"]["stress_by_scenario"]
+    assert list(fig.data[1].x) == small["portfolios"][1]["after_by_scenario"]
