@@ -186,3 +186,13 @@ def test_store_handle_round_trip(tmp_path: Path) -> None:
     assert len(back.supply_links) == len(ds.supply_links)
     with chainatlas.open_store(db) as st, pytest.raises(chainatlas.DataNotFound):
         st.load("missing")
+
+
+def test_bars_pick_the_largest_or_the_smallest() -> None:
+    from chainatlas._results import bar_svg
+
+    largest = bar_svg(["a", "b", "c"], [3.0, -5.0, 1.0], bars=1)
+    smallest = bar_svg(["a", "b", "c"], [3.0, 0.5, 1.0], bars=1, smallest=True)
+    assert ">b</text>" in largest and ">a</text>" not in largest
+    assert ">b</text>" in smallest and ">a</text>" not in smallest
+    assert bar_svg(["a"], [float("nan")]).count("<rect") == 0

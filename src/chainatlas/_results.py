@@ -44,11 +44,18 @@ class Result:
     figure : tuple of (str, str), optional
         ``(label_column, value_column)`` of the main table to draw as horizontal bars
         (largest |value| first, at most ten bars).
+    figure_order : {"largest", "smallest"}
+        Which bars :attr:`figure` draws: the largest |values| (default) or the smallest values
+        (e.g. the weakest segments of a chain map).
     svg : str, optional
         A ready-made inline SVG figure (e.g. :func:`line_svg` of a daily series), shown before
         the bars.
     raw : object, optional
         The engine's own result object (e.g. a ``ChainMap`` or ``SimulationResult``).
+    money_in_wan : bool
+        Whether money columns are in 万元 (firm data; the display then reads 万元/亿元). IO
+        tables keep their own unit and set this to ``False``. Only the display changes:
+        :meth:`to_frame` and :meth:`to_excel` keep the full values.
 
     Examples
     --------
@@ -65,16 +72,18 @@ class Result:
                  tables: Mapping[str, pd.DataFrame] | None = None,
                  summary: Mapping[str, Any] | None = None,
                  notes: Sequence[str] | None = None,
-                 figure: tuple[str, str] | None = None, svg: str | None = None,
-                 raw: Any = None) -> None:
+                 figure: tuple[str, str] | None = None, figure_order: str = "largest",
+                 svg: str | None = None, raw: Any = None, money_in_wan: bool = True) -> None:
         self.title = title
         self.frame = frame
         self.tables: dict[str, pd.DataFrame] = dict(tables or {})
         self.summary: dict[str, Any] = dict(summary or {})
         self.notes: list[str] = list(notes or [])
         self.figure = figure
+        self.figure_order = figure_order
         self.svg = svg
         self.raw = raw
+        self.money_in_wan = money_in_wan
 
     def __repr__(self) -> str:
         extra = f", tables={sorted(self.tables)}" if self.tables else ""
@@ -114,7 +123,7 @@ class Result:
         parts = [f"<div class='chainatlas-result'><h4>{html.escape(self.title)}</h4>"]
         if self.summary:
             rows = "".join(f"<tr><th style='text-align:left'>{html.escape(str(k))}</th>"
-                           f"<td>{html.escape(_text(v))}</td></tr>"
+                           f"<td>{html.escape(self._shown(str(k), v))}</td></tr>"
                            for k, v in self.summary.items())
             parts.append(f"<table>{rows}</table>")
         if self.svg:
@@ -122,10 +131,14 @@ class Result:
         if self.figure is not None:
             label, value = self.figure
             if label in self.frame.columns and value in self.frame.columns:
+                smallest = self.figure_order == "smallest"
                 parts.append(bar_svg(self.frame[label].astype(str).tolist(),
-                                     self.frame[value].tolist(), title=value))
+                                     self.frame[value].tolist(),
+                                     title=f"{value} ({'smallest' if smallest else 'largest'})",
+                                     smallest=smallest))
         shown = self.frame.head(HTML_ROWS)
-        parts.append(shown.to_html(index=False, na_rep="—", float_format=_float_text))
+        formatters = {c: (lambda v, c=str(c): self._shown(c, v)) for c in shown.columns}
+        parts.append(shown.to_html(index=False, na_rep="—", formatters=formatters))
         if len(self.frame) > HTML_ROWS:
             parts.append(f"<p>first {HTML_ROWS} of {len(self.frame)} rows "
                          "(<code>.to_frame()</code> has all)</p>")
@@ -136,6 +149,31 @@ class Result:
                          + html.escape(", ".join(self.tables)) + "</small></p>")
         parts.append("</div>")
         return "".join(parts)
+
+    def _kind(self, column: str) -> str:
+        from chainatlas._format import column_kind
+
+        if column in _SHARE_COLUMNS or column.startswith("p_"):
+            return "share"
+        kind = column_kind(column)
+        return "ratio" if kind == "money" and not self.money_in_wan else kind
+
+    def _shown(self, column: str, value: Any) -> str:
+        """``value`` as a reader sees it: %, 万元/亿元, counts with separators (display only)."""
+        from chainatlas._format import fmt
+
+        if isinstance(value, bool) or not _is_number(value):
+            return _text(value) if not isinstance(value, float) else "—"
+        kind = self._kind(column)
+        if kind == "text":
+            return _float_text(float(value)) if isinstance(value, float) else str(value)
+        return fmt(value, kind, "zh")
+
+
+#: Fractions 0–1 whose names the shared column rules do not mark as shares.
+_SHARE_COLUMNS = frozenset({"esri", "esri_downstream", "esri_upstream", "esri_median",
+                            "esri_p5", "esri_p95", "share_p5", "share_p95", "total_share",
+                            "output_lost", "q0", "q_end", "inoperability"})
 
 
 def bands_result(title: str, b: Any, figure: tuple[str, str] | None) -> Result:
@@ -155,8 +193,9 @@ def bands_result(title: str, b: Any, figure: tuple[str, str] | None) -> Result:
 
 
 def bar_svg(labels: Sequence[str], values: Sequence[Any], *, title: str = "",
-            bars: int = FIGURE_BARS, width: int = 420) -> str:
-    """A horizontal bar chart as inline SVG: the ``bars`` largest |values|, labelled.
+            bars: int = FIGURE_BARS, width: int = 420, smallest: bool = False) -> str:
+    """A horizontal bar chart as inline SVG: the ``bars`` largest |values| (``smallest``: the
+    smallest values), labelled.
 
     Non-numeric and missing values are left out. Negative values draw to the left of zero.
 
@@ -166,7 +205,7 @@ def bar_svg(labels: Sequence[str], values: Sequence[Any], *, title: str = "",
     """
     pairs = [(str(lab), float(v)) for lab, v in zip(labels, values, strict=True)
              if _is_number(v)]
-    pairs.sort(key=lambda p: -abs(p[1]))
+    pairs.sort(key=(lambda p: p[1]) if smallest else (lambda p: -abs(p[1])))
     pairs = pairs[:bars]
     row, pad, text_w = 18, 4, 150
     height = row * len(pairs) + 22

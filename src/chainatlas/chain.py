@@ -59,7 +59,7 @@ def map(ds: Dataset, *, region: str | None = None, within_hours: float | None = 
     >>> import chainatlas
     >>> cm = map(chainatlas.load_demo(), within_hours=4, of="上海")
     >>> cm.summary["area"]
-    'within 4 h of 310000'
+    'within 4 h of 上海市 310000'
     >>> bool(cm.to_frame()["local_share"].between(0, 1).all())
     True
     """
@@ -70,13 +70,27 @@ def map(ds: Dataset, *, region: str | None = None, within_hours: float | None = 
     seg = cm.segments
     frame = seg[[c for c in MAP_COLUMNS if c in seg.columns]].reset_index(drop=True)
     health = cm.health.reset_index(drop=True)
-    summary: dict[str, Any] = {"area": cm.area.get("label", ""),
+    summary: dict[str, Any] = {"area": _named(ds, str(cm.area.get("label", ""))),
                                "firms_in_area": cm.area.get("firms_local"),
                                "firms": cm.area.get("firms")}
     if len(health):
         summary.update({k: health[k].iloc[0] for k in health.columns})
     return Result(f"Chain map 产业链图谱 · {summary['area']}", frame, tables={"health": health},
-                  summary=summary, figure=("name", "local_share"), raw=cm)
+                  summary=summary, figure=("name", "local_share"), figure_order="smallest",
+                  raw=cm)
+
+
+def _named(ds: Dataset, label: str) -> str:
+    """``label`` with each region code followed by its name (``"within 4 h of 上海市 310000"``)."""
+    import re
+
+    regions = ds.regions
+    if not len(regions) or "name" not in regions.columns:
+        return label
+    names = dict(zip(regions["code"].astype(str), regions["name"].astype(str), strict=True))
+    return re.sub(r"\b(\d{6}|[A-Z]{3})\b",
+                  lambda m: f"{names[m.group(1)]} {m.group(1)}" if m.group(1) in names
+                  else m.group(1), label)
 
 
 def chokepoints(ds: Dataset, target: str | None = None, *, limit: int | None = 20,

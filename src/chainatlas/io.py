@@ -97,7 +97,7 @@ class Table:
         return Result(f"IO table {t.name or ''} ({t.unit})".replace("  ", " "), frame,
                       summary={"industries": t.n, "total_output": float(t.x.sum()),
                                "unit": t.unit}, notes=t.notes, figure=("sector", "output"),
-                      raw=t)
+                      raw=t, money_in_wan=False)
 
     def to_frame(self) -> pd.DataFrame:
         """Gross output, final demand and value added per industry (table units/yr)."""
@@ -147,7 +147,8 @@ class Table:
             frame["import_multiplier"] = out["import_multipliers"]
         return Result("Output multipliers 产出乘数", frame, notes=out["notes"],
                       summary={"unit": "per unit of final demand", "table": out["table"]},
-                      figure=("sector", "output_multiplier"), raw=out)
+                      figure=("sector", "output_multiplier"), raw=out,
+                      money_in_wan=False)
 
     def linkages(self, *, forward: Literal["ghosh", "leontief"] = "ghosh") -> Result:
         r"""Rasmussen backward and forward linkage indices and key-sector classes.
@@ -176,7 +177,8 @@ class Table:
         return Result("Rasmussen linkages 产业关联", frame, notes=out["notes"],
                       summary={"forward_basis": out["forward_basis"],
                                "key_sectors": out["key_sectors"]},
-                      figure=("sector", "backward_linkage"), raw=out)
+                      figure=("sector", "backward_linkage"), raw=out,
+                      money_in_wan=False)
 
     def extraction(self) -> Result:
         r"""Hypothetical extraction: output the economy loses without each sector.
@@ -208,7 +210,7 @@ class Table:
         frame["total_share"] = pd.to_numeric(frame["total"]) / total
         return Result(f"Hypothetical extraction 假设抽取 ({out['unit']})", frame,
                       notes=out["notes"], summary={"total_output": total, "unit": out["unit"]},
-                      figure=("sector", "total"), raw=out)
+                      figure=("sector", "total"), raw=out, money_in_wan=False)
 
     def shock(self, model: str, values: Mapping[str, float] | Sequence[float] | pd.Series, *,
               side: str = "demand", steps: int = 365, recovery_days: float = 90.0,
@@ -268,7 +270,8 @@ class Table:
         value_col = next((c for c in ("delta_x", "production_loss", "q_end") if c in frame), None)
         label_col = "sector" if "sector" in frame else "industry"
         return Result(f"{model} shock 冲击 ({t.unit})", frame, summary=summary, notes=t.notes,
-                      figure=(label_col, value_col) if value_col else None, raw=out)
+                      figure=(label_col, value_col) if value_col else None, raw=out,
+                      money_in_wan=False)
 
 
 def read_table(path: PathArg, layout: str = "simple", *, year: int | None = None,
