@@ -284,23 +284,12 @@ def all_single_firm(firms, weights, sector, s_out, sector_out, g_ptr, dn_ptr, dn
                     n_chunks):  # pragma: no cover - compiled
     """ESRI of the scenario "firm k closes" for every k in ``firms`` (threads over chunks).
 
-    One workspace per thread, allocated once: a chunk runs on the workspace of the thread that
-    takes it, and every scenario leaves it clean (:func:`release` puts back only what that
-    scenario wrote), so nothing of size *n* is allocated or cleared per chunk or scenario.
-
     Returns a ``(len(firms), 6)`` array: esri, down, up, steps, stop margin, firms touched;
     and a bool array, True where the step cap bound.
     """
     m = firms.size
     n = sector.size
     width = max(n, sector_out.size, 1)
-    nth = numba.get_num_threads()
-    fw_all = np.ones((nth, N_FLOAT_ROWS, width), dtype=np.float64)
-    fw_all[:, _TERM] = 0.0
-    fw_all[:, _ACCU] = 0.0
-    iw_all = np.zeros((nth, N_INT_ROWS, max(n, 1)), dtype=np.int32)
-    accd_all = np.zeros((nth, max(n_slots, 1)), dtype=np.float64)
-    ctr_all = np.zeros((nth, 1), dtype=np.int64)
     out = np.zeros((m, 6), dtype=np.float64)
     cap = np.zeros(m, dtype=np.bool_)
     for ch in numba.prange(n_chunks):
@@ -308,11 +297,12 @@ def all_single_firm(firms, weights, sector, s_out, sector_out, g_ptr, dn_ptr, dn
         hi = (m * (ch + 1)) // n_chunks
         if lo >= hi:
             continue
-        t = numba.get_thread_id()
-        fw = fw_all[t]
-        iw = iw_all[t]
-        accd = accd_all[t]
-        ctr = ctr_all[t]
+        fw = np.ones((N_FLOAT_ROWS, width), dtype=np.float64)
+        fw[_TERM] = 0.0
+        fw[_ACCU] = 0.0
+        iw = np.zeros((N_INT_ROWS, max(n, 1)), dtype=np.int32)
+        accd = np.zeros(max(n_slots, 1), dtype=np.float64)
+        ctr = np.zeros(1, dtype=np.int64)
         seeds = np.zeros(1, dtype=np.int64)
         spsi = np.zeros(1, dtype=np.float64)
         for r in range(lo, hi):

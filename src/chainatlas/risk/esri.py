@@ -109,8 +109,7 @@ def esri_single_firms(net: EsriNetwork, firms: npt.ArrayLike | None = None, *,
         never more than ``CHAINATLAS_THREADS`` allows, see
         :func:`chainatlas.config.compute_threads`). The numbers do not depend on it: every
         scenario runs whole on one thread.
-    chunks : scenario batches handed to the threads as they free up (default: 64 per thread;
-        every thread has one workspace, so more chunks cost nothing but scheduling).
+    chunks : scenario batches (default: 8 per thread).
 
     >>> from chainatlas.risk import esri_network
     >>> net = esri_network([0], [1], [1.0], [0, 0], [[2]])
@@ -131,7 +130,7 @@ def esri_single_firms(net: EsriNetwork, firms: npt.ArrayLike | None = None, *,
     # another process on a shared machine takes fewer), not split in equal halves up front
     old_chunk = numba.set_parallel_chunksize(1)
     try:
-        n_chunks = chunks if chunks is not None else max(1, min(f.size, 64 * nthreads))
+        n_chunks = chunks if chunks is not None else max(1, min(f.size, 8 * nthreads))
         out, cap = K.all_single_firm(net.rank[f], w[net.order], *_args(net), int(net.n_slots),
                                      float(epsilon),
                                      bool(substitution), int(max_steps), int(n_chunks))
