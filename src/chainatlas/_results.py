@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Result", "bands_result", "bar_svg", "line_svg"]
+__all__ = ["Result", "bands_result", "bar_svg", "line_svg", "region_label"]
 
 #: Rows of the main table shown in the notebook display.
 HTML_ROWS = 12
@@ -52,6 +53,9 @@ class Result:
         the bars.
     raw : object, optional
         The engine's own result object (e.g. a ``ChainMap`` or ``SimulationResult``).
+    kinds : mapping of str to str, optional
+        Display kind per column or summary key (:data:`chainatlas._format.KINDS`: ``money``,
+        ``share``, ``count`` …) where the name alone does not say it.
     money_in_wan : bool
         Whether money columns are in 万元 (firm data; the display then reads 万元/亿元). IO
         tables keep their own unit and set this to ``False``. Only the display changes:
@@ -73,7 +77,8 @@ class Result:
                  summary: Mapping[str, Any] | None = None,
                  notes: Sequence[str] | None = None,
                  figure: tuple[str, str] | None = None, figure_order: str = "largest",
-                 svg: str | None = None, raw: Any = None, money_in_wan: bool = True) -> None:
+                 svg: str | None = None, raw: Any = None,
+                 kinds: Mapping[str, str] | None = None, money_in_wan: bool = True) -> None:
         self.title = title
         self.frame = frame
         self.tables: dict[str, pd.DataFrame] = dict(tables or {})
@@ -84,6 +89,7 @@ class Result:
         self.svg = svg
         self.raw = raw
         self.money_in_wan = money_in_wan
+        self.kinds: dict[str, str] = dict(kinds or {})
 
     def __repr__(self) -> str:
         extra = f", tables={sorted(self.tables)}" if self.tables else ""
@@ -135,7 +141,8 @@ class Result:
                 parts.append(bar_svg(self.frame[label].astype(str).tolist(),
                                      self.frame[value].tolist(),
                                      title=f"{value} ({'smallest' if smallest else 'largest'})",
-                                     smallest=smallest))
+                                     smallest=smallest,
+                                     value_text=partial(self._shown, value)))
         shown = self.frame.head(HTML_ROWS)
         formatters = {c: (lambda v, c=str(c): self._shown(c, v)) for c in shown.columns}
         parts.append(shown.to_html(index=False, na_rep="—", formatters=formatters))
@@ -153,6 +160,8 @@ class Result:
     def _kind(self, column: str) -> str:
         from chainatlas._format import column_kind
 
+        if column in self.kinds:
+            return self.kinds[column]
         if column in _SHARE_COLUMNS or column.startswith("p_"):
             return "share"
         kind = column_kind(column)
@@ -193,9 +202,11 @@ def bands_result(title: str, b: Any, figure: tuple[str, str] | None) -> Result:
 
 
 def bar_svg(labels: Sequence[str], values: Sequence[Any], *, title: str = "",
-            bars: int = FIGURE_BARS, width: int = 420, smallest: bool = False) -> str:
+            bars: int = FIGURE_BARS, width: int = 420, smallest: bool = False,
+            value_text: Callable[[float], str] | None = None) -> str:
     """A horizontal bar chart as inline SVG: the ``bars`` largest |values| (``smallest``: the
-    smallest values), labelled.
+    smallest values), labelled; ``value_text`` writes each bar's number (default: 3 significant
+    digits).
 
     Non-numeric and missing values are left out. Negative values draw to the left of zero.
 
@@ -207,6 +218,13 @@ def bar_svg(labels: Sequence[str], values: Sequence[Any], *, title: str = "",
              if _is_number(v)]
     pairs.sort(key=(lambda p: p[1]) if smallest else (lambda p: -abs(p[1])))
     pairs = pairs[:bars]
+    import os
+
+    common = os.path.commonprefix([lab for lab, _ in pairs]) if len(pairs) > 1 else ""
+    if len(common) >= 3 and all(len(lab) > len(common) for lab, _ in pairs):
+        # a prefix every label shares says nothing: show it once, in the title
+        pairs = [(lab[len(common):], v) for lab, v in pairs]
+        title = f"{title} · {common}…" if title else f"{common}…"
     row, pad, text_w = 18, 4, 150
     height = row * len(pairs) + 22
     lo = min([0.0] + [v for _, v in pairs])
@@ -221,13 +239,13 @@ def bar_svg(labels: Sequence[str], values: Sequence[Any], *, title: str = "",
         y = 18 + i * row
         x0 = zero if v >= 0 else zero + plot_w * v / span
         w = max(plot_w * abs(v) / span, 0.5)
-        short = lab if len(lab) <= 22 else lab[:21] + "…"
+        short = _clip(lab, 24)
         out.append(f"<text x='{text_w - pad}' y='{y + 12}' text-anchor='end'>"
                    f"{html.escape(short)}</text>")
         out.append(f"<rect x='{x0:.1f}' y='{y + 2}' width='{w:.1f}' height='{row - 5}' "
                    f"fill='{'#3b6ea8' if v >= 0 else '#c0504d'}'/>")
         out.append(f"<text x='{x0 + w + pad:.1f}' y='{y + 12}' fill='#333'>"
-                   f"{_float_text(v)}</text>")
+                   f"{html.escape((value_text or _float_text)(v))}</text>")
     out.append("</svg>")
     return "".join(out)
 
@@ -259,6 +277,37 @@ def line_svg(values: Sequence[Any], *, title: str = "", width: int = 420,
             f"<text x='{left + pw}' y='{height - 4}' text-anchor='end'>{len(ys) - 1}</text>"
             f"<text x='{left}' y='{height - 4}'>0</text>"
             f"<polyline fill='none' stroke='#3b6ea8' stroke-width='1.5' points='{pts}'/></svg>")
+
+
+def _clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` display columns (a CJK character takes two), with "…"."""
+    out: list[str] = []
+    used = 0
+    for ch in text:
+        w = 2 if ord(ch) >= 0x2E80 else 1
+        if used + w > width - 1:
+            return "".join(out) + "…"
+        out.append(ch)
+        used += w
+    return text
+
+
+def region_label(regions: pd.DataFrame, label: str) -> str:
+    """``label`` with each region code (6 digits or ISO-3) followed by its name, e.g.
+    ``"within 4 h of 310000"`` → ``"within 4 h of 上海市 310000"``.
+
+    >>> import pandas as pd
+    >>> region_label(pd.DataFrame({"code": ["310000"], "name": ["上海市"]}), "of 310000")
+    'of 上海市 310000'
+    """
+    import re
+
+    if not len(regions) or "name" not in regions.columns:
+        return label
+    names = dict(zip(regions["code"].astype(str), regions["name"].astype(str), strict=True))
+    return re.sub(r"\b(\d{6}|[A-Z]{3})\b",
+                  lambda m: f"{names[m.group(1)]} {m.group(1)}" if m.group(1) in names
+                  else m.group(1), label)
 
 
 def _is_number(v: Any) -> bool:
