@@ -38,7 +38,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     TOKENS["planner"] = sharing.add_account(db, admin, "dash-planner", "planner", dataset="yrd-nev")
     TOKENS["firm"] = sharing.add_account(db, admin, "dash-firm", "firm", dataset="yrd-nev",
                                          firm=SHARING_FIRM)
-    proc, base = start_server(db, env={"CHAINATLAS_TOKEN": "t"}, capture=True)
+    proc, base = start_server(db, env={"CHAINATLAS_TOKEN": "t", "CHAINATLAS_WARM": "1"},
+                              capture=True)
     try:
         yield base
     finally:

@@ -68,7 +68,7 @@ class Watch:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("walk") / "demo.duckdb"
     build_demo_store(db)
-    proc, base = start_server(db, env={"CHAINATLAS_TOKEN": "t"})
+    proc, base = start_server(db, env={"CHAINATLAS_TOKEN": "t", "CHAINATLAS_WARM": "1"})
     try:
         yield base
     finally:

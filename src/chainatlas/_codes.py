@@ -91,6 +91,9 @@ CODES: dict[str, _T] = {
     "direction": {"up": ("上升", "up"), "down": ("下降", "down")},
     "warning_method": {"cusum": ("累积和 (CUSUM)", "CUSUM"), "robust_z": ("稳健 z 分数", "robust z-score")},
     "travel_mode": {"road": ("公路", "road"), "rail": ("高铁", "rail")},
+    "tag": {"链主": ("链主", "anchor firm"), "专精特新": ("专精特新", "specialised SME"),
+            "高新": ("高新", "high-tech"), "上市": ("上市", "listed"),
+            "规上": ("规上", "above designated size")},
     "yes_no": {"True": ("是", "yes"), "False": ("否", "no"), "yes": ("是", "yes"),
                "no": ("否", "no")},
 }
