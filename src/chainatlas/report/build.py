@@ -305,7 +305,7 @@ def _advise(ds: Dataset, region: str | None, lang: str, lists: dict[str, pd.Data
                      "reasons": ("；".join(map(str, r.get("reasons", []))) if lang == "zh" else
                                  "; ".join(map(str, r.get("reasons_en") or r.get("reasons", []))))})
         for c in r.get("candidates", []):
-            targets.append({"segment": r["name"], "action": r["action"], **{
+            targets.append({"segment_name": r["name"], "action": r["action"], **{
                 k: c.get(k) for k in ("firm", "name", "region_name", "hours_away", "capacity",
                                       "tags")}, "why": c.get("why") if lang == "zh" else
                 c.get("why_en") or c.get("why")})

@@ -16,12 +16,16 @@ __all__ = ["reader_headers", "write_frames", "write_lists_workbook"]
 LIST_CODES = {"type": "chokepoint_type", "kind": "chokepoint_kind", "asset_kind": "asset_kind"}
 
 
-def reader_headers(columns: list[str], lang: str = "zh") -> dict[str, str]:
+def reader_headers(frame: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
     """Field name → the header a reader sees (:func:`chainatlas._codes.column_label`), money
     columns with their unit (万元; the cells hold 万元 values)."""
     unit = "万元" if lang == "zh" else "10k CNY"
-    return {c: column_label(c, lang, unit=unit if column_kind(c) == "money" else None)
-            for c in columns}
+    out = {}
+    for col in frame.columns:
+        c = str(col)
+        money = column_kind(c) == "money" and pd.api.types.is_numeric_dtype(frame[col])
+        out[c] = column_label(c, lang, unit=unit if money else None)
+    return out
 
 
 def _codes_as_words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -81,7 +85,6 @@ def write_lists_workbook(sheets: Mapping[str, pd.DataFrame], path: str | Path,
     path.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, frame in sheets.items():
-            cols = [str(c) for c in frame.columns]
             write_frames(writer, {name: _codes_as_words(frame, lang)},
-                         headers=reader_headers(cols, lang))
+                         headers=reader_headers(frame, lang))
     return path
