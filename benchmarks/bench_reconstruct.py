@@ -32,6 +32,7 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -132,8 +133,11 @@ def link_probabilities(inp: ReconstructionInputs, ens: object) -> np.ndarray:
     for m in ens.members:  # type: ignore[attr-defined]
         s = m.settings
         lay, buyer, sector, D, _, sells = build_layout(inp, s.layers, s.alpha)
-        f = kernel_matrix(region_distances(inp.region_lon, inp.region_lat, s.intra_region_km),
-                          s.gamma, s.d0_km)
+        if m.unit_supply is not None:  # the member's own firm-level sales and purchases
+            lay = replace(lay, unit_w=m.unit_supply[sells] ** s.alpha,
+                          pair_g=m.pair_demand ** s.alpha)
+        f = kernel_matrix(region_distances(inp.region_lon, inp.region_lat,
+                                           inp.intra_km(s.intra_region_km)), s.gamma, s.d0_km)
         Lam = m.z[lay.pair_layer] * lay.pair_g * lay.pair_rate(f)
         Pm = np.zeros((n, n))
         for lv in range(lay.n_layers):

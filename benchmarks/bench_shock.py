@@ -70,7 +70,7 @@ def bench_dynamic(n_firms: int, n_links: int, days: int) -> None:
     net = ShockNetwork.from_dataset(Dataset("bench", frames))
     del frames
     gc.collect()
-    net.layout(True)
+    net.day_layout(True)
     t_build = time.perf_counter() - t0
     print(f"network: {net.n_firms:,} firms, {net.n_links:,} links; generate {t_gen:.1f} s, "
           f"build + layout {t_build:.1f} s, peak RSS so far {peak_rss_gb():.2f} GB; {load()}")

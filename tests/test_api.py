@@ -109,6 +109,12 @@ def test_chain_endpoints(client: TestClient) -> None:
     assert c.status_code == 200, c.text
     t = client.get("/api/v1/datasets/yrd-nev/chain/throughput")
     assert t.status_code == 200, t.text
+    body = t.json()
+    assert body["mix"] and abs(sum(r["weight"] for r in body["mix"]) - 1) < 1e-9
+    assert body["weights_from"] in ("final_demand", "capacity", "equal")
+    one = client.get("/api/v1/datasets/yrd-nev/chain/throughput",
+                     params={"mix": f"{body['mix'][0]['segment']}=1"}).json()
+    assert one["weights_from"] == "given" and len(one["mix"]) == 1
 
 
 def test_cluster_and_advice_endpoints(client: TestClient) -> None:

@@ -39,6 +39,18 @@ def test_throughput_json_and_csv(db: Path) -> None:
     assert out["units_per_day"] == 75.0 and out["takt_seconds"] == 1152.0  # type: ignore[index]
     res = runner.invoke(app, ["chain", "throughput", "-d", "toy", "--db", str(db), "-f", "csv"])
     assert res.exit_code == 0 and res.stdout.splitlines()[0].startswith("segment,")
+    # the toy chain has no final demand and one final segment: the mix is cars alone, by capacity
+    assert out["weights_from"] == "capacity"  # type: ignore[index]
+    assert out["mix"] == [{"segment": "car", "weight": 1.0,  # type: ignore[index]
+                           "units_per_day": 75.0}]
+    packs = _json(["chain", "throughput", "-d", "toy", "--db", str(db), "--mix", "pack=1",
+                   "-f", "json"])
+    assert packs["weights_from"] == "given" and packs["units_per_day"] == 90.0  # type: ignore[index]
+    table = runner.invoke(app, ["chain", "throughput", "-d", "toy", "--db", str(db)])
+    assert table.exit_code == 0 and "product mix" in table.output and "binds: chip" in table.output
+    bad = runner.invoke(app, ["chain", "throughput", "-d", "toy", "--db", str(db),
+                              "--mix", "pack"])
+    assert bad.exit_code == 1 and "SEGMENT=WEIGHT" in bad.output
 
 
 def test_chokepoints_and_tiers(db: Path) -> None:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from chainatlas.datasets import load_demo
@@ -141,3 +142,21 @@ def test_back_to_back_maps_of_the_same_network(scheduler: str, net: ShockNetwork
         runs = [monte_carlo(net, MC_TEMPLATE, executor=ex, batch_size=2, **kw) for _ in range(4)]
     for r in runs[1:]:
         assert r.samples.equals(runs[0].samples)
+
+
+def test_esri_on_cluster_equals_in_process(scheduler: str) -> None:
+    """Every firm's ESRI through the cluster (firms in chunks over two worker processes) is the
+    in-process threaded result, bit for bit."""
+    from chainatlas.risk import esri_single_firms
+    from chainatlas.services.risk import esri_with_executor, risk_input_of
+
+    ri = risk_input_of(load_demo("yrd-nev"))
+    ref = esri_single_firms(ri.net)
+    with DaskExecutor(scheduler) as ex:
+        got = esri_with_executor(ri.net, ex, chunk=max(1, ri.net.n // 5))
+        who = ex._get_client().run(lambda: os.getpid())
+        assert len(set(who.values())) == 2
+    assert ref.esri.size == ri.net.n > 50 and ref.esri.max() > 0
+    for f in ("esri", "esri_downstream", "esri_upstream", "steps", "stop_margin", "touched",
+              "capped"):
+        np.testing.assert_array_equal(getattr(got, f), getattr(ref, f))

@@ -137,3 +137,153 @@ def test_lp_never_exceeds_segment_bound(caps: list[float], keep: list[bool]) -> 
     bigger.tables["supply_links"] = links[mask]
     doubled = chain_throughput(bigger, "car", assume_unlinked=False).units_per_day
     assert doubled == pytest.approx(2 * res.units_per_day, rel=1e-6, abs=1e-6)
+
+
+def _two_products(demand: tuple[float, float] | None = (30.0, 10.0)) -> Dataset:
+    """One part maker S (100 parts/day) feeding MA (product A, 90/day, 1 part each) and MB
+    (product B, 45/day, 2 parts each); final demand A 30, B 10 units/day."""
+    fs = pd.DataFrame({"firm": ["S", "MA", "MB"], "segment": ["part", "A", "B"],
+                       "capacity": [100.0, 90.0, 45.0]})
+    if demand is not None:
+        fs["final_demand"] = [np.nan, demand[0], demand[1]]
+    return Dataset("mix", {
+        "segments": pd.DataFrame({"id": ["part", "A", "B"], "chain": "c",
+                                  "name": ["零件", "甲", "乙"],
+                                  "stage": ["upstream", "downstream", "downstream"]}),
+        "segment_inputs": pd.DataFrame({"segment": ["A", "B"], "input_segment": ["part", "part"],
+                                        "quantity": [1.0, 2.0]}),
+        "firms": pd.DataFrame({"id": ["S", "MA", "MB"], "name": ["S", "MA", "MB"],
+                               "region": "310000"}),
+        "firm_segments": fs,
+        "supply_links": pd.DataFrame({"supplier": ["S", "S"], "customer": ["MA", "MB"],
+                                      "segment": "part"}),
+    })
+
+
+def test_joint_mix_hand_solved() -> None:
+    # weights 30:10 = 0.75 A, 0.25 B.  λ mix units/day need 0.75λ·1 + 0.25λ·2 = 1.25λ parts
+    # ≤ 100 ⇒ λ ≤ 80;  A: 0.75λ ≤ 90 ⇒ 120;  B: 0.25λ ≤ 45 ⇒ 180.  So λ = 80 (A 60, B 20),
+    # the part maker binds with shadow price 1 / 1.25 = 0.8, takt 86400 / 80 = 1080 s.
+    res = chain_throughput(_two_products())
+    assert res.segment == "mix" and res.weights_from == "final_demand"
+    mix = res.mix.set_index("segment")
+    assert mix["weight"].to_dict() == pytest.approx({"A": 0.75, "B": 0.25})
+    assert mix["units_per_day"].to_dict() == pytest.approx({"A": 60.0, "B": 20.0})
+    assert res.units_per_day == pytest.approx(80.0)
+    assert res.segment_bound == pytest.approx(80.0)
+    assert res.takt_seconds == pytest.approx(1080.0)
+    assert res.bottleneck_firms["firm"].tolist() == ["S"]
+    assert res.bottleneck_firms["shadow_price"].iloc[0] == pytest.approx(0.8)
+    assert "binds: part" in res.notes
+    assert any(n.startswith("product mix of 2 segment(s) (final-demand mix): A 0.75, B 0.25")
+               for n in res.notes)
+    segs = res.segments.set_index("segment")
+    assert segs.loc["part", "requirement_per_unit"] == pytest.approx(1.25)
+    d = res.to_dict()
+    assert d["weights_from"] == "final_demand" and len(d["mix"]) == 2
+    # one segment still optimises that segment alone: B ≤ min(45, 100 / 2) = 45, MB binds
+    b = chain_throughput(_two_products(), "B")
+    assert b.segment == "B" and b.weights_from == "segment"
+    assert b.units_per_day == pytest.approx(45.0) and b.bottleneck_firms["firm"].tolist() == ["MB"]
+    # a mix of one's own: 1 A : 1 B ⇒ 1.5 λ' parts ≤ 100, B 0.5 λ' ≤ 45 ⇒ λ' = min(66.7, 90)
+    own = chain_throughput(_two_products(), weights={"A": 1, "B": 1})
+    assert own.weights_from == "given" and own.units_per_day == pytest.approx(200 / 3)
+
+
+def test_mix_without_demand_falls_back_to_capacity_then_equal() -> None:
+    # capacity weights 90:45 ⇒ 2/3 A, 1/3 B: parts (2/3 + 2/3) λ ≤ 100 ⇒ λ = 75
+    res = chain_throughput(_two_products(demand=None))
+    assert res.weights_from == "capacity"
+    assert res.mix.set_index("segment")["weight"].to_dict() == pytest.approx(
+        {"A": 2 / 3, "B": 1 / 3})
+    assert res.units_per_day == pytest.approx(75.0)
+    ds = _two_products(demand=None)
+    ds.tables["firm_segments"] = ds.firm_segments.assign(capacity=[100.0, np.nan, 45.0])
+    eq = chain_throughput(ds)  # A's capacity unknown ⇒ equal weights: 1.5 λ ≤ 100, 0.5 λ ≤ 45
+    assert eq.weights_from == "equal" and eq.units_per_day == pytest.approx(200 / 3)
+    with pytest.raises(InputError):
+        chain_throughput(_two_products(), "A", weights={"A": 1.0})
+    with pytest.raises(InputError):
+        chain_throughput(_two_products(), weights={"A": -1.0})
+    with pytest.raises(InputError):
+        chain_throughput(_two_products(), weights={"A": 0.0})
+
+
+def _independent_mix_lp(ds: Dataset, weights: dict[str, float]) -> float:
+    """The same LP written out row by row with dense matrices: variables x_firm (each firm makes
+    one segment), y_link, λ; every firm's input needs are met by its links (all linked)."""
+    from scipy.optimize import linprog
+
+    fs = ds.firm_segments
+    firms = fs["firm"].tolist()
+    seg_of = dict(zip(fs["firm"], fs["segment"], strict=True))
+    cap = dict(zip(fs["firm"], fs["capacity"], strict=True))
+    links = list(zip(ds.supply_links["supplier"], ds.supply_links["customer"], strict=True))
+    bom = ds.segment_inputs
+    nx, ny = len(firms), len(links)
+    nv = nx + ny + 1
+    rows: list[np.ndarray] = []
+    total = sum(weights.values())
+    for i, f in enumerate(firms):  # shipments ≤ production
+        r = np.zeros(nv)
+        r[i] = -1.0
+        for k, (a, _b) in enumerate(links):
+            if a == f:
+                r[nx + k] = 1.0
+        rows.append(r)
+        for _, inp in bom[bom["segment"] == seg_of[f]].iterrows():  # needs ≤ deliveries
+            r = np.zeros(nv)
+            r[i] = inp["quantity"]
+            for k, (a, b) in enumerate(links):
+                if b == f and seg_of[a] == inp["input_segment"]:
+                    r[nx + k] = -1.0
+            rows.append(r)
+    for s, wt in weights.items():  # w_s λ ≤ net output of s
+        r = np.zeros(nv)
+        r[-1] = wt / total
+        for i, f in enumerate(firms):
+            if seg_of[f] == s:
+                r[i] = -1.0
+        for k, (a, _b) in enumerate(links):
+            if seg_of[a] == s:
+                r[nx + k] = 1.0
+        rows.append(r)
+    c = np.zeros(nv)
+    c[-1] = -1.0
+    bounds = [(0.0, cap[f]) for f in firms] + [(0.0, None)] * (ny + 1)
+    res = linprog(c, A_ub=np.array(rows), b_ub=np.zeros(len(rows)), bounds=bounds,
+                  method="highs")
+    assert res.status == 0
+    return float(-res.fun)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.floats(1.0, 500.0), min_size=7, max_size=7),
+       st.lists(st.floats(0.0, 10.0), min_size=2, max_size=2))
+def test_mix_lp_matches_an_independent_formulation(caps: list[float], dem: list[float]) -> None:
+    # the toy chain with a second product (bus: 2 packs and 4 chips, made by B1 from P1 and X1)
+    ds = toy_nev()
+    fs = pd.concat([ds.firm_segments, pd.DataFrame({"firm": ["B1"], "segment": ["bus"]})],
+                   ignore_index=True).assign(capacity=caps)
+    fs["final_demand"] = [np.nan] * 3 + [dem[0], dem[0], np.nan, dem[1]]
+    ds.tables["firm_segments"] = fs
+    ds.tables["firms"] = pd.concat([ds.firms, pd.DataFrame(
+        {"id": ["B1"], "name": ["客车一"], "region": ["320100"], "country": ["CHN"],
+         "ownership": ["domestic"]})], ignore_index=True)
+    ds.tables["segments"] = pd.concat([ds.segments, pd.DataFrame(
+        {"id": ["bus"], "chain": ["nev"], "name": ["客车"], "stage": ["downstream"],
+         "essential": [True], "key_technology": [False]})], ignore_index=True)
+    ds.tables["segment_inputs"] = pd.concat([ds.segment_inputs, pd.DataFrame(
+        {"segment": ["bus", "bus"], "input_segment": ["pack", "chip"],
+         "quantity": [2.0, 4.0]})], ignore_index=True)
+    ds.tables["supply_links"] = pd.concat([ds.supply_links, pd.DataFrame(
+        {"supplier": ["P1", "X1"], "customer": ["B1", "B1"], "segment": ["pack", "chip"]})],
+        ignore_index=True)
+    weights = {"car": 2 * dem[0], "bus": dem[1]}
+    if sum(weights.values()) == 0:
+        return
+    res = chain_throughput(ds)
+    assert res.weights_from == "final_demand"
+    expected = _independent_mix_lp(ds, weights)
+    assert res.units_per_day == pytest.approx(expected, rel=1e-7, abs=1e-7)
+    assert res.units_per_day <= res.segment_bound * (1 + 1e-9) + 1e-9

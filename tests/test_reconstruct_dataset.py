@@ -50,22 +50,37 @@ def bom_purchases(ds: pd.DataFrame | object) -> pd.Series:
     return m.groupby(["firm", "input_segment"])["need"].sum()
 
 
-def test_every_member_reproduces_every_buyers_segment_purchases(store: Path) -> None:
+def test_every_member_reproduces_every_segment_flow(store: Path) -> None:
+    """Purchases of input a by the firms of segment b (a firm counted in its first segment),
+    from every origin, equal Σ share(a, b)·X of the BOM in every member; each buyer buys what
+    its segments need (its own amount varies between members: firms differ)."""
     ds = svc.load_dataset(store, "rec", ensemble=True)
     assert ds.members() == [1, 2, 3]
     links = ds.supply_links
     assert links["member"].min() == 1  # nothing observed in the source
     assert links["probability"].between(0, 1).all()
     need = bom_purchases(ds)
+    fs = load_demo().firm_segments
+    first = fs.drop_duplicates("firm").set_index(fs.drop_duplicates("firm")["firm"].astype(str))
+    seg_of = first["segment"].astype(str)
+
+    def by_segment(v: pd.Series) -> pd.Series:
+        keys = [v.index.get_level_values(1), v.index.get_level_values(0).map(seg_of)]
+        return v.groupby(keys).sum()
+
+    spread = []
     for k in (1, 2, 3):
         lk = links[links["member"] == k]
         got = lk.groupby([lk["customer"].astype(str), lk["segment"].astype(str)])["value"].sum()
         got.index.names = need.index.names
-        both = pd.concat([need, got], axis=1, keys=["need", "got"]).fillna(0.0)
-        np.testing.assert_allclose(both["got"], both["need"], rtol=1e-9, atol=1e-6)
+        assert set(got.index) == set(need[need > 0].index)
+        np.testing.assert_allclose(by_segment(got).reindex(by_segment(need).index),
+                                   by_segment(need), rtol=1e-9, atol=1e-6)
+        spread.append(got.reindex(need.index) / need)
         # shares of each purchase sum to one
         sh = lk.groupby([lk["customer"].astype(str), lk["segment"].astype(str)])["share"].sum()
         np.testing.assert_allclose(sh, 1.0, rtol=1e-9)
+    assert float(np.nanmax(np.abs(spread[0] - spread[1]))) > 0.05
     # aggregate nodes are firms of the dataset with their region
     firms = ds.firms.set_index(ds.firms["id"].astype(str))
     roc = [f for f in firms.index if f.startswith("ROC-")]
@@ -186,7 +201,11 @@ def test_io_table_mode(store: Path) -> None:
 
     table = demo_table()
     src = svc.load_dataset(store, "firms-only")
-    ens, units, _ = reconstruct_of(src, io=table, members=2, seed=3, mean_degree=4.0)
+    from chainatlas.reconstruct import LinkModel
+
+    # without firm heterogeneity each buyer's purchases are A·X exactly
+    ens, units, _ = reconstruct_of(src, io=table, members=2, seed=3, mean_degree=4.0,
+                                   model=LinkModel(firm_cv=0.0))
     seg_io = {s: io_sector_of(v, table.sectors) for s, v in
               zip(src.segments["id"].astype(str), src.segments["io_sector"], strict=True)}
     pos = {s: k for k, s in enumerate(table.sectors)}
@@ -203,3 +222,64 @@ def test_io_table_mode(store: Path) -> None:
                zip(m.pair_buyer, m.pair_sector, m.pair_purchases(), strict=True)}
         assert got.keys() == need.keys()
         np.testing.assert_allclose([got[k] for k in need], list(need.values()), rtol=1e-9)
+
+
+def _haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1)
+                                                                      / 2) ** 2
+    return float(2 * 6371.0088 * np.arcsin(np.sqrt(h)))
+
+
+def test_firm_coordinates_are_used_where_given_else_the_region_centre(monkeypatch) -> None:
+    from chainatlas.model.dataset import Dataset
+    from chainatlas.reconstruct import build
+    from chainatlas.reconstruct.build import inputs_from_dataset
+    from chainatlas.reconstruct.sample import region_distances
+
+    demo = load_demo()
+    tables = {t: f.copy() for t, f in demo.tables.items() if t not in ("supply_links",
+                                                                       "signals")}
+    firms = tables["firms"]
+    reg = demo.regions.set_index(demo.regions["code"].astype(str))
+    # two firms of one region placed 60 km apart; a third at the second's point; the rest
+    # without coordinates
+    code = firms["region"].astype(str).value_counts().index[0]
+    same = firms.index[firms["region"].astype(str) == code][:3]
+    others = firms.index[firms["region"].astype(str) != code][:1]
+    lon0, lat0 = float(reg.loc[code, "lon"]), float(reg.loc[code, "lat"])
+    firms["lon"], firms["lat"] = np.nan, np.nan
+    firms.loc[same, "lon"] = [lon0 - 0.3, lon0 + 0.3, lon0 + 0.3]
+    firms.loc[same, "lat"] = [lat0, lat0, lat0]
+    ds = Dataset.from_frames("coords", tables)
+    inp, _ = inputs_from_dataset(ds)
+    pos = {f: k for k, f in enumerate(firms["id"].astype(str))}
+    a, b, c = (pos[str(firms.loc[i, "id"])] for i in same)
+    o = pos[str(firms.loc[others[0], "id"])]
+    pa, pb, pc, po = (int(inp.firm_region[k]) for k in (a, b, c, o))
+    assert pb == pc and len({pa, pb, po}) == 3
+    assert (inp.region_lon[pa], inp.region_lat[pa]) == pytest.approx((lon0 - 0.3, lat0))
+    ocode = str(firms.loc[others[0], "region"])
+    assert (inp.region_lon[po], inp.region_lat[po]) == pytest.approx(
+        (float(reg.loc[ocode, "lon"]), float(reg.loc[ocode, "lat"])))
+    d = region_distances(inp.region_lon, inp.region_lat, inp.intra_km(10.0))
+    assert d[pa, pb] == pytest.approx(_haversine_km(lon0 - 0.3, lat0, lon0 + 0.3, lat0),
+                                      rel=1e-9)
+    assert d[pa, po] == pytest.approx(_haversine_km(lon0 - 0.3, lat0, *reg.loc[ocode, [
+        "lon", "lat"]].astype(float)), rel=1e-9)
+    assert d[pb, pb] < 0.1 and d[po, po] == 10.0  # one point; one region (the model's 10 km)
+    assert any("own coordinates" in n for n in inp.assumptions)
+    from chainatlas.reconstruct import LinkModel, reconstruct
+
+    m = reconstruct(inp, LinkModel(mean_degree=3.0), members=1, seed=0).members[0]
+    assert m.n_links > 0 and m.settings.gamma is not None
+    # more points than the cap: snapped to a coarser grid, said, at most the cap
+    firms["lon"] = lon0 + np.linspace(-1, 1, len(firms))
+    firms["lat"] = lat0
+    monkeypatch.setattr(build, "MAX_PLACES", 20)
+    inp2, _ = inputs_from_dataset(Dataset.from_frames("coords2", tables))
+    n_regions = len(inp.region_lon) - len({pa, pb})
+    assert len(inp2.region_lon) - n_regions <= 20
+    assert any("snapped" in n for n in inp2.assumptions)
+    lon_used = inp2.region_lon[inp2.firm_region]
+    assert np.max(np.abs(lon_used - firms["lon"].to_numpy())) < 0.2  # within a cell or so

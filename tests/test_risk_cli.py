@@ -161,3 +161,57 @@ def test_footprint_as_a_stress_scenario_target():
     with pytest.raises(ScenarioError, match="intensity"):
         parse_scenario({"name": "x", "horizon_days": 5, "shocks": [{"footprint": {
             "type": "Feature", "properties": {"intensity": 3}, "geometry": far}}]})
+
+
+def test_io_sector_dataset_uses_the_documented_default(tmp_path):
+    """A dataset whose segments carry IO sectors, with an IO table stored and no essentiality
+    column: the classes are the IO default (a_kl ≥ 5 % essential, > 0 non-essential, 0
+    irrelevant) and the notes say so. Hand-solved:
+
+    Z = [[10, 2], [0, 0]], x = [100, 100] → a_AA = 0.1 (2), a_AB = 0.02 (1), a_B· = 0 (0).
+    Firms f1 (A), f2 (B), f3 (B); links f1→f2 = 1, f3→f2 = 3, f2→f3 = 1; s_out = (1, 1, 3), so
+    w = (0.2, 0.2, 0.6). f1 closes: f2's input from f1 is non-essential, Λd = 1 / s_in(f2) =
+    1/4, so hd_f2 = 0.75 at step 1 and stays (f3→f2 and f2→f3 are B→B: irrelevant); no
+    upstream loss reaches f2 or f3 (f1 buys nothing). Step 2 changes nothing: stop.
+    ESRI = 0.2·1 + 0.2·0.25 = 0.25. Under the bill-of-materials default the same input is
+    essential (segment a is essential) and f2, then f3, close: ESRI = 1.
+    """
+    from chainatlas.model.iotable import IOTable
+    from chainatlas.services.datasets import import_frames
+    from chainatlas.services.io import store_io_table
+
+    db = tmp_path / "io.duckdb"
+    frames = {
+        "regions": pd.DataFrame({"code": ["320500"], "name": ["苏州市"], "level": ["city"]}),
+        "chains": pd.DataFrame({"id": ["c"], "name": ["链"]}),
+        "segments": pd.DataFrame({"id": ["a", "b"], "chain": ["c", "c"], "name": ["甲", "乙"],
+                                  "stage": ["upstream", "downstream"], "io_sector": ["A", "B"]}),
+        "segment_inputs": pd.DataFrame({"segment": ["b"], "input_segment": ["a"]}),
+        "firms": pd.DataFrame({"id": ["f1", "f2", "f3"], "name": ["一", "二", "三"],
+                               "region": ["320500"] * 3}),
+        "firm_segments": pd.DataFrame({"firm": ["f1", "f2", "f3"], "segment": ["a", "b", "b"]}),
+        "supply_links": pd.DataFrame({"supplier": ["f1", "f3", "f2"],
+                                      "customer": ["f2", "f2", "f3"],
+                                      "segment": ["a", "b", "b"], "value": [1.0, 3.0, 1.0]}),
+    }
+    import_frames(db, "iod", frames)
+
+    def esri(*extra):
+        res = _run("--dataset", "iod", "--db", db, "--format", "json", "--reasons", "0", *extra)
+        assert res.exit_code == 0, res.output
+        out = json.loads(res.stdout)
+        return {r["firm"]: r for r in out["results"]}, out["notes"]
+
+    rows, notes = esri("--no-substitution")
+    assert rows["f1"]["esri"] == pytest.approx(1.0, abs=1e-12)
+    assert any("bill-of-materials default" in x for x in notes)
+    store_io_table(db, "iod", "t2", IOTable.from_flows([[10.0, 2.0], [0.0, 0.0]],
+                                                       [88.0, 100.0], ["A", "B"], name="t2"))
+    for extra in (("--no-substitution",), ()):
+        rows, notes = esri(*extra)
+        assert rows["f1"]["esri"] == pytest.approx(0.25, abs=1e-12)
+        assert rows["f1"]["esri_downstream"] == pytest.approx(0.25, abs=1e-12)
+        assert rows["f1"]["iterations"] == 2 and rows["f1"]["sector"] == "A"
+        assert any("IO default of table 't2'" in x and "5%" in x for x in notes)
+    res = _run("--dataset", "iod", "--db", db, "--io-table", "nope")
+    assert res.exit_code != 0 and "nope" in res.output

@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None, *, db: str | Path | None = None
 
     from chainatlas.api.routes_analyses import router as analyses
     from chainatlas.api.routes_datasets import router as datasets
+    from chainatlas.api.routes_decide import router as decide
     from chainatlas.api.routes_files import router as files
     from chainatlas.api.routes_jobs import router as jobs
     from chainatlas.api.routes_places import router as places
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None, *, db: str | Path | None = None
     app.include_router(sharing, prefix="/api/v1")
     app.include_router(places, prefix="/api/v1")
     app.include_router(risk, prefix="/api/v1")
+    app.include_router(decide, prefix="/api/v1")
 
     _mount_dashboard(app)
 

@@ -57,6 +57,7 @@ def map_cmd(
         return
     res = map_chain(db, dataset, region=region, within_hours=within_hours, of=of, chain=chain,
                     detour=detour, speed_kmh=speed, hmt=hmt)
+    _notes(res.notes)
     if fmt is Format.table and out is None:
         emit(res.health, fmt, title=f"chain health ({res.area['label']})")
     emit(res, fmt, out, title=f"chain map ({res.area['label']})",
@@ -67,7 +68,11 @@ def map_cmd(
 def throughput_cmd(
     dataset: DatasetOpt,
     segment: Annotated[str | None, typer.Option(
-        "--segment", help="Finished-product segment (default: the chain's final segment).")] = None,
+        "--segment", help="Optimise this one segment (default: the chain's product mix, "
+        "weighted by final demand).")] = None,
+    mix: Annotated[str | None, typer.Option(
+        "--mix", help="Product mix of one's own: SEGMENT=WEIGHT,SEGMENT=WEIGHT (not with "
+        "--segment).")] = None,
     region: RegionOpt = None,
     within_hours: HoursOpt = None,
     of: OfOpt = None,
@@ -82,17 +87,20 @@ def throughput_cmd(
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
-    """Most finished units/day (LP on HiGHS over the firm network), bottlenecks and takt."""
+    """Most finished units/day of the product mix or one segment (LP on HiGHS over the firm
+    network), what binds, and takt (null when unbounded)."""
     from chainatlas.services.chain import throughput
 
     res = throughput(db, dataset, segment=segment, region=region, within_hours=within_hours,
                      of=of, import_outside=import_outside, hours_per_day=hours_per_day,
-                     detour=detour, speed_kmh=speed)
+                     detour=detour, speed_kmh=speed, mix=mix)
     _notes(res.notes)
-    head = pd.DataFrame([{"segment": res.segment, "units_per_day": res.units_per_day,
+    head = pd.DataFrame([{"segment": res.segment, "weights_from": res.weights_from,
+                          "units_per_day": res.units_per_day,
                           "segment_bound": res.segment_bound, "takt_seconds": res.takt_seconds}])
     if fmt is Format.table and out is None:
         emit(head, fmt, title="throughput and takt")
+        emit(res.mix, fmt, title="product mix (weights sum to 1)")
         emit(res.bottleneck_firms, fmt, title="bottleneck firms (shadow price > 0)")
     emit(res, fmt, out, title="segments per finished unit", table=res.segments)
 

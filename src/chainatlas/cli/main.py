@@ -101,6 +101,7 @@ def _register() -> None:
         chain,
         cluster,
         data,
+        decide,
         evaluate,
         io,
         match,
@@ -126,6 +127,7 @@ def _register() -> None:
     app.add_typer(places_cli.app, name="places",
                   help="Places: addresses and names to region codes (地名解析).")
     advise.register(app)
+    decide.register(app)
     reconstruct.register(app)
     report.register(app)
     risk.register(app)

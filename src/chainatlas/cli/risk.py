@@ -44,6 +44,10 @@ def esri_cmd(
     dataset: Annotated[str | None, typer.Option("--dataset", "-d",
                                                 help="A dataset in the store instead of files.")] = None,
     db: DbOpt = None,
+    io_table: Annotated[str | None, typer.Option(
+        "--io-table", help="With --dataset: the IO table stored with it whose sectors classify "
+                           "the inputs when segment_inputs gives no essentiality (default: the "
+                           "only one stored).")] = None,
     epsilon: Annotated[float, typer.Option("--epsilon", min=0.0,
                                            help="Stopping tolerance ε of the cascade.")] = 0.01,
     no_substitution: Annotated[bool, typer.Option(
@@ -102,10 +106,12 @@ def esri_cmd(
         from chainatlas.services.datasets import load_dataset
 
         ds = load_dataset(db, dataset)
-        ri = svc.risk_input_of(ds)
+        ri = svc.risk_input_of(ds, svc.dataset_io_table(db, dataset, io_table))
     else:
         if any(f is None for f in files):
             raise InputError("give --firms, --edges and --essentiality (or --dataset)")
+        if io_table is not None:
+            raise InputError("--io-table goes with --dataset")
         ri = svc.load_risk_files(firms, edges, essentiality)  # type: ignore[arg-type]
     psis: dict[str, np.ndarray] = {}
     if psi is not None:
@@ -156,6 +162,9 @@ def esri_cmd(
         keep += ["esri", "esri_downstream", "esri_upstream", "iterations"]
         frame = frame[keep].rename(columns={"esri_downstream": "down", "esri_upstream": "up",
                                             "iterations": "steps"})
+    if fmt is not Format.json:
+        for note in result.get("notes", []):
+            typer.echo(f"note: {note}", err=True)
     emit(result, fmt, out, title="ESRI (share of output lost)", table=frame)
 
 

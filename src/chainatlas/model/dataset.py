@@ -43,6 +43,8 @@ class Dataset:
     name: str
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     meta: dict[str, object] = field(default_factory=dict)
+    _stages: tuple[tuple[int, int, int, int], pd.DataFrame] | None = field(
+        default=None, repr=False, compare=False)
 
     @classmethod
     def from_frames(cls, name: str, frames: Mapping[str, pd.DataFrame],
@@ -108,7 +110,21 @@ class Dataset:
 
     @property
     def segments(self) -> pd.DataFrame:
-        return self.table("segments")
+        """The segments; an empty or absent ``stage`` is derived from the bill of materials
+        (:mod:`chainatlas.model.stages`; ``meta["stages_derived"]`` counts the rows)."""
+        seg = self.table("segments")
+        if len(seg) and ("stage" not in seg.columns or seg["stage"].isna().any()):
+            bom = self.table("segment_inputs")
+            key = (id(seg), id(bom), len(seg), len(bom))
+            cached = self._stages
+            if cached is None or cached[0] != key:
+                from chainatlas.model.stages import fill_stages
+
+                filled, n = fill_stages(seg, bom)
+                self._stages = cached = (key, filled)
+                self.meta["stages_derived"] = n
+            return cached[1]
+        return seg
 
     @property
     def segment_inputs(self) -> pd.DataFrame:

@@ -168,8 +168,11 @@ TABLES: dict[str, TableSpec] = {
             _c("chain", zh="所属产业链", req=True, null=False, aliases=("chain_id", "产业链"), ex="nev"),
             _c("name", zh="环节名称", req=True, null=False, aliases=("名称", "环节"), ex="动力电池电芯"),
             _c("name_en", zh="英文名称", ex="Battery cells"),
-            _c("stage", zh="上中下游", req=True, null=False, choices=STAGES,
-               aliases=("环节位置", "位置"), ex="midstream"),
+            _c("stage", zh="上中下游", choices=STAGES, aliases=("环节位置", "位置"),
+               doc="empty or absent: from the segment's depth in the bill of materials "
+                   "(depth d from the raw inputs, height h to the finished products: upstream "
+                   "when d/(d+h) < 1/3, downstream when > 2/3, else midstream; a segment "
+                   "outside the BOM is midstream)", ex="midstream"),
             _c("parent", zh="上级环节", aliases=("parent_id",), ex="battery"),
             _c("essential", "bool", zh="是否必需", default=True, ex=True,
                doc="production of a consumer of this segment stops without it"),

@@ -54,10 +54,11 @@ class ChainMap:
     segments: pd.DataFrame
     health: pd.DataFrame
     area: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"area": self.area, "health": self.health.to_dict(orient="records"),
-                "segments": self.segments.to_dict(orient="records")}
+                "segments": self.segments.to_dict(orient="records"), "notes": self.notes}
 
 
 def _tag_lists(tags: pd.Series) -> pd.Series:
@@ -219,7 +220,13 @@ def chain_map(
     health = chain_health(table)
     area_info = {"label": area_label, "firms_local": int(local.sum()), "firms": int(g.n_firms),
                  "area_share": float(area_share)}
-    return ChainMap(table, health, area_info)
+    notes = []
+    derived = ds.meta.get("stages_derived")
+    if isinstance(derived, int) and derived > 0:
+        notes.append(f"{derived} segment(s) have no stage in the data: derived from their depth "
+                     f"in the bill of materials (upstream / midstream / downstream by thirds of "
+                     f"depth / (depth + height); outside the BOM: midstream)")
+    return ChainMap(table, health, area_info, notes)
 
 
 def _status(g: FirmGraph, ds: Dataset, stats: pd.DataFrame, lq: npt.NDArray[np.float64],

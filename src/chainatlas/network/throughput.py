@@ -29,11 +29,23 @@ blocked, or (``import_outside``) delivered by the direct outside suppliers up to
 capacity. Shadow prices of the capacity bounds (finished units/day per extra unit/day of
 capacity) name the bottleneck firms. Takt time is :math:`86400\\,h/24 / T` seconds per unit for
 ``h`` working hours a day.
+
+**Joint product mix.** Without a target segment the chain is optimised for all its finished
+products at once: with mix weights :math:`w_f \\ge 0` (:math:`\\sum_f w_f = 1`) the LP maximises
+:math:`\\lambda`, the finished units/day of the mix, subject to the constraints above and, for
+every mix segment ``f``, :math:`\\sum_{p:\\, s_p = f} x_p - \\sum_{e \\in \\mathrm{out}(f)} y_e
+\\ge w_f \\lambda` (net deliveries of ``f`` in the mix's proportions). The default weights are
+the final-demand mix (``firm_segments.final_demand`` summed per segment, every segment with
+external demand); without demand data the chain's final segments weighted by their capacity, or
+equally when a capacity is unknown. The requirements become :math:`(I - Q^\\top) r = w` and the
+segment bound :math:`\\min_s K_s / r_s` is the same bound for the mix. With one target segment
+(``segment=``) the mix is that segment alone and :math:`\\lambda` its net output.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,9 +73,9 @@ class ThroughputResult:
     Attributes
     ----------
     segment : str
-        The finished-product segment.
+        The finished-product segment, or ``"mix"`` for a product mix of several.
     units_per_day : float
-        Firm-network LP optimum (``inf`` when capacities are unknown; 0 when nothing can flow).
+        Finished units/day of the mix (its segments together): firm-network LP optimum (``inf`` when capacities are unknown; 0 when nothing can flow).
     segment_bound : float
         Segment-level bound :math:`T_{seg}` (units/day).
     takt_seconds : float or None
@@ -74,6 +86,12 @@ class ThroughputResult:
         utilisation, shadow price and whether it binds.
     bottleneck_firms : DataFrame
         Firms whose capacity binds with a positive shadow price, largest first.
+    mix : DataFrame
+        The product mix: ``segment``, ``weight`` (sum 1) and ``units_per_day`` (its share of
+        the optimum).
+    weights_from : str
+        Where the weights came from: ``segment`` (one target), ``given``, ``final_demand``,
+        ``capacity`` or ``equal``.
     """
 
     segment: str
@@ -84,10 +102,14 @@ class ThroughputResult:
     segments: pd.DataFrame
     bottleneck_firms: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    mix: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"segment": [], "weight": [], "units_per_day": []}))
+    weights_from: str = "segment"
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "segment": self.segment, "units_per_day": self.units_per_day,
+            "segment": self.segment, "weights_from": self.weights_from,
+            "mix": self.mix.to_dict(orient="records"), "units_per_day": self.units_per_day,
             "segment_bound": self.segment_bound, "takt_seconds": self.takt_seconds,
             "hours_per_day": self.hours_per_day, "notes": self.notes,
             "segments": self.segments.to_dict(orient="records"),
@@ -111,13 +133,20 @@ def _bom(graph: FirmGraph, segment_inputs: pd.DataFrame) -> sp.csr_matrix:
     return sp.csr_matrix((q[ok], (s[ok], t[ok])), shape=(m, m))
 
 
-def segment_requirements(graph: FirmGraph, segment_inputs: pd.DataFrame, final: int) -> _F64:
-    """Units of every segment needed per finished unit of segment ``final``: solves
-    :math:`(I - Q^\\top) r = e_f`."""
+def segment_requirements(graph: FirmGraph, segment_inputs: pd.DataFrame,
+                         final: int | npt.ArrayLike) -> _F64:
+    """Units of every segment needed per finished unit of segment ``final`` (an index), or per
+    unit of a product mix (``final`` a weight vector over the segments): solves
+    :math:`(I - Q^\\top) r = e_f` (or :math:`= w`)."""
     m = graph.n_segments
     q = _bom(graph, segment_inputs)
-    e = np.zeros(m)
-    e[final] = 1.0
+    if np.ndim(final) == 0:
+        e = np.zeros(m)
+        e[int(np.asarray(final))] = 1.0
+    else:
+        e = np.asarray(final, dtype=np.float64)
+        if e.shape != (m,):
+            raise InputError(f"mix weights must have shape ({m},)")
     a = (sp.identity(m, format="csc") - q.T.tocsc())
     r = sp.linalg.spsolve(a, e) if m > 1 else e / a.toarray()[0, 0]
     r = np.atleast_1d(np.asarray(r, dtype=np.float64))
@@ -135,15 +164,18 @@ def chain_throughput(
     assume_unlinked: bool = True,
     import_outside: bool = False,
     hours_per_day: float = 24.0,
+    weights: Mapping[str, float] | None = None,
 ) -> ThroughputResult:
-    """Most finished units/day of ``segment`` (default: the chain's final segment).
+    """Most finished units/day of ``segment``, or of the chain's product mix (the default).
 
     Parameters
     ----------
     ds : Dataset
     segment : str, optional
-        Finished-product segment id; default the final segment (never an input) with the largest
-        capacity.
+        Optimise this one segment's net output; default the joint product mix (module
+        docstring).
+    weights : mapping of segment id to weight, optional
+        A product mix of one's own (weights ≥ 0, scaled to sum 1); not with ``segment``.
     graph : FirmGraph, optional
     area : ndarray of bool, shape (n,), optional
         Firms of the area; others neither produce nor supply.
@@ -165,13 +197,13 @@ def chain_throughput(
         raise InputError(f"hours_per_day must be in (0, 24], got {hours_per_day}")
     g = graph if graph is not None else FirmGraph.from_dataset(ds)
     bom = ds.segment_inputs
-    fin = _final_index(g, bom, segment)
+    w, weights_from, notes = _mix(ds, g, bom, segment, weights)
+    mix_idx = np.flatnonzero(w > 0)
     in_area = np.ones(g.n_firms, dtype=bool) if area is None else np.asarray(area, dtype=bool)
     if in_area.shape != (g.n_firms,):
         raise InputError(f"area mask must have shape ({g.n_firms},)")
     q = _bom(g, bom)
-    req = segment_requirements(g, bom, fin)
-    notes: list[str] = []
+    req = segment_requirements(g, bom, w)
 
     # producer rows (firm, segment): firm_segments, plus segments a firm ships without a row
     fs_f = g.fs_firm.astype(np.int64)
@@ -212,7 +244,8 @@ def chain_throughput(
     e_idx, e_src, e_dst, e_seg = e_idx[e_keep], e_src[e_keep], e_dst[e_keep], e_seg[e_keep]
     n_e = len(e_idx)
     if n_p == 0:
-        raise ModelError(f"no firm produces segment '{g.segment_ids[fin]}' or its inputs")
+        what = ", ".join(map(str, g.segment_ids[mix_idx][:5]))
+        raise ModelError(f"no firm produces segment(s) {what} or their inputs")
 
     # supply rows: sum of out-flows of (i, s) - x_(i,s) <= 0
     e_prod = np.searchsorted(p_key, e_src * m + e_seg)
@@ -253,11 +286,23 @@ def chain_throughput(
                         (np.concatenate([d_row, in_pos[in_match]]),
                          np.concatenate([d_p, n_p + np.flatnonzero(in_match)]))),
                        shape=(len(dem_keys), n_p + n_e))
-    a_ub = sp.vstack([a1, a2]).tocsr()
-    c = np.zeros(n_p + n_e)
-    c[:n_p][(p_seg == fin) & in_area[p_firm]] = -1.0
-    bounds = np.column_stack([np.zeros(n_p + n_e),
-                              np.concatenate([p_cap, np.full(n_e, np.inf)])])
+    # mix rows per mix segment f: w_f λ - Σ x_(i,f) + Σ out-flows of (i,f) <= 0 (area firms)
+    n_v = n_p + n_e + 1
+    mix_row = np.full(m, -1, dtype=np.int64)
+    mix_row[mix_idx] = np.arange(len(mix_idx))
+    px = np.flatnonzero((mix_row[p_seg] >= 0) & in_area[p_firm])
+    ey = np.flatnonzero((mix_row[e_seg] >= 0) & in_area[e_src])
+    a3 = sp.coo_matrix((np.concatenate([w[mix_idx], -np.ones(len(px)), np.ones(len(ey))]),
+                        (np.concatenate([np.arange(len(mix_idx)), mix_row[p_seg[px]],
+                                         mix_row[e_seg[ey]]]),
+                         np.concatenate([np.full(len(mix_idx), n_v - 1), px, n_p + ey]))),
+                       shape=(len(mix_idx), n_v))
+    a_ub = sp.vstack([sp.hstack([a1, sp.csr_matrix((a1.shape[0], 1))]),
+                      sp.hstack([a2, sp.csr_matrix((a2.shape[0], 1))]), a3]).tocsr()
+    c = np.zeros(n_v)
+    c[-1] = -1.0  # maximise λ
+    bounds = np.column_stack([np.zeros(n_v),
+                              np.concatenate([p_cap, np.full(n_e + 1, np.inf)])])
     res = linprog(c, A_ub=a_ub, b_ub=np.zeros(a_ub.shape[0]), bounds=bounds, method="highs")
     if res.status == 3:
         units = math.inf
@@ -276,23 +321,74 @@ def chain_throughput(
                      f"inputs assumed available); the segment bound does not apply")
     elif not in_area.all():
         notes.append(f"area of {int(in_area.sum())} firm(s); inputs from outside are blocked")
-    return _result(g, fin, req, p_firm, p_seg, p_cap, x, shadow, units, not imports,
+    res_ = _result(g, req, p_firm, p_seg, p_cap, x, shadow, units, not imports,
                    hours_per_day, notes)
+    ids = g.segment_ids[mix_idx].astype(str)
+    res_.segment = str(ids[0]) if len(ids) == 1 else "mix"
+    res_.weights_from = weights_from
+    res_.mix = pd.DataFrame({"segment": ids, "weight": w[mix_idx],
+                             "units_per_day": w[mix_idx] * units})
+    return res_
 
 
-def _final_index(g: FirmGraph, bom: pd.DataFrame, segment: str | None) -> int:
+def _mix(ds: Dataset, g: FirmGraph, bom: pd.DataFrame, segment: str | None,
+         weights: Mapping[str, float] | None) -> tuple[_F64, str, list[str]]:
+    """Mix weights over the segments (sum 1), where they came from, and a note naming them."""
+    m = g.n_segments
+    w = np.zeros(m)
+    if segment and weights:
+        raise InputError("give either a segment or mix weights, not both")
     if segment:
-        return g.segment_index(segment)
-    finals = final_segments(g, bom)
-    if len(finals) == 0:
-        raise DataNotFound("no final segment found (give the segment to compute throughput for)")
-    cap = np.bincount(g.fs_segment[g.fs_segment >= 0],
-                      weights=np.nan_to_num(g.fs_capacity[g.fs_segment >= 0]),
-                      minlength=g.n_segments)
-    return int(finals[np.argmax(cap[finals])])
+        w[g.segment_index(segment)] = 1.0
+        return w, "segment", []
+    if weights:
+        for sid, val in weights.items():
+            v = float(val)
+            if not (math.isfinite(v) and v >= 0):
+                raise InputError(f"mix weight of {sid!r} must be a number ≥ 0, got {val!r}")
+            w[g.segment_index(str(sid))] += v
+        source, label = "given", "given weights"
+    else:
+        fs = ds.firm_segments
+        demand = np.zeros(m)
+        if "final_demand" in fs.columns and len(fs):
+            sidx = _arrow_str(pd.Series(g.segment_ids, dtype=object))
+            pos = _positions(sidx, _arrow_str(fs["segment"]))
+            d = pd.to_numeric(fs["final_demand"], errors="coerce").to_numpy(
+                np.float64, na_value=np.nan)
+            ok = (pos >= 0) & np.isfinite(d) & (d > 0)
+            demand = np.bincount(pos[ok], weights=d[ok], minlength=m).astype(np.float64)
+        if demand.sum() > 0:
+            w, source, label = demand, "final_demand", "final-demand mix"
+        else:
+            finals = final_segments(g, bom)
+            if len(finals) == 0:
+                raise DataNotFound("no final segment found (give the segment to compute "
+                                   "throughput for)")
+            rows = np.isin(g.fs_segment, finals)
+            capr = g.fs_capacity[rows]
+            cap = np.bincount(g.fs_segment[rows], weights=np.nan_to_num(capr, nan=0.0),
+                              minlength=m)
+            unknown = np.bincount(g.fs_segment[rows], weights=(~np.isfinite(capr)).astype(float),
+                                  minlength=m)
+            if (unknown[finals] == 0).all() and (cap[finals] > 0).all():
+                w[finals] = cap[finals]
+                source, label = "capacity", "no final demand recorded: final segments " \
+                    "weighted by their capacity"
+            else:
+                w[finals] = 1.0
+                source, label = "equal", "no final demand recorded: final segments weighted " \
+                    "equally"
+    if w.sum() <= 0:
+        raise InputError("the product mix has no segment with a weight > 0")
+    w = w / w.sum()
+    idx = np.flatnonzero(w > 0)
+    shown = ", ".join(f"{g.segment_ids[k]} {w[k]:.4g}" for k in idx[:10])
+    more = f" and {len(idx) - 10} more" if len(idx) > 10 else ""
+    return w, source, [f"product mix of {len(idx)} segment(s) ({label}): {shown}{more}"]
 
 
-def _result(g: FirmGraph, fin: int, req: _F64, p_firm: Any, p_seg: Any, p_cap: _F64, x: _F64,
+def _result(g: FirmGraph, req: _F64, p_firm: Any, p_seg: Any, p_cap: _F64, x: _F64,
             shadow: _F64, units: float, bound_valid: bool, hours: float,
             notes: list[str]) -> ThroughputResult:
     m = g.n_segments
@@ -335,5 +431,4 @@ def _result(g: FirmGraph, fin: int, req: _F64, p_firm: Any, p_seg: Any, p_cap: _
         hot_segs = segs.loc[segs["shadow_price"] > 1e-9, "segment"].astype(str).tolist()
         notes.append("binds: " + (", ".join(hot_segs[:5]) if hot_segs else
                                   "the segment bound of " + str(segs["segment"].iloc[0])))
-    return ThroughputResult(str(g.segment_ids[fin]), units, seg_bound, takt, hours, segs,
-                            firms, notes)
+    return ThroughputResult("", units, seg_bound, takt, hours, segs, firms, notes)

@@ -22,14 +22,14 @@ __all__ = ["dcgm", "dcgm_model", "iogm", "iogm_model"]
 def dcgm_model(mean_degree: float) -> LinkModel:
     """The link-model settings that are dcGM."""
     return LinkModel(mean_degree=mean_degree, alpha=1.0, gamma=0.0, link="logistic",
-                     layers="none", essential=False, weights="expected")
+                     layers="none", essential=False, weights="expected", firm_cv=0.0)
 
 
 def iogm_model(mean_degree: float, layer_links: tuple[float, ...] | None = None) -> LinkModel:
     """The link-model settings that are IOGM."""
     return LinkModel(mean_degree=mean_degree, alpha=1.0, gamma=0.0, link="logistic",
                      layers="sector", essential=False, layer_links=layer_links,
-                     weights="expected")
+                     weights="expected", firm_cv=0.0)
 
 
 def dcgm(inp: ReconstructionInputs, mean_degree: float, *, members: int = 1,

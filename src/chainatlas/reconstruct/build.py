@@ -22,10 +22,15 @@ from chainatlas.model.dataset import Dataset
 from chainatlas.model.iotable import IOTable
 from chainatlas.reconstruct.inputs import ReconstructionInputs
 
-__all__ = ["BOM_INPUT_RATIO", "inputs_from_dataset", "unit_table"]
+__all__ = ["BOM_INPUT_RATIO", "MAX_PLACES", "firm_places", "inputs_from_dataset", "unit_table"]
 
 #: Intermediate-input ratio assumed where the bill of materials gives no cost shares.
 BOM_INPUT_RATIO = 0.6
+#: Most distinct firm locations kept (the sampler's tables are places × places); above it the
+#: coordinates are snapped to a coarser grid, and the assumptions say so.
+MAX_PLACES = 3000
+#: Grid of the firms' own coordinates (degrees; 0.001° ≈ 0.1 km).
+_GRID_DEG = 1e-3
 
 
 def _region_coords(ds: Dataset, codes: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -51,6 +56,50 @@ def _region_coords(ds: Dataset, codes: pd.Series) -> tuple[np.ndarray, np.ndarra
                 lo[k], la[k] = lon[c], lat[c]
                 break
     return idx.astype(np.int64), lo, la
+
+
+def firm_places(ds: Dataset, notes: list[str]
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Where each firm is for the distance term: its own coordinates (``firms.lon``/``lat``)
+    where it has both, else its region's centre.
+
+    Returns ``(place per firm, lon, lat, intra_km per place)``; regions come first (intra
+    distance NaN: the model's ``intra_region_km``), then one place per distinct point of the
+    firms' coordinates on a 0.001° grid (within it, half the grid cell). Where the points would
+    be more than :data:`MAX_PLACES`, the grid is doubled until they are not, and said.
+    """
+    region_idx, lon, lat = _region_coords(ds, ds.firms["region"])
+    R = len(lon)
+    intra = np.full(R, np.nan)
+    firms = ds.firms
+    if "lon" not in firms or "lat" not in firms:
+        return region_idx, lon, lat, intra
+    flon = pd.to_numeric(firms["lon"], errors="coerce").to_numpy(float)
+    flat = pd.to_numeric(firms["lat"], errors="coerce").to_numpy(float)
+    has = np.isfinite(flon) & np.isfinite(flat)
+    if not has.any():
+        return region_idx, lon, lat, intra
+    step = _GRID_DEG
+    while True:
+        key = np.round(flon[has] / step).astype(np.int64) * 1_000_000_007 \
+            + np.round(flat[has] / step).astype(np.int64)
+        uk, inv = np.unique(key, return_inverse=True)
+        if len(uk) <= MAX_PLACES:
+            break
+        step *= 2.0
+    cnt = np.bincount(inv)
+    p_lon = np.bincount(inv, weights=flon[has]) / cnt
+    p_lat = np.bincount(inv, weights=flat[has]) / cnt
+    place = region_idx.copy()
+    place[has] = R + inv
+    half_cell_km = 0.5 * step * 111.2
+    note = f"{int(has.sum())} firms placed at their own coordinates ({len(uk)} places"
+    if step > _GRID_DEG:
+        note += f", snapped to a {step:.3g}° grid (about {2 * half_cell_km:.1f} km) to keep " \
+                f"at most {MAX_PLACES} places"
+    notes.append(note + f"); {int((~has).sum())} at their region's centre")
+    return (place.astype(np.int64), np.concatenate([lon, p_lon]), np.concatenate([lat, p_lat]),
+            np.concatenate([intra, np.full(len(uk), half_cell_km)]))
 
 
 def unit_table(ds: Dataset, notes: list[str]) -> pd.DataFrame:
@@ -209,12 +258,15 @@ def inputs_from_dataset(ds: Dataset, *, io: IOTable | None = None,
                      "its segments is")
     imports = np.full(len(sectors), float(import_share))
     notes.append(f"import share of every input: {import_share:.0%}")
-    region_idx, lon, lat = _region_coords(ds, firms["region"])
-    if np.isnan(lon).any():
-        notes.append(f"{int(np.isnan(lon).sum())} regions without coordinates placed at the "
-                     "median distance")
+    region_idx, lon, lat, intra = firm_places(ds, notes)
+    used = np.zeros(len(lon), bool)
+    used[region_idx] = True
+    if np.isnan(lon[used]).any():
+        notes.append(f"{int(np.isnan(lon[used]).sum())} regions without coordinates placed at "
+                     "the median distance")
     inp = ReconstructionInputs(len(fid), unit_firm.astype(np.int64), np.asarray(sec, np.int64),
                                units["X"].to_numpy(float), region_idx, lon, lat, A, u, imports,
-                               essential, sectors, notes, essential_pair)
+                               essential, sectors, notes, essential_pair,
+                               intra if np.isfinite(intra).any() else None)
     inp.check()
     return inp, units

@@ -43,9 +43,10 @@ class ReconstructionInputs:
     unit_output : float array (n_units,)
         ``X_i`` in 10,000 CNY/yr (> 0).
     firm_region : int array (n_firms,)
-        Index into ``region_lon``/``region_lat`` (the geography distances are measured on).
+        Index into ``region_lon``/``region_lat``: the place distances are measured from (a
+        region's centre, or a firm's own coordinates).
     region_lon, region_lat : float arrays (n_regions,)
-        Degrees; NaN where a region has no coordinates.
+        Degrees; NaN where a place has no coordinates.
     A : float array (S, S)
         ``A[a, b]``: input *a* per unit output of *b*.
     u : float array (S,)
@@ -61,6 +62,9 @@ class ReconstructionInputs:
     essential_pair : bool array (S, S), optional
         ``[a, b]``: whether input *a* is essential to sector *b* (a bill of materials'
         ``essentiality``); overrides ``essential`` when given.
+    place_intra_km : float array (n_regions,), optional
+        Distance between two firms of one place; NaN (or no array) means the model's
+        ``intra_region_km`` (a region); a firm's own coordinates give about 0.
     """
 
     n_firms: int
@@ -77,6 +81,15 @@ class ReconstructionInputs:
     sector_ids: list[str]
     assumptions: list[str] = field(default_factory=list)
     essential_pair: _B | None = None
+    place_intra_km: _F | None = None
+
+    def intra_km(self, region_km: float) -> _F:
+        """Distance within each place: ``place_intra_km`` where set, else ``region_km``."""
+        out = np.full(len(self.region_lon), float(region_km))
+        if self.place_intra_km is not None:
+            v = np.asarray(self.place_intra_km, dtype=np.float64)
+            out = np.where(np.isfinite(v), v, out)
+        return out
 
     @property
     def n_sectors(self) -> int:
@@ -112,6 +125,8 @@ class ReconstructionInputs:
             raise InputError("every unit needs an output > 0")
         if len(self.firm_region) != self.n_firms:
             raise InputError("firm_region must have one entry per firm")
+        if self.place_intra_km is not None and len(self.place_intra_km) != len(self.region_lon):
+            raise InputError("place_intra_km must have one entry per place")
 
 
 def demand_pairs(inp: ReconstructionInputs) -> tuple[_I, _I, _F]:

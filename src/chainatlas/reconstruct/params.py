@@ -14,7 +14,17 @@ stylised facts of national firm networks:
   denser in chains);
 - α uniform on [0.3, 0.5] (degree grows with size with slope 0.3–0.4);
 - the distance decay γ is solved so that the median link distance equals a target drawn uniform
-  on [20, 50] km (Japan: median 29 km between direct partners), with ``d0 = 10`` km.
+  on [20, 50] km (Japan: median 29 km between direct partners), with ``d0 = 10`` km;
+- the dispersion of link values, as the coefficient of variation *c* of a link's value given
+  its contacts, log-uniform on [0.5, 2] (an assumption, centred on the exponential values of
+  the CReM, *c* = 1; a planted network with lognormal(0, 1) link weights has *c* ≈ 1.3).
+
+Link values given the links (``weights="ipf"``): a link with *N* contacts (its Poisson count
+given that it exists) starts from ``N·g`` with *g* drawn Gamma with mean 1 and coefficient of
+variation *c*, and IPF fits these starting values to every unit's sales and every buyer's
+purchases by input. IPF keeps the starting values' pattern (their cross-ratios), so the members
+differ in how much each link carries as well as in which links exist, and each still reproduces
+the flows exactly. ``weight_cv=0`` starts every link from *N*.
 
 ``link="logistic"`` uses :math:`p = \\lambda / (1 + \\lambda)` (the fitness / dcGM form); with
 ``alpha=1``, ``gamma=0`` and ``layers="none"`` the model *is* dcGM, with ``layers="sector"`` it
@@ -37,6 +47,8 @@ PRIORS: dict[str, tuple[float, float]] = {
     "mean_degree": (4.0, 25.0),          # log-uniform
     "alpha": (0.3, 0.5),                 # uniform
     "median_distance_km": (20.0, 50.0),  # uniform; γ solved to reach it
+    "weight_cv": (0.5, 2.0),             # log-uniform
+    "firm_cv": (0.5, 2.0),               # log-uniform
 }
 
 
@@ -71,6 +83,9 @@ class LinkModel:
     weights : {"ipf", "expected"}
         ``"ipf"``: fit link values to unit sales and buyer purchases on each sampled network;
         ``"expected"``: dcGM's :math:`w_{ij} = s_i s_j / (W p_{ij})`.
+    weight_cv : float or None
+        Coefficient of variation of a link's value given its contacts (of the starting values
+        IPF fits); None draws it from the prior, 0 starts every link from its contact count.
     """
 
     mean_degree: float | None = None
@@ -84,6 +99,8 @@ class LinkModel:
     essential: bool = True
     layer_links: tuple[float, ...] | None = None
     weights: Literal["ipf", "expected"] = "ipf"
+    weight_cv: float | None = None
+    firm_cv: float | None = None
 
     def validate(self) -> None:
         """Raise :class:`InputError` for settings out of range."""
@@ -103,6 +120,10 @@ class LinkModel:
             raise InputError(f"layers must be 'sector' or 'none', got {self.layers!r}")
         if self.weights not in ("ipf", "expected"):
             raise InputError(f"weights must be 'ipf' or 'expected', got {self.weights!r}")
+        if self.weight_cv is not None and not 0 <= self.weight_cv <= 10:
+            raise InputError(f"weight_cv must lie in [0, 10], got {self.weight_cv}")
+        if self.firm_cv is not None and not 0 <= self.firm_cv <= 10:
+            raise InputError(f"firm_cv must lie in [0, 10], got {self.firm_cv}")
         if self.essential and self.link == "logistic":
             raise InputError("essential-input forcing needs link='poisson'")
         if self.mean_degree is None and self.layer_links is not None:
@@ -115,15 +136,21 @@ class LinkModel:
 def draw_member_settings(model: LinkModel, rng: np.random.Generator) -> LinkModel:
     """The settings of one ensemble member: every hyperparameter left None drawn from its prior.
 
-    Draws happen in a fixed order (mean degree, α, median distance) whatever is fixed, so fixing
-    one hyperparameter does not change the draws of the others.
+    Draws happen in a fixed order (mean degree, α, median distance, value dispersion) whatever
+    is fixed, so fixing one hyperparameter does not change the draws of the others.
     """
     lo, hi = PRIORS["mean_degree"]
     k = float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
     a = float(rng.uniform(*PRIORS["alpha"]))
     med = float(rng.uniform(*PRIORS["median_distance_km"]))
+    c_lo, c_hi = PRIORS["weight_cv"]
+    cv = float(np.exp(rng.uniform(np.log(c_lo), np.log(c_hi))))
+    f_lo, f_hi = PRIORS["firm_cv"]
+    fcv = float(np.exp(rng.uniform(np.log(f_lo), np.log(f_hi))))
     return replace(model,
                    mean_degree=model.mean_degree if model.mean_degree is not None else k,
                    alpha=model.alpha if model.alpha is not None else a,
                    median_distance_km=(model.median_distance_km
-                                       if model.median_distance_km is not None else med))
+                                       if model.median_distance_km is not None else med),
+                   weight_cv=model.weight_cv if model.weight_cv is not None else cv,
+                   firm_cv=model.firm_cv if model.firm_cv is not None else fcv)

@@ -42,17 +42,18 @@ EXACT_BUDGET = 20_000_000
 SAMPLED_UNITS = 8
 
 
-def region_distances(lon: _F, lat: _F, intra_km: float) -> _F:
-    """Great-circle km between regions; ``intra_km`` on the diagonal; a region without
-    coordinates is put at the median distance of those with them."""
+def region_distances(lon: _F, lat: _F, intra_km: float | _F) -> _F:
+    """Great-circle km between places (regions, or firms' own coordinates); ``intra_km`` (one
+    number, or one per place) on the diagonal; a place without coordinates is put at the median
+    distance of those with them."""
     R = len(lon)
     d = great_circle_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
     d = np.asarray(d, dtype=np.float64).reshape(R, R)
     bad = ~np.isfinite(d)
     if bad.any():
         good = d[~bad & ~np.eye(R, dtype=bool)]
-        d[bad] = float(np.median(good)) if len(good) else intra_km
-    np.fill_diagonal(d, intra_km)
+        d[bad] = float(np.median(good)) if len(good) else float(np.max(intra_km, initial=0.0))
+    d[np.diag_indices(R)] = intra_km
     return d
 
 
@@ -245,8 +246,9 @@ def _ztp(lam: _F, rng: np.random.Generator) -> _I:
 
 
 def sample_links(z: _F, lay: Layout, f: _F, link: str, essential: bool,
-                 rng: np.random.Generator) -> tuple[_I, _I, _F]:
-    """One exact sample: (unit, pair, link probability) of every link, sorted by (pair, unit)."""
+                 rng: np.random.Generator) -> tuple[_I, _I, _F, _I]:
+    """One exact sample: (unit, pair, link probability, contacts) of every link, sorted by
+    (pair, unit); ``contacts`` is the link's number of contacts ``N_ip`` (≥ 1)."""
     n_pairs = len(lay.pair_layer)
     Lam = z[lay.pair_layer] * lay.pair_g * lay.pair_rate(f)
     K = rng.poisson(Lam)
@@ -255,7 +257,7 @@ def sample_links(z: _F, lay: Layout, f: _F, link: str, essential: bool,
         K[force] = _ztp(Lam[force], rng)
     pair = np.repeat(np.arange(n_pairs), K)
     if not len(pair):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64)
     R = lay.n_regions
     W = lay.layer_region_weight()
     # units sorted by (layer, region); cumulative weights per group
@@ -302,7 +304,8 @@ def sample_links(z: _F, lay: Layout, f: _F, link: str, essential: bool,
         todo = todo[~ok]
     if len(todo):
         raise ModelError("could not draw suppliers other than the buyer itself")
-    key = np.unique(pair.astype(np.int64) * len(lay.unit_w) + unit_of)
+    key, contacts = np.unique(pair.astype(np.int64) * len(lay.unit_w) + unit_of,
+                              return_counts=True)
     pr, un = key // len(lay.unit_w), key % len(lay.unit_w)
     lam = z[lay.pair_layer[pr]] * lay.unit_w[un] * lay.pair_g[pr] * f[lay.pair_region[pr],
                                                                         lay.unit_region[un]]
@@ -314,6 +317,6 @@ def sample_links(z: _F, lay: Layout, f: _F, link: str, essential: bool,
     if link == "logistic":
         keep_p = (lam / (1.0 + lam)) / np.maximum(prob, 1e-300)
         keep = rng.random(len(pr)) < keep_p
-        pr, un, lam = pr[keep], un[keep], lam[keep]
+        pr, un, lam, contacts = pr[keep], un[keep], lam[keep], contacts[keep]
         prob = lam / (1.0 + lam)
-    return un, pr, prob
+    return un, pr, prob, contacts.astype(np.int64)

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from chainatlas.reconstruct._ipf import ipf_links, ipf_links_numpy, ipf_rounds, ipf_rounds_numpy
+
 __all__ = ["FittedWeights", "fit_ipf"]
 
 _F = npt.NDArray[np.float64]
@@ -53,8 +55,8 @@ class FittedWeights:
 
 def fit_ipf(link_unit: _I, link_pair: _I, supply: _F, demand: _F, import_share: _F,
             unit_layer: _I, pair_layer: _I, n_layers: int, *, delta: float = 1e-4,
-            fixed_value: _F | None = None, tol: float = 1e-9,
-            max_iter: int = 1000) -> FittedWeights:
+            fixed_value: _F | None = None, seed_value: _F | None = None, tol: float = 1e-9,
+            max_iter: int = 1000, kernel: str = "numba") -> FittedWeights:
     """Fit link values (see the module text).
 
     Parameters
@@ -71,9 +73,19 @@ def fit_ipf(link_unit: _I, link_pair: _I, supply: _F, demand: _F, import_share: 
         Seed value of the links to and from the rest of the country (relative to 1 for a link).
     fixed_value : float array (L,), optional
         Known values (NaN where unknown): kept as given and taken off the targets first.
+    seed_value : float array (L,), optional
+        Starting value of every link (> 0; default 1): IPF keeps the seed's pattern (its
+        cross-ratios) and fits it to the targets, so random seeds give random fitted values.
+        Only their ratios to ``delta`` and to each other matter.
     tol : float
         Largest relative gap of a row to its target when IPF stops.
+    kernel : {"numba", "numpy"}
+        The compiled IPF rounds or the numpy ones (same arithmetic, kept as the reference).
     """
+    if kernel not in ("numba", "numpy"):
+        raise ValueError(f"kernel must be 'numba' or 'numpy', got {kernel!r}")
+    rounds = ipf_rounds if kernel == "numba" else ipf_rounds_numpy
+    links_only = ipf_links if kernel == "numba" else ipf_links_numpy
     n_units, n_pairs = len(supply), len(demand)
     dom = demand * (1.0 - import_share)
     L = len(link_unit)
@@ -93,23 +105,13 @@ def fit_ipf(link_unit: _I, link_pair: _I, supply: _F, demand: _F, import_share: 
                            n_units + np.arange(n_layers)])
     cols = np.concatenate([lp, n_pairs + unit_layer, np.arange(n_pairs),
                            n_pairs + np.arange(n_layers)])
-    x = np.concatenate([np.ones(n_free), np.full(n_units, delta), np.full(n_pairs, delta),
+    seed = np.ones(n_free) if seed_value is None else np.asarray(seed_value, np.float64)[free]
+    x = np.concatenate([seed, np.full(n_units, delta), np.full(n_pairs, delta),
                         np.ones(n_layers)])
     r = np.concatenate([r_u, D_l + corner])
     c = np.concatenate([c_p, S_l + corner])
-    nr, nc = n_units + n_layers, n_pairs + n_layers
     x[(r[rows] <= 0) | (c[cols] <= 0)] = 0.0
-    it, resid = 0, 0.0
-    for it in range(1, max_iter + 1):  # noqa: B007
-        rs = np.bincount(rows, weights=x, minlength=nr)
-        x *= np.divide(r, rs, out=np.zeros(nr), where=rs > 0)[rows]
-        cs = np.bincount(cols, weights=x, minlength=nc)
-        x *= np.divide(c, cs, out=np.zeros(nc), where=cs > 0)[cols]
-        rs = np.bincount(rows, weights=x, minlength=nr)
-        resid = float(np.max(np.abs(rs - r) / np.maximum(r, 1e-300), initial=0.0,
-                             where=r > 0))
-        if resid <= tol:
-            break
+    it, resid = rounds(rows, cols, x, r, c, tol, max_iter)
     value = fixed_v.copy()
     value[free] = x[:n_free]
     # where the links alone can carry all of the layer's trade (S_l = D_l), try that: IPF on the
@@ -121,23 +123,7 @@ def fit_ipf(link_unit: _I, link_pair: _I, supply: _F, demand: _F, import_share: 
         y[~sel] = 0.0
         ru = np.where(bal[unit_layer], r_u, 0.0)
         cp = np.where(bal[pair_layer], c_p, 0.0)
-        ok = False
-        for k in range(max_iter):
-            rs = np.bincount(lu, weights=y, minlength=n_units)
-            y *= np.divide(ru, rs, out=np.zeros(n_units), where=rs > 0)[lu]
-            cs = np.bincount(lp, weights=y, minlength=n_pairs)
-            y *= np.divide(cp, cs, out=np.zeros(n_pairs), where=cs > 0)[lp]
-            rs = np.bincount(lu, weights=y, minlength=n_units)
-            cs = np.bincount(lp, weights=y, minlength=n_pairs)
-            gap = max(float(np.max(np.abs(rs - ru) / np.maximum(ru, 1e-300), initial=0.0,
-                                   where=ru > 0)),
-                      float(np.max(np.abs(cs - cp) / np.maximum(cp, 1e-300), initial=0.0,
-                                   where=cp > 0)))
-            if gap <= tol:
-                ok = True
-                break
-            if (k == 50 and gap > 1e-3) or (k == 200 and gap > 1e-6):
-                break  # not converging: the links cannot carry all of it
+        ok = links_only(lu, lp, y, ru, cp, tol, max_iter)
         if ok:
             v = value[free]
             v[sel] = y[sel]

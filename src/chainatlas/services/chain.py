@@ -33,6 +33,7 @@ __all__ = [
     "demo_section",
     "import_willems",
     "map_chain",
+    "parse_mix",
     "throughput",
     "throughput_of",
     "tiers",
@@ -93,17 +94,41 @@ def throughput_of(ds: Dataset, *, segment: str | None = None, region: str | None
                   within_hours: float | None = None, of: str | None = None,
                   import_outside: bool = False, assume_unlinked: bool = True,
                   hours_per_day: float = 24.0, detour: float = 1.2,
-                  speed_kmh: float = 90.0) -> ThroughputResult:
-    """Throughput and takt of an in-memory dataset, for the whole network or an area."""
+                  speed_kmh: float = 90.0,
+                  mix: str | dict[str, float] | None = None) -> ThroughputResult:
+    """Throughput and takt of an in-memory dataset, for the whole network or an area: one
+    ``segment``, a ``mix`` of one's own (``"seg=w,seg=w"`` or a dict) or, by default, the
+    chain's final-demand product mix."""
     require_tables(ds, "chain throughput")
     g = FirmGraph.from_dataset(ds)
     mask, label = area_of(ds, g, region=region, within_hours=within_hours, of=of,
                           detour=detour, speed_kmh=speed_kmh)
+    weights = parse_mix(mix) if isinstance(mix, str) else mix
     res = chain_throughput(ds, segment, graph=g, area=mask, import_outside=import_outside,
-                           assume_unlinked=assume_unlinked, hours_per_day=hours_per_day)
+                           assume_unlinked=assume_unlinked, hours_per_day=hours_per_day,
+                           weights=weights or None)
     if mask is not None:
         res.notes.insert(0, f"area: {label}")
     return res
+
+
+def parse_mix(text: str) -> dict[str, float]:
+    """``"car=3,bus=1"`` → ``{"car": 3.0, "bus": 1.0}`` (clear error on a bad item)."""
+    out: dict[str, float] = {}
+    for item in (t.strip() for t in text.split(",")):
+        if not item:
+            continue
+        sid, sep, val = item.rpartition("=")
+        try:
+            w = float(val)
+        except ValueError:
+            w = float("nan")
+        if not sep or not sid.strip() or not w >= 0:
+            raise InputError(f"--mix item {item!r}: expected SEGMENT=WEIGHT with a weight ≥ 0")
+        out[sid.strip()] = out.get(sid.strip(), 0.0) + w
+    if not out:
+        raise InputError("--mix is empty: expected SEGMENT=WEIGHT,SEGMENT=WEIGHT")
+    return out
 
 
 def throughput(db: DbArg, dataset: str, **kwargs: Any) -> ThroughputResult:

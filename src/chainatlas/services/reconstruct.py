@@ -201,6 +201,7 @@ def member_table(ens: Ensemble) -> pd.DataFrame:
                      "mean_degree": m.settings.mean_degree, "alpha": m.settings.alpha,
                      "gamma": m.settings.gamma,
                      "median_distance_km": m.settings.median_distance_km,
+                     "weight_cv": m.settings.weight_cv,
                      "local_share": local / total if total else float("nan"),
                      "ipf_rounds": m.iterations})
     return pd.DataFrame(rows)
@@ -238,7 +239,9 @@ def reconstruct_dataset(db: DbArg, dataset: str, into: str, *, io: IOTable | Non
     notes = list(ens.notes)
     notes.append("hyperparameters per member from their priors unless fixed: mean degree "
                  "log-uniform [4, 25], α uniform [0.3, 0.5], median link distance uniform "
-                 "[20, 50] km (γ solved), d0 = 10 km, 10 km within a region")
+                 "[20, 50] km (γ solved), d0 = 10 km, 10 km within a region; link values start "
+                 "from Gamma draws with a coefficient of variation per contact log-uniform "
+                 "[0.5, 2] and are fitted to the flows by IPF")
     notes.append("lead times: 1 day within a region, +1 day per 500 km; 3 days from the rest "
                  "of the country, 30 from imports")
     per_member: dict[str, int] = {}

@@ -24,6 +24,7 @@ import pandas as pd
 from chainatlas._types import PathArg
 from chainatlas.exceptions import DataNotFound, InputError, ModelError
 from chainatlas.model.dataset import Dataset
+from chainatlas.model.iotable import IOTable
 from chainatlas.readers.encoding import csv_source
 from chainatlas.risk import (
     EsriNetwork,
@@ -33,13 +34,16 @@ from chainatlas.risk import (
     esri_scenario,
     esri_single_firms,
 )
+from chainatlas.risk.classification import io_default_essentiality
 from chainatlas.risk.footprint import Footprint, footprint_loss
 from chainatlas.risk.network import ESSENTIAL, NON_ESSENTIAL
 from chainatlas.services.datasets import DbArg, load_dataset
 
 __all__ = [
     "RiskInput",
+    "dataset_io_table",
     "demo_section",
+    "io_essentiality",
     "esri_with_executor",
     "essentiality_of",
     "firm_cascade",
@@ -68,6 +72,7 @@ class RiskInput:
     firm_ids: list[str]
     sectors: list[str]
     firms: pd.DataFrame = field(repr=False)
+    notes: list[str] = field(default_factory=list)
 
     def names(self) -> list[str]:
         col = "name" if "name" in self.firms.columns else "id"
@@ -317,13 +322,15 @@ def run_esri(ri: RiskInput, *, epsilon: float = 0.01, substitution: bool = True,
     return {"results": shown, "n_firms": ri.net.n, "n_links": ri.net.n_links,
             "n_scenarios": len(rows), "epsilon": epsilon, "substitution": substitution,
             "weights": "out-strength", "truncated": len(shown) < len(ranked),
-            "capped": int(sum(r["capped"] for r in rows))}
+            "capped": int(sum(r["capped"] for r in rows)), "notes": list(ri.notes)}
 
 
 # --- stored datasets ------------------------------------------------------------------------
 
 #: Class of an input pair that the bill of materials does not list (documented in docs/risk.md).
 DEFAULT_UNLISTED = NON_ESSENTIAL
+#: Technical-coefficient share from which an IO input sector is essential (docs/risk.md).
+IO_ESSENTIAL_SHARE = 0.05
 
 
 def _main_segment(ds: Dataset) -> pd.Series:
@@ -365,44 +372,138 @@ def essentiality_of(ds: Dataset, sectors: list[str]) -> np.ndarray:
     return mat
 
 
-def risk_input_of(ds: Dataset) -> RiskInput:
+def _bom_has_classes(ds: Dataset) -> bool:
+    bom = ds.segment_inputs
+    return "essentiality" in bom.columns and bool(bom["essentiality"].notna().any())
+
+
+def io_essentiality(table: IOTable, threshold: float = IO_ESSENTIAL_SHARE
+                    ) -> tuple[list[str], np.ndarray]:
+    """The documented default classes of an IO table's sectors (summed over regions):
+    :func:`chainatlas.risk.classification.io_default_essentiality` of the technical coefficients
+    :math:`a_{kl} = Z_{kl} / x_l`. Returns ``(sectors, class matrix [supplier, customer])``."""
+    sectors = list(dict.fromkeys(str(x) for x in table.sectors))
+    idx = pd.Index(sectors).get_indexer([str(x) for x in table.sectors])
+    one_hot = np.zeros((len(table.sectors), len(sectors)))
+    one_hot[np.arange(len(idx)), idx] = 1.0
+    z = one_hot.T @ np.asarray(table.Z, dtype=np.float64) @ one_hot
+    x = one_hot.T @ np.asarray(table.x, dtype=np.float64)
+    a = np.divide(z, x[None, :], out=np.zeros_like(z), where=x[None, :] > 0)
+    return sectors, io_default_essentiality(np.maximum(a, 0.0), threshold)
+
+
+def _io_sectors(ds: Dataset, table: IOTable) -> dict[str, str]:
+    """Segment → IO sector of ``table`` (via ``segments.io_sector``)."""
+    from chainatlas.reconstruct.concordance import io_sector_of
+
+    seg = ds.segments
+    if "io_sector" not in seg.columns:
+        return {}
+    sectors = list(dict.fromkeys(str(x) for x in table.sectors))
+    out = {}
+    for s, v in zip(seg["id"].astype(str), seg["io_sector"].astype(object), strict=True):
+        hit = io_sector_of(v, sectors) if v is not None and not pd.isna(v) else None
+        if hit is not None:
+            out[s] = hit
+    return out
+
+
+def risk_input_of(ds: Dataset, io: IOTable | None = None) -> RiskInput:
     """The cascade network of a stored dataset.
 
     Firms are the dataset's firms; a firm's sector is its main segment (largest
     ``firm_segments.output_value``, else the first listed; ``unknown`` without one); links are
     ``supply_links`` with their ``value`` (10,000 CNY/yr) summed over segments.
+
+    **IO-sector data**: with an IO table ``io`` (see :func:`dataset_io_table`) and no class in
+    ``segment_inputs.essentiality``, a firm's sector is the IO sector of its main segment
+    (``segments.io_sector``) and the classes are the documented default of
+    :func:`io_essentiality` (essential when the technical coefficient is ≥ 5 %, non-essential
+    when positive, irrelevant when zero); a firm without an IO sector is ``unknown``, whose
+    inputs and sales are non-essential. ``RiskInput.notes`` says which classification was used.
     """
     firms = ds.firms.copy()
     if len(firms) == 0:
         raise ModelError(f"dataset '{ds.name}' has no firms")
     firms["id"] = firms["id"].astype(str)
     main = _main_segment(ds)
-    firms["sector"] = firms["id"].map(main).fillna("unknown").astype(str)
+    notes: list[str] = []
+    seg_io = _io_sectors(ds, io) if io is not None else {}
+    io_mode = io is not None and not _bom_has_classes(ds) and bool(seg_io)
+    if io_mode:
+        assert io is not None
+        firms["segment"] = firms["id"].map(main)
+        firms["sector"] = firms["segment"].map(seg_io).fillna("unknown").astype(str)
+    else:
+        firms["sector"] = firms["id"].map(main).fillna("unknown").astype(str)
     sectors = sorted(firms["sector"].unique().tolist())
     links = ds.supply_links
     val = pd.to_numeric(links["value"], errors="coerce")
     if len(links) == 0 or val.notna().sum() == 0:
         raise ModelError(f"dataset '{ds.name}' has no supply links with a value; ESRI needs "
                          "supply_links.value (10,000 CNY/yr)")
+    if io_mode:
+        assert io is not None
+        io_secs, io_cls = io_essentiality(io)
+        ess = np.full((len(sectors), len(sectors)), DEFAULT_UNLISTED, dtype=np.int64)
+        at = pd.Index(io_secs).get_indexer(sectors)
+        ok_s = at >= 0
+        ess[np.ix_(ok_s, ok_s)] = io_cls[np.ix_(at[ok_s], at[ok_s])]
+        n_unknown = int((firms["sector"] == "unknown").sum())
+        notes.append(
+            f"essentiality: segment_inputs gives no class, so the documented IO default of "
+            f"table '{io.name or 'io'}' is used: an input sector is essential (2) when its "
+            f"technical coefficient a_kl = Z_kl / x_l is ≥ {IO_ESSENTIAL_SHARE:.0%}, "
+            "non-essential (1) when positive, irrelevant (0) when zero; firm sectors are the IO "
+            "sectors of their main segments"
+            + (f" ({n_unknown} firms without one are 'unknown', class 1)" if n_unknown else ""))
+    else:
+        ess = essentiality_of(ds, sectors)
+        if io is not None:
+            notes.append("essentiality: from segment_inputs.essentiality (the bill of "
+                         "materials); the IO table is not used for the classes"
+                         if _bom_has_classes(ds) else
+                         "essentiality: no segment maps to a sector of the IO table "
+                         f"'{io.name or 'io'}' (segments.io_sector); bill-of-materials defaults")
+        elif not _bom_has_classes(ds):
+            notes.append("essentiality: segment_inputs gives no class, so the bill-of-materials "
+                         "default is used: 2 where the input segment is essential, 1 where it "
+                         "is not and for pairs the bill of materials does not list")
     ok = val.notna().to_numpy()
     pos = pd.Index(firms["id"])
     sup = pos.get_indexer(links["supplier"].astype(str))[ok]
     cus = pos.get_indexer(links["customer"].astype(str))[ok]
     sec = pd.Index(sectors).get_indexer(firms["sector"])
-    net = esri_network(sup, cus, val.to_numpy(dtype=np.float64)[ok], sec,
-                       essentiality_of(ds, sectors))
+    net = esri_network(sup, cus, val.to_numpy(dtype=np.float64)[ok], sec, ess)
     reg = ds.regions
     if "lon" in reg.columns and len(reg):
         rl = reg.set_index(reg["code"].astype(str))
         firms["region_lon"] = firms["region"].astype(str).map(rl["lon"]).astype(float)
         firms["region_lat"] = firms["region"].astype(str).map(rl["lat"]).astype(float)
         firms["region_name"] = firms["region"].astype(str).map(rl["name"]).astype(str)
-    return RiskInput(net=net, firm_ids=firms["id"].tolist(), sectors=sectors, firms=firms)
+    return RiskInput(net=net, firm_ids=firms["id"].tolist(), sectors=sectors, firms=firms,
+                     notes=notes)
 
 
-def load_risk_dataset(db: DbArg, name: str) -> RiskInput:
-    """:func:`risk_input_of` for a dataset in the store."""
-    return risk_input_of(load_dataset(db, name))
+def dataset_io_table(db: DbArg, name: str, table_name: str | None = None) -> IOTable | None:
+    """The IO table stored with dataset ``name``: ``table_name``, else the only one stored
+    (``None`` when there is none, or several and no name is given)."""
+    from chainatlas.services.io import _FRAME_PREFIX, load_stored_table
+
+    if table_name is not None:
+        return load_stored_table(db, name, table_name)
+    from chainatlas.services.datasets import _store
+
+    with _store(db, read_only=True) as store:
+        keys = [k[len(_FRAME_PREFIX):] for k in store.list_frames(name)
+                if k.startswith(_FRAME_PREFIX)]
+    return load_stored_table(db, name, keys[0]) if len(keys) == 1 else None
+
+
+def load_risk_dataset(db: DbArg, name: str, io_table: str | None = None) -> RiskInput:
+    """:func:`risk_input_of` for a dataset in the store, with the IO table stored with it (see
+    :func:`dataset_io_table`) for IO-sector data."""
+    return risk_input_of(load_dataset(db, name), dataset_io_table(db, name, io_table))
 
 
 # --- ψ scenarios ----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import pandas as pd
 from chainatlas._types import PathArg
 from chainatlas.exceptions import InputError, ModelError
 from chainatlas.model.dataset import Dataset
+from chainatlas.network.flows import with_link_values
 from chainatlas.readers.encoding import csv_source
 from chainatlas.services.datasets import DbArg, load_dataset
 from chainatlas.services.needs import require_tables
@@ -33,6 +34,7 @@ __all__ = [
     "CHIP_SEGMENTS",
     "demo_section",
     "foreign_chip_ban",
+    "network_and_notes",
     "network_of",
     "parse_scenario",
     "read_ttr_file",
@@ -48,14 +50,29 @@ __all__ = [
 CHIP_SEGMENTS = ("mcu", "soc", "image_sensor", "power_semi", "chip_equipment", "eda_ip")
 
 
-def network_of(ds: Dataset) -> ShockNetwork:
-    """The dynamic-model network of a dataset; :class:`ModelError` if it has no valued links."""
+def network_and_notes(ds: Dataset) -> tuple[ShockNetwork, list[str]]:
+    """The dynamic-model network of a dataset and notes on link values derived where missing
+    (:func:`chainatlas.network.flows.with_link_values`); :class:`ModelError` if no link has a
+    value > 0 even then."""
+    net, notes, _ = _valued_network(ds)
+    return net, notes
+
+
+def _valued_network(ds: Dataset) -> tuple[ShockNetwork, list[str], Dataset]:
     require_tables(ds, "stress test")
-    net = ShockNetwork.from_dataset(ds)
+    valued, notes = with_link_values(ds)
+    net = ShockNetwork.from_dataset(valued)
     if net.n_links == 0:
         raise ModelError(f"dataset '{ds.name}' has no supply links with a value > 0; the stress "
-                         "model needs supply_links.value (10,000 CNY/yr)")
-    return net
+                         "model needs supply_links.value (10,000 CNY/yr), or capacities / output "
+                         "values of the firms and segment_inputs quantities or cost shares to "
+                         "derive it from" + (f" ({notes[-1]})" if notes else ""))
+    return net, notes, valued
+
+
+def network_of(ds: Dataset) -> ShockNetwork:
+    """The dynamic-model network of a dataset (see :func:`network_and_notes`)."""
+    return network_and_notes(ds)[0]
 
 
 def _scenario(scenario: Scenario | dict[str, Any] | PathArg) -> Scenario:
@@ -66,8 +83,13 @@ def _scenario(scenario: Scenario | dict[str, Any] | PathArg) -> Scenario:
 
 def run_scenario_of(ds: Dataset, scenario: Scenario | dict[str, Any] | PathArg, *,
                     record_firms: bool = False) -> SimulationResult:
-    """Simulate ``scenario`` (a file, a mapping or a :class:`Scenario`) on ``ds``."""
-    return simulate(network_of(ds), _scenario(scenario), record_firms=record_firms)
+    """Simulate ``scenario`` (a file, a mapping or a :class:`Scenario`) on ``ds``; notes on
+    derived link values go to ``meta["notes"]``."""
+    net, notes = network_and_notes(ds)
+    res = simulate(net, _scenario(scenario), record_firms=record_firms)
+    if notes:
+        res.meta["notes"] = notes
+    return res
 
 
 def run_scenario(db: DbArg, dataset: str, scenario: Scenario | dict[str, Any] | PathArg, *,
@@ -124,7 +146,7 @@ def tts_ttr_of(ds: Dataset, *, ttr_days: float | None = None, ttr: dict[str, flo
     ``ttr`` (per firm, from :func:`read_ttr_file`) wins over ``ttr_days`` (all firms; default
     14 days).
     """
-    net = network_of(ds)
+    net, notes = network_and_notes(ds)
     bom = BomNetwork.from_network(net, inventory_days=inventory_days,
                                   spare_capacity=spare_capacity)
     if ttr is not None:
@@ -139,6 +161,7 @@ def tts_ttr_of(ds: Dataset, *, ttr_days: float | None = None, ttr: dict[str, flo
     firms = ds.firms.set_index(ds.firms["id"].astype(str))
     out.insert(1, "name", firms["name"].reindex(out["firm"]).astype(object).to_numpy())
     out.insert(2, "region", firms["region"].reindex(out["firm"]).astype(object).to_numpy())
+    out.attrs["notes"] = notes
     return out
 
 
@@ -153,13 +176,35 @@ def sweep_of(ds: Dataset, each: str = "firm", *, top: int | None = None,
              executor: str = "serial", scheduler: str | None = None, workers: int | None = None,
              scenario: Scenario | dict[str, Any] | PathArg | None = None,
              screen: int | None = None,
-             progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
-    """One scenario per firm, region or segment of ``ds``, ranked by total output loss."""
-    net = network_of(ds)
+             progress: Callable[[int, int], None] | None = None,
+             rank_by: str | None = None) -> pd.DataFrame:
+    """One scenario per firm, region or segment of ``ds``.
+
+    A firm sweep screens and (``rank_by="share"``, the default) ranks by the exact cascade
+    share of the chain's final output, the numbers of ``chain chokepoints``
+    (:func:`~chainatlas.network.chokepoints.firm_cascade_shares`), ties by the simulated loss;
+    ``rank_by="loss"`` ranks by the simulated total output loss (as regions and segments are).
+    """
+    net, notes, valued = _valued_network(ds)
     template = _scenario(scenario) if scenario is not None else None
+    shares = None
+    if each == "firm":
+        from chainatlas.network.chokepoints import firm_cascade_shares
+
+        cs = firm_cascade_shares(valued)
+        shares = dict(zip(cs["firm"], cs["cascade_share"], strict=True))
+    elif rank_by == "share":
+        raise InputError("--rank-by share is for a firm sweep (--each firm)")
     with make_executor(executor, scheduler=scheduler, workers=workers) as ex:
-        return run_sweep(net, each, template=template, top=top, screen=screen, executor=ex,
-                         progress=progress)
+        out = run_sweep(net, each, template=template, top=top, screen=screen, executor=ex,
+                        progress=progress, shares=shares, rank_by=rank_by)
+    if shares is not None:
+        notes = [*notes, "ranked by " + ("the exact cascade share of the chain's final output "
+                                         "(as chain chokepoints), ties by simulated loss"
+                                         if (rank_by or "share") == "share" else
+                                         "simulated total output loss")]
+    out.attrs["notes"] = notes
+    return out
 
 
 def sweep(db: DbArg, dataset: str, each: str = "firm", **kwargs: Any) -> pd.DataFrame:

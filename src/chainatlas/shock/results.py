@@ -118,6 +118,8 @@ class SimulationResult:
         """Summary plus ``daily_output_ratio`` (one number per day)."""
         out = self.summary(top)
         out["daily_output_ratio"] = [float(v) for v in self.daily["output_ratio"]]
+        if self.meta.get("notes"):
+            out["notes"] = list(self.meta["notes"])
         return out
 
     def write(self, out_dir: str | Path, fmt: str = "parquet") -> list[Path]:

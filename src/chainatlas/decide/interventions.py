@@ -1,0 +1,334 @@
+"""Intervention kinds and the candidates of each, found on a :class:`DecisionNetwork`.
+
+=============  ================================================================================
+kind           what changes
+=============  ================================================================================
+dual_sourcing  a customer with a sole supplier of an essential input segment moves ``share``
+               (default 30 %) of that flow to a second supplier of the segment
+inventory      customers hold ``extra_days`` (default 15) more days of an essential segment
+attract        补链/强链: a candidate firm of the advice opens a plant in the region; the
+               region's buyers of the segment move ``share`` (30 %) of their purchases to it
+               and it buys its inputs from the parent firm's suppliers, scaled to its output
+localisation   a mainland customer moves ``share`` (50 %) of an essential input bought abroad
+               or from beyond the N-hour circle (default 4 h) to a mainland supplier inside it
+=============  ================================================================================
+
+Second suppliers are ranked by location class (境内 before 港澳台, 国外, 未知), then distance
+to the customer, then capacity headroom (``spare_capacity`` × output, the TTS/TTR model's
+spare capacity); a supplier whose headroom is smaller than the moved flow is not a candidate.
+Every edit names firms by id, so interventions compose (a portfolio applies them in turn).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from chainatlas.decide.costs import CostModel
+from chainatlas.decide.network import DecisionNetwork
+from chainatlas.exceptions import InputError
+from chainatlas.network.area import great_circle_km, travel_hours
+from chainatlas.places.classes import location_class
+from chainatlas.shock.network import DAYS_PER_YEAR
+
+__all__ = ["KINDS", "Intervention", "apply_all", "attract_candidates",
+           "dual_sourcing_candidates", "inventory_candidates", "localisation_candidates"]
+
+KINDS = ("dual_sourcing", "inventory", "attract", "localisation")
+KIND_ZH = {"dual_sourcing": "双源采购", "inventory": "增加库存", "attract": "补链/强链招商",
+           "localisation": "本地化替代"}
+_CLASS_RANK = {"mainland": 0, "hmt": 1, "foreign": 2, "unknown": 3}
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """One intervention: its edits (by firm and segment id), its cost and its explanation.
+
+    ``edits`` are tuples: ``("reroute", customer, segment, from, to, share)``,
+    ``("inventory", segment, days)``, ``("plant", plant_id, name, parent, segment, region,
+    country, lon, lat)`` and ``("inputs_of", plant, parent)`` (the plant buys what its parent
+    buys, scaled to its output), ``("capacity", firm, daily)`` (its output capacity in the
+    TTS/TTR model, 10,000 CNY/day).
+    """
+
+    key: str
+    kind: str
+    edits: tuple[tuple[Any, ...], ...]
+    cost: float
+    what_zh: str
+    what_en: str
+    why_zh: str
+    why_en: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def apply(self, net: DecisionNetwork) -> DecisionNetwork:
+        """The network after this intervention (``net`` is not changed)."""
+        for e in self.edits:
+            net = _apply_edit(net, e)
+        return net
+
+
+def apply_all(net: DecisionNetwork, items: Iterable[Intervention]) -> DecisionNetwork:
+    """Apply interventions in turn."""
+    for it in items:
+        net = it.apply(net)
+    return net
+
+
+def _apply_edit(net: DecisionNetwork, e: tuple[Any, ...]) -> DecisionNetwork:
+    op = e[0]
+    if op == "reroute":
+        _, cus, seg, frm, to, share = e
+        return net.reroute(net.firm_index(cus), net.segment_index(seg), net.firm_index(frm),
+                           net.firm_index(to), float(share))
+    if op == "inventory":
+        return net.with_inventory(str(e[1]), float(e[2]))
+    if op == "plant":
+        _, pid, name, _parent, seg, region, country, lon, lat = e
+        return net.add_firm(pid, name, segment=net.segment_index(seg), region=region,
+                            country=country, lon=lon, lat=lat)
+    if op == "inputs_of":
+        plant, parent = net.firm_index(e[1]), net.firm_index(e[2])
+        P = net.output()
+        if P[parent] <= 0 or P[plant] <= 0:
+            return net
+        m = net.customer == parent
+        if not m.any():
+            return net
+        factor = P[plant] / P[parent]
+        return net.add_links(net.supplier[m], np.full(int(m.sum()), plant), net.link_segment[m],
+                             net.value[m] * factor)
+    if op == "capacity":
+        return net.with_capacity(net.firm_index(e[1]), float(e[2]))
+    raise InputError(f"unknown edit {op!r}")
+
+
+# ---------------------------------------------------------------------- helpers
+def _classes(net: DecisionNetwork) -> np.ndarray:
+    return np.array([_CLASS_RANK[location_class(str(r), str(c))]
+                     for r, c in zip(net.firm_region.tolist(), net.firm_country.tolist(),
+                                     strict=True)], dtype=np.int64)
+
+
+def _firms_in(net: DecisionNetwork, segment: int) -> np.ndarray:
+    f = net.fs_firm[net.fs_segment == segment]
+    f = np.union1d(f, np.flatnonzero(net.firm_segment == segment))
+    return f[f < net.n_original]
+
+
+def _km(net: DecisionNetwork, a: int, b: np.ndarray) -> np.ndarray:
+    d = great_circle_km(net.lon[a], net.lat[a], net.lon[b], net.lat[b])
+    return np.where(np.isfinite(d), d, np.inf)
+
+
+def _name(net: DecisionNetwork, i: int) -> str:
+    return str(net.firm_names[i])
+
+
+def _seg_name(net: DecisionNetwork, s: int) -> str:
+    return str(net.segment_names[s])
+
+
+def _second_supplier(net: DecisionNetwork, customer: int, segment: int, exclude: set[int],
+                     need: float, spare: float, classes: np.ndarray, output: np.ndarray,
+                     allowed: np.ndarray | None = None) -> tuple[int, float] | None:
+    """Best other supplier of ``segment`` for ``customer`` (rank in the module docstring)."""
+    cand = np.array([k for k in _firms_in(net, segment).tolist()
+                     if k not in exclude and (allowed is None or allowed[k])], dtype=np.int64)
+    if not len(cand):
+        return None
+    head = spare * output[cand] * DAYS_PER_YEAR
+    ok = head >= need
+    cand, head = cand[ok], head[ok]
+    if not len(cand):
+        return None
+    km = _km(net, customer, cand)
+    order = np.lexsort((net.firm_ids[cand].astype(str), -head, km, classes[cand]))
+    k = int(cand[order[0]])
+    return k, float(km[order[0]])
+
+
+def _reroute_item(net: DecisionNetwork, kind: str, c: int, s: int, j: int, k: int, share: float,
+                  flow: float, km: float, costs: CostModel, why_zh: str, why_en: str
+                  ) -> Intervention:
+    moved = flow * share
+    seg = _seg_name(net, s)
+    dist = "" if not np.isfinite(km) else f"（{km:.0f} km）"
+    dist_en = "" if not np.isfinite(km) else f" ({km:.0f} km away)"
+    return Intervention(
+        key=f"{kind}:{net.firm_ids[c]}:{net.segment_ids[s]}:{net.firm_ids[j]}>{net.firm_ids[k]}",
+        kind=kind,
+        edits=(("reroute", str(net.firm_ids[c]), str(net.segment_ids[s]), str(net.firm_ids[j]),
+                str(net.firm_ids[k]), share),),
+        cost=costs.flow_cost(kind, moved),
+        what_zh=(f"{_name(net, c)}的{seg}采购{share:.0%}（{moved:,.0f}万元/年）由{_name(net, j)}"
+                 f"转向{_name(net, k)}{dist}"),
+        what_en=(f"{_name(net, c)} moves {share:.0%} ({moved:,.0f} 10k CNY/yr) of its {seg} "
+                 f"purchases from {_name(net, j)} to {_name(net, k)}{dist_en}"),
+        why_zh=why_zh, why_en=why_en,
+        details={"customer": str(net.firm_ids[c]), "segment": str(net.segment_ids[s]),
+                 "from": str(net.firm_ids[j]), "to": str(net.firm_ids[k]), "share": share,
+                 "moved_flow": moved, "distance_km": km if np.isfinite(km) else None},
+    )
+
+
+# ---------------------------------------------------------------------- generators
+def dual_sourcing_candidates(net: DecisionNetwork, costs: CostModel, *, share: float = 0.3,
+                             spare_capacity: float = 0.1) -> list[Intervention]:
+    """A second supplier for every (customer, essential segment) with one supplier."""
+    out: list[Intervention] = []
+    n0 = net.n_original
+    seg = net.link_segment
+    keep = (seg >= 0) & (net.customer < n0) & (net.supplier < n0)
+    keep &= net.segment_essential[np.where(seg >= 0, seg, 0)]
+    idx = np.flatnonzero(keep)
+    if not len(idx):
+        return out
+    pair = net.customer[idx] * (len(net.segment_ids) + 1) + seg[idx]
+    order = np.lexsort((net.supplier[idx], pair))
+    idx, pair = idx[order], pair[order]
+    classes, output = _classes(net), net.output()
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    ends = np.r_[starts[1:], len(idx)]
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        links = idx[a:b]
+        sups = np.unique(net.supplier[links])
+        if len(sups) != 1:
+            continue
+        c, s, j = int(net.customer[links[0]]), int(seg[links[0]]), int(sups[0])
+        flow = float(net.value[links].sum())
+        best = _second_supplier(net, c, s, {j, c}, flow * share, spare_capacity, classes, output)
+        if best is None:
+            continue
+        k, km = best
+        out.append(_reroute_item(
+            net, "dual_sourcing", c, s, j, k, share, flow, km, costs,
+            f"{_name(net, j)}是{_name(net, c)}唯一的{_seg_name(net, s)}供应商（必需投入），停产即断供",
+            f"{_name(net, j)} is the only supplier of {_seg_name(net, s)} (an essential input) "
+            f"to {_name(net, c)}: its outage stops the input"))
+    return out
+
+
+def inventory_candidates(net: DecisionNetwork, costs: CostModel, *, extra_days: float = 15.0,
+                         segments: Sequence[str] | None = None) -> list[Intervention]:
+    """``extra_days`` more stock of every essential input segment bought in the network."""
+    out: list[Intervention] = []
+    flow = np.bincount(np.where(net.link_segment >= 0, net.link_segment, len(net.segment_ids)),
+                       weights=net.value, minlength=len(net.segment_ids) + 1)
+    for s, sid in enumerate(net.segment_ids.astype(str).tolist()):
+        if segments is not None and sid not in segments:
+            continue
+        if not net.segment_essential[s] or flow[s] <= 0:
+            continue
+        stock = extra_days * flow[s] / DAYS_PER_YEAR
+        name = _seg_name(net, s)
+        out.append(Intervention(
+            key=f"inventory:{sid}:{extra_days:g}", kind="inventory",
+            edits=(("inventory", sid, float(extra_days)),), cost=costs.inventory_cost(stock),
+            what_zh=f"下游企业的{name}库存增加{extra_days:g}天（{stock:,.0f}万元）",
+            what_en=f"customers hold {extra_days:g} more days of {name} ({stock:,.0f} 10k CNY)",
+            why_zh=f"{name}断供时，库存可支撑更久、等待供应恢复",
+            why_en=f"stock bridges more days of a {name} supply cut until suppliers recover",
+            details={"segment": sid, "extra_days": float(extra_days), "stock_value": stock}))
+    return out
+
+
+def attract_candidates(net: DecisionNetwork, costs: CostModel,
+                       recommendations: Sequence[Mapping[str, Any]], region: str,
+                       region_name: str, lon: float, lat: float, *, share: float = 0.3,
+                       per_segment: int = 2) -> tuple[list[Intervention], list[str]]:
+    """补链/强链 plants of the advice's candidate firms in ``region`` (prefix match of codes).
+
+    Returns the interventions and notes on recommendations that gave none (no buyer in the
+    region, or a candidate not in the network).
+    """
+    out: list[Intervention] = []
+    notes: list[str] = []
+    ids = {str(v): i for i, v in enumerate(net.firm_ids.tolist())}
+    prefix = region.rstrip("0") if region.isdigit() and len(region) == 6 else region
+    in_region = np.array([str(r).startswith(prefix) for r in net.firm_region.tolist()])
+    for rec in recommendations:
+        if rec.get("action") not in ("补链", "强链"):
+            continue
+        sid = str(rec["segment"])
+        try:
+            s = net.segment_index(sid)
+        except InputError:
+            continue
+        links = np.flatnonzero((net.link_segment == s) & in_region[net.customer]
+                               & ~in_region[net.supplier])
+        if not len(links):
+            notes.append(f"{rec.get('name', sid)}: no buyer in {region_name} buys it from "
+                         "outside the region, so a plant there takes no flow (skipped)")
+            continue
+        used = 0
+        for cand in rec.get("candidates", []):
+            if used >= per_segment:
+                break
+            parent = ids.get(str(cand["firm"]))
+            if parent is None:
+                continue
+            used += 1
+            pid = f"{cand['firm']}@{region}"
+            pname = f"{cand.get('name', cand['firm'])}（{region_name}新厂）"
+            edits: list[tuple[Any, ...]] = [("plant", pid, pname, str(cand["firm"]), sid, region,
+                                              "CHN", lon, lat)]
+            moved = 0.0
+            for e in links.tolist():
+                edits.append(("reroute", str(net.firm_ids[net.customer[e]]), sid,
+                              str(net.firm_ids[net.supplier[e]]), pid, share))
+                moved += float(net.value[e]) * share
+            edits.append(("inputs_of", pid, str(cand["firm"])))
+            seg = _seg_name(net, s)
+            out.append(Intervention(
+                key=f"attract:{sid}:{cand['firm']}:{region}", kind="attract", edits=tuple(edits),
+                cost=costs.attract_cost(moved),
+                what_zh=(f"引进{cand.get('name', cand['firm'])}在{region_name}设{seg}工厂，"
+                         f"承接本地{len(links)}条采购的{share:.0%}（{moved:,.0f}万元/年）"),
+                what_en=(f"attract {cand.get('name', cand['firm'])} to open a {seg} plant in "
+                         f"{region_name}, taking {share:.0%} of {len(links)} local purchases "
+                         f"({moved:,.0f} 10k CNY/yr)"),
+                why_zh=f"{rec.get('action')}：{'；'.join(rec.get('reasons', [])[:1]) or seg}",
+                why_en=f"{rec.get('action')} ({seg}): local buyers depend on outside supply",
+                details={"segment": sid, "parent": str(cand["firm"]), "plant": pid,
+                         "region": region, "links_moved": int(len(links)), "moved_flow": moved}))
+    return out, notes
+
+
+def localisation_candidates(net: DecisionNetwork, costs: CostModel, *, hours: float = 4.0,
+                            share: float = 0.5, spare_capacity: float = 0.1
+                            ) -> list[Intervention]:
+    """Move essential inputs bought abroad or beyond ``hours`` into the circle (mainland)."""
+    out: list[Intervention] = []
+    n0 = net.n_original
+    classes, output = _classes(net), net.output()
+    mainland = classes == 0
+    seg = net.link_segment
+    ess = net.segment_essential[np.where(seg >= 0, seg, 0)] & (seg >= 0)
+    for e in np.flatnonzero(ess & (net.customer < n0) & (net.supplier < n0)).tolist():
+        c, j, s = int(net.customer[e]), int(net.supplier[e]), int(seg[e])
+        if not mainland[c]:
+            continue
+        h = float(np.nan_to_num(travel_hours(net.lon[c], net.lat[c], net.lon[j], net.lat[j]),
+                                nan=np.inf))
+        if mainland[j] and h <= hours:
+            continue
+        near = np.nan_to_num(travel_hours(net.lon[c], net.lat[c], net.lon, net.lat),
+                             nan=np.inf) <= hours
+        flow = float(net.value[e])
+        best = _second_supplier(net, c, s, {j, c}, flow * share, spare_capacity, classes,
+                                output, allowed=mainland & near)
+        if best is None:
+            continue
+        k, km = best
+        src = "境外" if not mainland[j] else f"{hours:g}小时圈外"
+        src_en = "abroad" if not mainland[j] else f"beyond the {hours:g}-hour circle"
+        out.append(_reroute_item(
+            net, "localisation", c, s, j, k, share, flow, km, costs,
+            f"{_name(net, c)}的{_seg_name(net, s)}来自{src}（{_name(net, j)}），易受出口管制和物流中断影响",
+            f"{_name(net, c)} buys {_seg_name(net, s)} {src_en} ({_name(net, j)}), exposed to "
+            "export bans and long transport"))
+    return out

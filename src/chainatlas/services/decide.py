@@ -1,0 +1,299 @@
+"""Decision use case: candidate interventions, their measured gains, budgeted portfolios.
+
+:func:`decide_of` builds the :class:`~chainatlas.decide.DecisionNetwork` of a dataset, the
+scenario set (a folder of YAML/JSON scenarios, or the standard set from the dataset's
+chokepoints), the candidates of the chosen kinds (补链/强链 plants from
+:func:`chainatlas.advise.advise_region`'s candidate firms), ranks them and chooses a portfolio
+for every budget. The result carries everything needed to reproduce it: the scenario set, the
+cost model, the measures' parameters and the (fixed) seeds of the scenario policies.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from chainatlas._types import PathArg
+from chainatlas.decide import (
+    KINDS,
+    CostModel,
+    DecisionNetwork,
+    MeasureSet,
+    attract_candidates,
+    dual_sourcing_candidates,
+    greedy_portfolio,
+    inventory_candidates,
+    load_cost_model,
+    localisation_candidates,
+    rank_interventions,
+    standard_scenarios,
+)
+from chainatlas.decide.interventions import Intervention, apply_all
+from chainatlas.decide.measures import evaluate
+from chainatlas.exceptions import InputError
+from chainatlas.model.dataset import Dataset
+from chainatlas.risk import esri_single_firms
+from chainatlas.services.datasets import DbArg, load_dataset
+from chainatlas.services.stress import network_of
+from chainatlas.shock.executors import make_executor
+from chainatlas.shock.scenario import Scenario, load_scenario, parse_scenario
+
+__all__ = ["DEFAULT_BUDGETS", "check_options", "decide", "decide_of", "decision_network_of",
+           "items_frame", "load_scenario_dir", "portfolio_frame", "scenario_loss_after",
+           "settings_frame", "write_xlsx"]
+
+#: Budgets (万元) when none is given: a small, a medium and a large programme.
+DEFAULT_BUDGETS = (500.0, 3000.0, 10000.0)
+
+Progress = Callable[[int, int], None]
+
+
+def decision_network_of(ds: Dataset) -> DecisionNetwork:
+    """The decision network of a dataset (Inoue–Todo flows, ESRI classes, names)."""
+    from chainatlas.services.risk import essentiality_of
+
+    net = network_of(ds)
+    segs = [str(s) for s in net.segment_ids.tolist()]
+    ess = essentiality_of(ds, [*segs, "unknown"])
+    firms = ds.firms.set_index(ds.firms["id"].astype(str))
+    names = firms["name"].astype(str).reindex(net.firm_ids.astype(str)).fillna("").to_numpy(object)
+    names = np.where(names == "", net.firm_ids.astype(str), names)
+    dn = DecisionNetwork.from_shock_network(net, ess, firm_names=names)
+    sname = dict(zip(ds.segments["id"].astype(str), ds.segments["name"].astype(str),
+                     strict=True)) if len(ds.segments) else {}
+    object.__setattr__(dn, "segment_names",
+                       np.array([sname.get(s, s) for s in segs], dtype=object))
+    return dn
+
+
+def load_scenario_dir(path: PathArg) -> list[Scenario]:
+    """Every ``*.yaml``/``*.yml``/``*.json`` scenario of a folder, in file-name order."""
+    p = Path(path)
+    if not p.is_dir():
+        raise InputError(f"scenario folder not found: {p}")
+    files = sorted(f for f in p.iterdir() if f.suffix.lower() in (".yaml", ".yml", ".json"))
+    if not files:
+        raise InputError(f"{p}: no scenario files (*.yaml, *.yml, *.json)")
+    return [load_scenario(f) for f in files]
+
+
+def _chokepoint_firms(ds: Dataset) -> list[str]:
+    from chainatlas.network.chokepoints import find_chokepoints
+
+    cp = find_chokepoints(ds, limit=10).table
+    firms = cp[(cp["kind"] == "firm") & cp["type"].isin(("dominator", "sole_supplier"))]
+    return firms["id"].astype(str).tolist()
+
+
+def _region_centre(ds: Dataset, region: str) -> tuple[str, float, float]:
+    reg = ds.regions.set_index(ds.regions["code"].astype(str))
+    if region not in reg.index:
+        raise InputError(f"region {region!r} is not in the dataset's regions table")
+    r = reg.loc[region]
+    return str(r["name"]), float(r["lon"]), float(r["lat"])
+
+
+def _largest_region(net: DecisionNetwork, ds: Dataset) -> str:
+    codes = set(ds.regions["code"].astype(str))
+    P = net.output()
+    tot: dict[str, float] = {}
+    for r, p in zip(net.firm_region.astype(str).tolist(), P.tolist(), strict=True):
+        if r in codes and r.isdigit():
+            tot[r] = tot.get(r, 0.0) + p
+    if not tot:
+        raise InputError("no firm lies in a region of the regions table; give --region")
+    return max(sorted(tot), key=lambda k: tot[k])
+
+
+def check_options(kinds: Sequence[str], measures: Sequence[str], by: str) -> None:
+    """Refuse unknown kinds and measures, and a ranking measure that is not computed."""
+    bad = [k for k in kinds if k not in KINDS]
+    if bad:
+        raise InputError(f"unknown intervention kind(s) {', '.join(bad)}; expected "
+                         f"{', '.join(KINDS)}")
+    unknown = [m for m in measures if m not in ("stress", "esri", "esri_total", "lp")]
+    if unknown:
+        raise InputError(f"unknown measure(s) {', '.join(unknown)}; expected stress, esri, "
+                         "esri_total, lp")
+    computed = [*measures, "gap"] if "lp" in measures else list(measures)
+    if by not in computed:
+        raise InputError(f"ranking measure {by!r} is not among the measures "
+                         f"({', '.join(computed)})")
+
+
+def decide_of(ds: Dataset, *, scenarios: Sequence[Scenario] | PathArg | None = None,
+              budgets: Sequence[float] = DEFAULT_BUDGETS, kinds: Sequence[str] = KINDS,
+              measures: Sequence[str] = ("stress", "esri"), by: str = "stress",
+              region: str | None = None, costs: CostModel | PathArg | None = None,
+              esri_firms: int = 10, ttr_days: float = 30.0, hours: float = 4.0,
+              pool: int = 20, executor: str = "serial", workers: int | None = None,
+              progress: Progress | None = None) -> dict[str, Any]:
+    """Rank the candidate interventions of ``ds`` and choose a portfolio per budget."""
+    check_options(kinds, measures, by)
+    cm = costs if isinstance(costs, CostModel) else load_cost_model(costs)
+    net = decision_network_of(ds)
+    notes: list[str] = []
+    if "stress" in measures:
+        if scenarios is None:
+            sset = standard_scenarios(net, _chokepoint_firms(ds))
+            scs, source = sset.scenarios, "standard"
+            notes += sset.notes
+        elif isinstance(scenarios, (str, Path)):
+            scs, source = load_scenario_dir(scenarios), str(scenarios)
+        else:
+            scs, source = [parse_scenario(s) for s in scenarios], "given"
+    else:
+        scs, source = [], "none"
+    top_firms: tuple[int, ...] = ()
+    if "esri" in measures:
+        r = esri_single_firms(net.esri_network(), epsilon=0.01)
+        order = np.lexsort((np.arange(net.n_firms), -r.esri))
+        top_firms = tuple(int(i) for i in order[:esri_firms])
+    ms = MeasureSet(scenarios=tuple(scs), esri_firms=top_firms,
+                    esri_total="esri_total" in measures, lp="lp" in measures,
+                    ttr_days=ttr_days)
+    region = region or _largest_region(net, ds)
+    items: list[Intervention] = []
+    if "dual_sourcing" in kinds:
+        items += dual_sourcing_candidates(net, cm)
+    if "inventory" in kinds:
+        items += inventory_candidates(net, cm)
+    if "attract" in kinds:
+        from chainatlas.advise import advise_region
+
+        rname, lon, lat = _region_centre(ds, region)
+        adv = advise_region(ds, region, top=10, candidates=2)
+        got, n2 = attract_candidates(net, cm, adv.recommendations, region, rname, lon, lat)
+        items += got
+        notes += n2
+    if "localisation" in kinds:
+        items += localisation_candidates(net, cm, hours=hours)
+    with make_executor(executor, workers=workers) as ex:
+        base, rows = rank_interventions(net, items, ms, by=by, executor=ex, progress=progress)
+        memo: dict[tuple[str, ...], dict[str, Any]] = {}
+        portfolios = [greedy_portfolio(net, items, rows, base, ms, float(b), by=by, pool=pool,
+                                       executor=ex, memo=memo) for b in budgets]
+    for p in portfolios:
+        if p["superadditive"]:
+            notes.append(f"budget {p['budget']:g}: the portfolio's measured gain "
+                         f"({p['gain']:,.1f}) exceeds the sum of its single gains "
+                         f"({p['sum_of_single_gains']:,.1f}): its interventions help each other")
+    names = [str(v) for v in net.firm_names.tolist()]
+    return {
+        "dataset": ds.name, "region": region, "ranked_by": by, "n_candidates": len(items),
+        "kinds": list(kinds), "baseline": base, "items": rows, "portfolios": portfolios,
+        "measures": ms.describe(), "scenario_source": source,
+        "scenario_names": [s.name for s in scs],
+        "seeds": {s.name: s.policy.seed for s in scs},
+        "esri_top_firms": [{"firm": str(net.firm_ids[i]), "name": names[i]} for i in top_firms],
+        "cost_model": cm.to_dict(), "notes": notes,
+        "units": {"stress": "万元 output loss", "esri": "% of output (sum over the top firms)",
+                  "lp": "万元 lost sales", "gap": "days", "cost": "万元"},
+    }
+
+
+def decide(db: DbArg, dataset: str, **kwargs: Any) -> dict[str, Any]:
+    """Load ``dataset`` and run :func:`decide_of`."""
+    return decide_of(load_dataset(db, dataset), **kwargs)
+
+
+def scenario_loss_after(ds: Dataset, result: dict[str, Any], budget: float,
+                        scenario: Scenario | dict[str, Any]) -> dict[str, float]:
+    """One scenario's total output loss before and after the portfolio chosen for ``budget``
+    (the interventions rebuilt from the same dataset and cost model)."""
+    port = next((p for p in result["portfolios"] if p["budget"] == float(budget)), None)
+    if port is None:
+        raise InputError(f"no portfolio for budget {budget}")
+    net = decision_network_of(ds)
+    cm = CostModel.model_validate(result["cost_model"])
+    region = result["region"]
+    cands: list[Intervention] = dual_sourcing_candidates(net, cm) + inventory_candidates(net, cm)
+    cands += localisation_candidates(net, cm, hours=4.0)
+    if any(it["key"].startswith("attract:") for it in port["items"]):
+        from chainatlas.advise import advise_region
+
+        rname, lon, lat = _region_centre(ds, region)
+        adv = advise_region(ds, region, top=10, candidates=2)
+        cands += attract_candidates(net, cm, adv.recommendations, region, rname, lon, lat)[0]
+    by_key = {c.key: c for c in cands}
+    chosen = [by_key[it["key"]] for it in port["items"]]
+    sc = parse_scenario(scenario)
+    ms = MeasureSet(scenarios=(sc,))
+    before = evaluate(net, ms)["stress"]
+    after = evaluate(apply_all(net, chosen), ms)["stress"]
+    return {"before": before, "after": after, "gain": before - after}
+
+
+# ---------------------------------------------------------------------- tables
+def items_frame(result: dict[str, Any], *, lang: str = "zh", top: int | None = None
+                ) -> pd.DataFrame:
+    """The ranked interventions as a table (gains per measure, cost, gain per 万元, reasons)."""
+    rows = []
+    ms = result["measures"]["measures"]
+    for r in result["items"][:top] if top else result["items"]:
+        row: dict[str, Any] = {"rank": r["rank"], "kind": r["kind_zh"] if lang == "zh" else r["kind"],
+                               "what": r["what_zh"] if lang == "zh" else r["what_en"]}
+        for m in ms:
+            row[f"gain_{m}"] = r["gains"][m]
+        row["cost"] = r["cost"]
+        row["gain_per_wan"] = r["gain_per_wan"]
+        row["falls"] = r["falls_zh"] if lang == "zh" else r["falls_en"]
+        row["why"] = r["why_zh"] if lang == "zh" else r["why_en"]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def portfolio_frame(result: dict[str, Any], *, lang: str = "zh") -> pd.DataFrame:
+    """One row per (budget, chosen intervention), with the single and the measured marginal gain."""
+    rows = []
+    for p in result["portfolios"]:
+        for k, it in enumerate(p["items"], start=1):
+            rows.append({"budget": p["budget"], "step": k,
+                         "what": it["what_zh"] if lang == "zh" else it["what_en"],
+                         "cost": it["cost"], "single_gain": it["single_gain"],
+                         "marginal_gain": it["marginal_gain"], "loss_after": it["loss_after"]})
+        rows.append({"budget": p["budget"], "step": "Σ",
+                     "what": ("组合（模拟实测）" if lang == "zh" else "portfolio (measured)")
+                     + (" · 超可加" if p["superadditive"] and lang == "zh" else
+                        " · superadditive" if p["superadditive"] else ""),
+                     "cost": p["cost"], "single_gain": p["sum_of_single_gains"],
+                     "marginal_gain": p["gain"], "loss_after": p["after"][result["ranked_by"]]})
+    return pd.DataFrame(rows)
+
+
+def settings_frame(result: dict[str, Any]) -> pd.DataFrame:
+    """What reproduces the result: every scenario (with its policy seed), the cost model and
+    the measures' parameters, one row per setting."""
+    rows: list[dict[str, Any]] = []
+    for sc in result["measures"]["scenarios"]:
+        rows.append({"setting": "scenario", "name": sc["name"],
+                     "value": json.dumps({k: sc[k] for k in ("horizon_days", "shocks")},
+                                         ensure_ascii=False),
+                     "seed": sc["policy"]["seed"]})
+    for kind, params in result["cost_model"].items():
+        rows.append({"setting": "cost", "name": kind, "value": json.dumps(params), "seed": None})
+    m = result["measures"]
+    for key in ("measures", "esri_firms", "epsilon", "ttr_days", "lp_inventory_days",
+                "spare_capacity"):
+        rows.append({"setting": "measure", "name": key, "value": json.dumps(m[key]),
+                     "seed": None})
+    rows.append({"setting": "measure", "name": "esri_top_firms",
+                 "value": "、".join(f["name"] for f in result["esri_top_firms"]), "seed": None})
+    return pd.DataFrame(rows)
+
+
+def write_xlsx(result: dict[str, Any], path: PathArg) -> Path:
+    """The workbook: 措施清单 (every ranked intervention, both languages), 组合 (portfolios),
+    情景与成本 (scenarios, seeds, cost model, measures)."""
+    from chainatlas.services.cluster import write_workbook
+
+    zh = items_frame(result, lang="zh")
+    en = items_frame(result, lang="en")[["what", "falls", "why"]]
+    items = zh.join(en.add_suffix("_en"))
+    return write_workbook(path, {"措施清单": items, "组合": portfolio_frame(result),
+                                 "情景与成本": settings_frame(result)})
