@@ -333,12 +333,24 @@ def decide_interventions(ds: Dataset, *, region: str | None = None,
     out = decide_of(ds, region=region, kinds=tuple(kinds), measures=tuple(measures), by=by,
                     budgets=tuple(float(b) for b in budgets), scenarios=given)
     frame = items_frame(out, lang=lang)
-    summary: dict[str, Any] = {"dataset": out["dataset"], "region": out["region"],
+    from chainatlas._results import region_label
+
+    wan = {"stress": "money", "lp": "money", "esri": "ratio", "esri_total": "ratio",
+           "gap": "days"}
+    summary: dict[str, Any] = {"dataset": out["dataset"],
+                               "region": region_label(ds.regions, str(out["region"])),
                                "ranked_by": out["ranked_by"], "candidates": out["n_candidates"],
                                f"baseline_{by}": out["baseline"].get(by)}
+    shown = {f"gain_{m}": wan.get(m, "ratio") for m in measures}
+    shown.update({"cost": "money", "budget": "money", "single_gain": wan.get(by, "ratio"),
+                  "marginal_gain": wan.get(by, "ratio"), "gain_per_wan": "ratio",
+                  f"baseline_{by}": wan.get(by, "ratio")})
     for p in out["portfolios"]:
-        summary[f"portfolio_gain_{p['budget']:g}"] = p["gain"]
+        key = f"gain_with_budget_{p['budget']:g}"
+        summary[key] = p["gain"]
+        shown[key] = wan.get(by, "ratio")
     return Result("Interventions 措施清单 (gains: loss removed)", frame,
                   tables={"portfolio": portfolio_frame(out, lang=lang),
                           "settings": settings_frame(out)},
-                  summary=summary, notes=out["notes"], figure=("what", f"gain_{by}"), raw=out)
+                  summary=summary, notes=out["notes"], figure=("what", f"gain_{by}"), raw=out,
+                  kinds=shown)

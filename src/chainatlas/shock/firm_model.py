@@ -31,6 +31,7 @@ to a shock are untouched), and an input that runs out gives exactly zero output 
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numba
@@ -51,7 +52,7 @@ from chainatlas.shock.results import SimulationResult
 from chainatlas.shock.scenario import Policy, Scenario, parse_scenario
 from chainatlas.shock.targets import capacity_schedule, demand_schedule
 
-__all__ = ["FirmShockModel", "simulate", "step_inputs"]
+__all__ = ["FirmShockModel", "ThreadChooser", "simulate", "step_inputs"]
 
 
 @njit(cache=True, nogil=True)
@@ -149,6 +150,49 @@ SERIAL_BELOW_LINKS = 50_000
 BUCKET_SUMS_FROM = 0.25
 
 
+class ThreadChooser:
+    """Day by day, the threaded kernels or the single-threaded ones: whichever ran a day faster
+    when last tried (the results are the same bits either way).
+
+    On a machine shared with other work two threads can be slower than one: when another
+    process holds a core, every parallel region waits at its barrier for the thread that lost
+    its core (and the scheduler may share one allowance among all of a session's threads).
+    So the run keeps its current mode and, every ``every`` days, runs one day in the other
+    mode; it switches when that day was faster than the day before it. A probe that loses
+    doubles the interval (up to ``max_every``), one that wins resets it, so an idle machine
+    pays a few single-threaded days per run and a busy one falls back to one thread.
+    """
+
+    def __init__(self, every: int = 8, max_every: int = 64) -> None:
+        self.base = every
+        self.every = every
+        self.max_every = max_every
+        self.mode = True                  # threaded
+        self.next_probe = every
+        self.last: dict[bool, float] = {}
+        self.probing = False
+
+    def threaded(self, t: int) -> bool:
+        """Whether day ``t`` runs the threaded kernels."""
+        self.probing = t >= self.next_probe and self.mode in self.last
+        return self.mode != self.probing
+
+    def record(self, t: int, threaded: bool, seconds: float) -> None:
+        """Wall seconds the kernels of day ``t`` took in mode ``threaded``."""
+        if self.probing:
+            if seconds < self.last[self.mode]:
+                self.mode = threaded
+                self.every = self.base
+            else:
+                self.every = min(2 * self.every, self.max_every)
+            self.next_probe = t + self.every
+        self.last[threaded] = seconds
+
+
+#: Days between probes of the other thread mode (see :class:`ThreadChooser`), at first.
+PROBE_EVERY = 8
+
+
 def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
              record_firms: bool = False, parallel: bool | None = None,
              event_driven: bool = True) -> SimulationResult:
@@ -213,7 +257,9 @@ def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record
     shocked = rank[sched.firms]
     dsched = [(rank[firms], change, days_on) for firms, change, days_on in dsched]
     customer_pass, production_and_levels = day_kernels(parallel)
-    customer_pass_serial = day_kernels(False)[0]
+    customer_pass_serial, production_serial = day_kernels(False)
+    chooser = ThreadChooser(PROBE_EVERY)
+    threaded_days = 0
 
     E = len(lay.A)
     grp_n, inv_tau = inp["grp_n"], inp["inv_tau"]
@@ -288,25 +334,35 @@ def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record
                 if days_on[t]:
                     C_t[firms] *= 1.0 + change
         from_buckets = from_buckets or act_links >= BUCKET_SUMS_FROM * E   # stays on
-        if parallel and act_links < SERIAL_BELOW_LINKS:
-            # few firms off the baseline: one thread, demand scattered in the same pass (the
-            # same sums in the same order as the threaded path)
+        # threaded days: while few firms are off the baseline, one thread for them (demand
+        # scattered in the same pass); otherwise threads unless one thread ran faster lately
+        big = parallel and act_links >= SERIAL_BELOW_LINKS
+        threaded = big and chooser.threaded(t)
+        t0 = time.perf_counter()
+        if parallel and not big:
+            # the same sums in the same order as the threaded path
             dd.fill(0.0)
             renew_and_order(act, True, threaded=False)
-        elif parallel:
+        elif threaded:
             renew_and_order(act, False)
             if not from_buckets:
                 demand_deviation(act, lay.cust_grp_ptr, lay.grp_ptr, lay.sup, O_b, lay.pos_b,
                                  lay.A, dd)
         elif from_buckets:
-            renew_and_order(act, False)     # demand summed per bucket by the production pass
+            # demand summed per bucket by the production pass
+            renew_and_order(act, False, threaded=False)
         else:
             dd.fill(0.0)
-            renew_and_order(act, True)
-        new = production_and_levels(P_ini, C, C_t, dd, from_buckets, cap, inv_ratio, lay.A_sup,
-                                    O_b, lay.so_b, lay.A_b, lay.sup_b, lay.sup_ptr, lay.bkt_ptr,
-                                    rule, x, dem, level, fd_served, rho_buf, w_buf, active,
-                                    rationed, lay.sup_order, lay.cus)
+            renew_and_order(act, True, threaded=False)
+        production = production_and_levels if threaded or not big and parallel \
+            else production_serial
+        new = production(P_ini, C, C_t, dd, from_buckets, cap, inv_ratio, lay.A_sup,
+                         O_b, lay.so_b, lay.A_b, lay.sup_b, lay.sup_ptr, lay.bkt_ptr,
+                         rule, x, dem, level, fd_served, rho_buf, w_buf, active,
+                         rationed, lay.sup_order, lay.cus)
+        if big:
+            chooser.record(t, threaded, time.perf_counter() - t0)
+        threaded_days += threaded
         if basis is plan:
             np.minimum(dem, cap, out=plan)
         if event_driven and new:
@@ -356,5 +412,6 @@ def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record
         firm_ratio=(pd.DataFrame(firm_hist[:, rank], columns=ids) if firm_hist is not None
                     else None),
         meta={"policy": pol.model_dump(mode="json"), "n_firms": n, "n_links": net.n_links,
-              "active_firms": int(active.sum()) if event_driven else n},
+              "active_firms": int(active.sum()) if event_driven else n,
+              "threaded_days": threaded_days},
     )
