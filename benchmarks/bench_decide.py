@@ -88,9 +88,11 @@ def main() -> None:
     print(f"  firms {net.n_firms:,}, links {net.n_links:,}")
     cm = CostModel()
     inv = ck.lap("inventory candidates", lambda: inventory_candidates(net, cm))
-    dual = ck.lap("dual-sourcing candidates", lambda: dual_sourcing_candidates(net, cm))
+    dual = ck.lap("dual-sourcing candidates", lambda: dual_sourcing_candidates(
+        net, cm, limit=args.candidates))
     items = (inv + dual)[:args.candidates]
-    print(f"  candidates {len(items):,} (inventory {len(inv)}, dual sourcing {len(dual):,} found)")
+    print(f"  candidates {len(items):,} (inventory {len(inv)}, dual sourcing {len(dual):,}: "
+          "the first found, the search stops at --candidates)")
     base_esri = ck.lap("baseline ESRI of every firm (top firms)", lambda: esri_single_firms(
         net.esri_network(), epsilon=0.01))
     order = np.lexsort((np.arange(net.n_firms), -base_esri.esri))

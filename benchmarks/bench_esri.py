@@ -82,8 +82,14 @@ def main() -> None:
     args = ap.parse_args()
     sub = not args.no_substitution
     gen = chain_network if args.generator == "chain" else random_network
-    print(f"load average {os.getloadavg()}, cpus {os.cpu_count()}, generator {args.generator}, "
-          f"σ {'on' if sub else 'off'}, ε 0.01")
+    import numba
+
+    from chainatlas.config import compute_threads
+
+    allowed = compute_threads(numba.config.NUMBA_NUM_THREADS)
+    used = allowed if args.threads is None else max(1, min(args.threads, allowed))
+    print(f"load average {os.getloadavg()}, cpus {os.cpu_count()}, threads {used}, "
+          f"generator {args.generator}, σ {'on' if sub else 'off'}, ε 0.01", flush=True)
     warm = esri_network([0, 1], [1, 2], [1.0, 1.0], [0, 0, 0], [[2]])
     esri_single_firms(warm)
     header = ("firms", "links", "run", "wall_s", "cpu_s", "ms/firm", "touched", "steps",
@@ -92,7 +98,10 @@ def main() -> None:
     print(" | ".join(header))
     for n in (int(x) for x in args.sizes.split(",")):
         s, c, w, sec, ess = gen(n, args.degree, args.seed)
+        t_b = time.perf_counter()
         net = esri_network(s, c, w, sec, ess)
+        print(f"# {n} firms: network built in {time.perf_counter() - t_b:.1f} s, "
+              f"load average {os.getloadavg()}", flush=True)
         firms = np.arange(n) if args.sample <= 0 or args.sample >= n else \
             np.linspace(0, n - 1, args.sample).astype(np.int64)
         t0, c0 = time.perf_counter(), _cpu()

@@ -70,7 +70,7 @@ def bench_dynamic(n_firms: int, n_links: int, days: int) -> None:
     net = ShockNetwork.from_dataset(Dataset("bench", frames))
     del frames
     gc.collect()
-    net.layout(True)
+    net.day_layout(True)
     t_build = time.perf_counter() - t0
     print(f"network: {net.n_firms:,} firms, {net.n_links:,} links; generate {t_gen:.1f} s, "
           f"build + layout {t_build:.1f} s, peak RSS so far {peak_rss_gb():.2f} GB; {load()}")
@@ -152,9 +152,11 @@ def bench_threads(net: Any, hit: np.ndarray, days: int, rules: tuple[str, ...]) 
                 best = {k: min(got[rule, k], key=lambda r: r[0]) for k in (1, 2)}
                 parts = []
                 for k in (1, 2):
-                    dt, cpu, _ = best[k]
+                    dt, cpu, res = best[k]
+                    on = (f", {res.meta.get('threaded_days', 0)} of {days} days threaded"
+                          if k > 1 else "")
                     parts.append(f"{k} thread{'s' if k > 1 else ' '} {1e3 * dt / days:6.1f} ms/day "
-                                 f"(CPU {1e3 * cpu / days:6.1f}, CPU/wall {cpu / dt:4.2f})")
+                                 f"(CPU {1e3 * cpu / days:6.1f}, CPU/wall {cpu / dt:4.2f}{on})")
                 same = best[1][2].total_output_loss == best[2][2].total_output_loss
                 print(f"    {label} {rule:12s}: " + "; ".join(parts) +
                       f"; 1→2 threads ×{best[1][0] / best[2][0]:.2f}; same loss {same}; "

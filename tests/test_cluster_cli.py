@@ -56,7 +56,7 @@ def test_complexity_long_csv_levels_and_options(tmp_path: Path) -> None:
     csv = tmp_path / "long.csv"
     long.to_csv(csv, index=False)
     text = _ok(["cluster", "complexity", "--matrix", str(csv), "--format", "csv",
-                "--level", "cell", "--exclude-self"])
+                "--show", "cell", "--exclude-self"])
     cells = pd.read_csv(pd.io.common.StringIO(text))
     assert len(cells) == 30 and {"rca", "mcp", "density", "cog"} <= set(cells.columns)
     a_p1 = cells[(cells["location"] == "A") & (cells["activity"] == "p1")]["density"].item()
@@ -82,7 +82,7 @@ def test_measures_and_shift_share(tmp_path: Path, db: Path) -> None:
     out = json.loads(_ok(["cluster", "measures", "--matrix", str(csv), "-f", "json"]))
     reg = {r["region"]: r for r in out["regions"]}
     assert reg["A"]["krugman"] == pytest.approx(.2632, abs=1e-4)
-    text = _ok(["cluster", "measures", "-d", "yrd-nev", "--db", str(db), "--level",
+    text = _ok(["cluster", "measures", "-d", "yrd-nev", "--db", str(db), "--show",
                 "industries", "-f", "csv"])
     ind = pd.read_csv(pd.io.common.StringIO(text))
     assert {"hoover_localisation", "G", "H", "gamma", "band"} <= set(ind.columns)

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 TOKENS: dict[str, str] = {}
 SHARING_FIRM, SHARING_PARTNER = "F186", "F085"  # a vehicle maker and one of its direct suppliers
 TABS = ("产业链图谱", "产业地图", "压力测试", "投入产出", "集群与复杂度", "新质生产力评价", "成果匹配",
-        "补链强链建议", "数据共享")
+        "补链强链建议", "优先措施", "数据共享")
 
 
 @pytest.fixture(scope="module")

@@ -45,9 +45,14 @@ def test_decision_network_reproduces_the_stress_baseline(ds) -> None:
         assert np.array_equal(getattr(net, a), getattr(dn, a)), a
 
 
-def test_service_ranks_and_reports_what_reproduces_it(ds, tmp_path) -> None:
-    res = svc.decide_of(ds, scenarios=[TONGCHENG], kinds=["inventory"], measures=["stress"],
-                        budgets=[0.0, 1e9])
+@pytest.fixture(scope="module")
+def small(ds):
+    return svc.decide_of(ds, scenarios=[TONGCHENG], kinds=["inventory"], measures=["stress"],
+                         budgets=[0.0, 1e9])
+
+
+def test_service_ranks_and_reports_what_reproduces_it(ds, small, tmp_path) -> None:
+    res = small
     assert res["n_candidates"] == len(res["items"]) > 0
     gpw = [r["gain_per_wan"] for r in res["items"]]
     assert gpw == sorted(gpw, reverse=True)
@@ -104,3 +109,43 @@ def test_cli_and_api_agree(demo_db, tmp_path) -> None:
     r = CliRunner().invoke(cli_app, ["decide", "--db", str(demo_db), "-d", "yrd-nev",
                                      "--kinds", "nope"])
     assert r.exit_code == 1 and "unknown intervention kind" in r.output
+
+
+def test_report_section_and_its_workbook_list(ds) -> None:
+    from chainatlas.report.build import _default_region
+    from chainatlas.report.decide_section import decide_section
+
+    lists: dict = {}
+    sec = decide_section(ds, "340881", "zh", lists, _default_region)
+    assert "桐城市" in sec.paragraphs[0] and "全部产能停摆" in sec.paragraphs[0]
+    items = lists["措施清单"]
+    assert len(items) > 10 and items["gain_per_wan"].is_monotonic_decreasing
+    en: dict = {}
+    sec_en = decide_section(ds, "340881", "en", en, _default_region)
+    assert "Tongcheng" in sec_en.paragraphs[0]
+    assert list(en) == ["interventions"]
+
+
+def test_dashboard_page_shows_ranked_interventions_and_before_after(small, demo_db) -> None:
+    from chainatlas.services.datasets import open_store
+    from chainatlas.web import page_decide
+    from chainatlas.web.app import TABS
+    from chainatlas.web.i18n import t
+    from chainatlas.web.pages import PAGES
+
+    assert "decide" in TABS and PAGES["decide"] is page_decide.render
+    assert t("decide", "zh") == "优先措施" and t("decide", "en") == "What to fix first"
+    store = open_store(demo_db, read_only=True)
+    try:
+        form = str(page_decide.render(store, "yrd-nev", "en"))
+        assert "decide-run" in form and "Dual sourcing" in form
+    finally:
+        store.close()
+    res = {**small, "portfolios": [small["portfolios"][1]]}
+    for lang, word in (("zh", "措施清单"), ("en", "Interventions")):
+        view = str(page_decide.result_view(res, lang))
+        assert word in view
+        assert res["items"][0]["what_zh" if lang == "zh" else "what_en"] in view
+    fig = page_decide._before_after(res, "zh")
+    assert list(fig.data[0].x) == small["baseline"]["stress_by_scenario"]
+    assert list(fig.data[1].x) == small["portfolios"][1]["after_by_scenario"]

@@ -82,3 +82,15 @@ def test_the_site_builds_strict_with_the_readme_command_in_ci() -> None:
     assert _config()["strict"] is True
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
     assert 'eval "$docs_cmd --strict"' in ci
+
+
+def test_reference_pages_drop_the_rst_math_markers() -> None:
+    spec = importlib.util.spec_from_file_location("docstrings_hook",
+                                                  ROOT / "docs/_hooks/docstrings.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    html = ("<p>Sum.</p>\n<p>.. math::</p>\n<pre><code>m_j = \\sum_i l_{ij}\n</code></pre>\n"
+            "<p>with :math:<code>L</code> and :class:<code>Result</code>.</p>")
+    assert mod.clean(html) == ("<p>Sum.</p>\n<pre><code>m_j = \\sum_i l_{ij}\n</code></pre>\n"
+                               "<p>with <code>L</code> and <code>Result</code>.</p>")

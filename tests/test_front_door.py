@@ -196,3 +196,16 @@ def test_bars_pick_the_largest_or_the_smallest() -> None:
     assert ">b</text>" in largest and ">a</text>" not in largest
     assert ">b</text>" in smallest and ">a</text>" not in smallest
     assert bar_svg(["a"], [float("nan")]).count("<rect") == 0
+
+
+def test_decisions_are_the_services_ranking() -> None:
+    from chainatlas.services.decide import decide_of, items_frame
+
+    ds = chainatlas.load_demo()
+    cells = {"name": "cells", "horizon_days": 20,
+             "shocks": [{"segment": "cells", "capacity_loss": 0.5, "duration_days": 10}]}
+    opts = {"kinds": ("inventory",), "measures": ("stress",), "budgets": (1000.0,)}
+    r = chainatlas.decide_interventions(ds, scenarios=[cells], **opts)  # type: ignore[arg-type]
+    ref = items_frame(decide_of(ds, scenarios=[cells], **opts))  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(r.to_frame(), ref)
+    assert set(r.tables) == {"portfolio", "settings"}

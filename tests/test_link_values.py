@@ -122,3 +122,14 @@ def test_stress_run_from_the_cli_on_unvalued_links(db_path: Path, tmp_path: Path
     tts = runner.invoke(app, ["stress", "tts", "-d", "u", "--db", str(db_path), "-f", "json"])
     assert tts.exit_code == 0, tts.output
     assert "note: 5 supply link(s) had no value" in tts.stderr
+
+
+def test_systemic_risk_derives_values_instead_of_refusing() -> None:
+    from chainatlas.services.risk import risk_input_of
+
+    ri = risk_input_of(Dataset("t", _unvalued()))
+    assert any("supply link(s) had no value" in n for n in ri.notes)
+    # the ESRI network carries the hand-derived values (the paint link has none and drops):
+    # out-strengths P1 36,500, P2 109,500 + 14,600, S1 219,000
+    assert ri.net.n_links == 4
+    np.testing.assert_allclose(ri.net.s_out, [36_500.0, 124_100.0, 219_000.0, 0.0, 0.0])

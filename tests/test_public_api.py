@@ -14,7 +14,7 @@ def test_public_names_are_pinned() -> None:
         "LimitExceeded", "ModelError", "ScenarioError", "StoreError", "ValidationError",
         "__version__",
         # the Python front door (docs/python.md; tests/test_front_door.py pins the full list)
-        "Result", "StoreHandle", "chain", "esri", "generate_network", "io", "load_demo",
+        "Result", "StoreHandle", "chain", "decide_interventions", "esri", "generate_network", "io", "load_demo",
         "open_store", "reconstruct_network", "resolve_places", "stress",
     ])
     for name in chainatlas.__all__:

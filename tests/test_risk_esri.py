@@ -236,3 +236,31 @@ def test_chainatlas_threads_caps_the_kernel_threads(monkeypatch):
     monkeypatch.setenv("CHAINATLAS_THREADS", "two")
     with pytest.raises(ValueError, match="CHAINATLAS_THREADS"):
         esri_single_firms(net)
+
+
+def test_step_marks_restart_before_they_overflow():
+    """The kernel's per-firm step marks are 32-bit; a workspace whose step counter has run past
+    2^31 clears them and counts afresh, giving the same cascade as a fresh workspace."""
+    from chainatlas.risk import _kernels as K
+    from chainatlas.risk.esri import _args
+
+    rng = np.random.default_rng(3)
+    n, m = 200, 1200
+    net = esri_network(rng.integers(0, n, m), rng.integers(0, n, m), rng.lognormal(1, 1, m) + 1,
+                       rng.integers(0, 3, n), rng.integers(0, 3, (3, 3)))
+
+    def run(ws, k):
+        nt, nx, steps, _, _ = K.run_cascade(*_args(net), np.array([k]), np.array([0.0]), 0.01,
+                                            True, 10**9, *ws)
+        out = (K.esri_sums(np.ones(n), ws[0], ws[1], nt), steps, nt)
+        K.release(net.g_ptr, ws[0], ws[1], ws[2], nt, nx)
+        return out
+
+    big = int(np.argmax(esri_single_firms(net).touched))
+    fresh = run(K.new_workspace(n, net.n_sectors, net.n_slots), big)
+    assert fresh[2] > 20                       # a cascade that reaches many firms
+    ws = K.new_workspace(n, net.n_sectors, net.n_slots)
+    run(ws, (big + 1) % n)                     # leaves marks behind
+    ws[3][0] = 2**31 + 5                       # past what the int32 marks hold
+    again = run(ws, big)
+    assert again == fresh and ws[3][0] < 100

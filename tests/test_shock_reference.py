@@ -283,6 +283,48 @@ def test_threaded_and_single_threaded_kernels_agree_bit_for_bit(rule, monkeypatc
     assert a.total_output_loss == b.total_output_loss
 
 
+def test_thread_chooser_probes_the_other_mode_and_keeps_the_faster():
+    from chainatlas.shock.firm_model import ThreadChooser
+
+    def run(cost, days=130):
+        ch = ThreadChooser(every=8, max_every=32)
+        modes = []
+        for t in range(days):
+            threaded = ch.threaded(t)
+            modes.append(threaded)
+            ch.record(t, threaded, cost[threaded])
+        return np.array(modes)
+
+    # threads faster: one-thread probes on days 8, 8+16, 24+32, then every 32 days
+    m = run({True: 1.0, False: 2.0})
+    assert np.flatnonzero(~m).tolist() == [8, 24, 56, 88, 120]
+    # one thread faster (a busy machine): the probe on day 8 switches; threads are re-tried
+    # 8 days later, then 16, then every 32 days
+    m = run({True: 2.0, False: 1.0})
+    assert np.flatnonzero(m).tolist() == [0, 1, 2, 3, 4, 5, 6, 7, 16, 32, 64, 96, 128]
+
+
+@pytest.mark.parametrize("rule", ["proportional", "priority"])
+def test_switching_thread_mode_day_by_day_changes_no_bit(rule, monkeypatch):
+    import chainatlas.shock.firm_model as fm
+
+    class Alternate(fm.ThreadChooser):
+        def threaded(self, t):
+            return t % 2 == 0
+
+    monkeypatch.setattr(fm, "SERIAL_BELOW_LINKS", 0)
+    sc = {"horizon_days": 30, "policy": {"inventory_days": 3, "rationing": rule},
+          "shocks": [{"firm": ["N1", "N5", "N9"], "capacity_loss": 0.8, "duration_days": 12}]}
+    net = _random_network(7, n=60, e=300)
+    ref = simulate(net, sc, record_firms=True, parallel=False)
+    monkeypatch.setattr(fm, "ThreadChooser", Alternate)
+    for sums_from in (0.0, 2.0):
+        monkeypatch.setattr(fm, "BUCKET_SUMS_FROM", sums_from)
+        got = simulate(net, sc, record_firms=True, parallel=True)
+        np.testing.assert_array_equal(got.firm_ratio.to_numpy(), ref.firm_ratio.to_numpy())
+        assert got.total_output_loss == ref.total_output_loss
+
+
 @pytest.mark.parametrize("rule", ["proportional", "priority"])
 @pytest.mark.parametrize("basis", ["planned", "demand", "production"])
 def test_event_driven_update_is_bit_identical_to_full_update(rule, basis):
@@ -400,3 +442,21 @@ def test_thread_setting_changes_no_bit(rule, monkeypatch):
     monkeypatch.setenv("CHAINATLAS_THREADS", "two")
     with pytest.raises(ValueError, match="CHAINATLAS_THREADS"):
         simulate(net, sc)
+
+
+def test_a_supplier_whose_customers_all_stop_ordering_produces_exactly_zero():
+    """Supplier N0 sells 0.1, 0.2 and 0.3 a day to N3, N2 and N1 (listed in that order) and
+    nothing to final demand. Listed order sums its sales to 0.6000000000000001, customer order
+    (the order orders are summed in) to 0.6. When all three customers lose all capacity they
+    order nothing from day 1; N0's demand ratio 1 + Σ(0 − A)/P_ini is then exactly 0 only if
+    P_ini holds the sales summed in the same order (otherwise 1 − 0.6/0.6000000000000001 =
+    2.2e-16 of output would remain)."""
+    assert (0.1 + 0.2) + 0.3 != (0.3 + 0.2) + 0.1
+    net = ShockNetwork.from_arrays([0, 0, 0], [3, 2, 1], [0.1, 0.2, 0.3], n_firms=4,
+                                   final_demand=[0.0, 1.0, 1.0, 1.0])
+    assert net.P_ini[0] == (0.1 + 0.2) + 0.3
+    sc = {"horizon_days": 6, "shocks": [{"firm": ["N1", "N2", "N3"], "capacity_loss": 1.0}]}
+    x = simulate(net, sc, record_firms=True).firm_ratio
+    np.testing.assert_array_equal(x[["N1", "N2", "N3"]].to_numpy(), 0.0)
+    assert x["N0"].iloc[0] == 1.0                       # day 0: yesterday's orders arrive
+    np.testing.assert_array_equal(x["N0"].to_numpy()[1:], 0.0)

@@ -13,9 +13,9 @@ The Python front door, by topic (every function returns labelled pandas objects 
 - chains: :mod:`chainatlas.chain` (``map``, ``chokepoints``, ``throughput``, ``tiers``,
   ``health``);
 - stress tests: :mod:`chainatlas.stress` (``run``, ``sweep``, ``tts_ttr``);
-- systemic risk, reconstruction, places: :func:`esri`, :func:`reconstruct_network`,
-  :func:`resolve_places` (the engines are :mod:`chainatlas.risk`, :mod:`chainatlas.reconstruct`
-  and :mod:`chainatlas.places`).
+- systemic risk, reconstruction, places, decisions: :func:`esri`, :func:`reconstruct_network`,
+  :func:`resolve_places`, :func:`decide_interventions` (the engines are :mod:`chainatlas.risk`,
+  :mod:`chainatlas.reconstruct`, :mod:`chainatlas.places` and :mod:`chainatlas.decide`).
 
 Errors form one tree under :class:`ChainAtlasError` (see :mod:`chainatlas.exceptions`).
 """
@@ -46,6 +46,9 @@ if TYPE_CHECKING:
         StoreHandle as StoreHandle,
     )
     from chainatlas._front import (
+        decide_interventions as decide_interventions,
+    )
+    from chainatlas._front import (
         esri as esri,
     )
     from chainatlas._front import (
@@ -72,7 +75,7 @@ _LAZY = {
     "io": None, "chain": None, "stress": None,
     "load_demo": "chainatlas._front", "generate_network": "chainatlas._front",
     "open_store": "chainatlas._front", "StoreHandle": "chainatlas._front",
-    "esri": "chainatlas._front", "reconstruct_network": "chainatlas._front",
+    "esri": "chainatlas._front", "decide_interventions": "chainatlas._front", "reconstruct_network": "chainatlas._front",
     "resolve_places": "chainatlas._front", "Result": "chainatlas._results",
 }
 
@@ -91,6 +94,7 @@ __all__ = [
     "ValidationError",
     "__version__",
     "chain",
+    "decide_interventions",
     "esri",
     "generate_network",
     "io",

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Result", "bands_result", "bar_svg", "line_svg"]
+__all__ = ["Result", "bands_result", "bar_svg", "line_svg", "region_label"]
 
 #: Rows of the main table shown in the notebook display.
 HTML_ROWS = 12
@@ -52,6 +52,9 @@ class Result:
         the bars.
     raw : object, optional
         The engine's own result object (e.g. a ``ChainMap`` or ``SimulationResult``).
+    kinds : mapping of str to str, optional
+        Display kind per column or summary key (:data:`chainatlas._format.KINDS`: ``money``,
+        ``share``, ``count`` …) where the name alone does not say it.
     money_in_wan : bool
         Whether money columns are in 万元 (firm data; the display then reads 万元/亿元). IO
         tables keep their own unit and set this to ``False``. Only the display changes:
@@ -73,7 +76,8 @@ class Result:
                  summary: Mapping[str, Any] | None = None,
                  notes: Sequence[str] | None = None,
                  figure: tuple[str, str] | None = None, figure_order: str = "largest",
-                 svg: str | None = None, raw: Any = None, money_in_wan: bool = True) -> None:
+                 svg: str | None = None, raw: Any = None,
+                 kinds: Mapping[str, str] | None = None, money_in_wan: bool = True) -> None:
         self.title = title
         self.frame = frame
         self.tables: dict[str, pd.DataFrame] = dict(tables or {})
@@ -84,6 +88,7 @@ class Result:
         self.svg = svg
         self.raw = raw
         self.money_in_wan = money_in_wan
+        self.kinds: dict[str, str] = dict(kinds or {})
 
     def __repr__(self) -> str:
         extra = f", tables={sorted(self.tables)}" if self.tables else ""
@@ -153,6 +158,8 @@ class Result:
     def _kind(self, column: str) -> str:
         from chainatlas._format import column_kind
 
+        if column in self.kinds:
+            return self.kinds[column]
         if column in _SHARE_COLUMNS or column.startswith("p_"):
             return "share"
         kind = column_kind(column)
@@ -221,7 +228,7 @@ def bar_svg(labels: Sequence[str], values: Sequence[Any], *, title: str = "",
         y = 18 + i * row
         x0 = zero if v >= 0 else zero + plot_w * v / span
         w = max(plot_w * abs(v) / span, 0.5)
-        short = lab if len(lab) <= 22 else lab[:21] + "…"
+        short = _clip(lab, 24)
         out.append(f"<text x='{text_w - pad}' y='{y + 12}' text-anchor='end'>"
                    f"{html.escape(short)}</text>")
         out.append(f"<rect x='{x0:.1f}' y='{y + 2}' width='{w:.1f}' height='{row - 5}' "
@@ -259,6 +266,37 @@ def line_svg(values: Sequence[Any], *, title: str = "", width: int = 420,
             f"<text x='{left + pw}' y='{height - 4}' text-anchor='end'>{len(ys) - 1}</text>"
             f"<text x='{left}' y='{height - 4}'>0</text>"
             f"<polyline fill='none' stroke='#3b6ea8' stroke-width='1.5' points='{pts}'/></svg>")
+
+
+def _clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` display columns (a CJK character takes two), with "…"."""
+    out: list[str] = []
+    used = 0
+    for ch in text:
+        w = 2 if ord(ch) >= 0x2E80 else 1
+        if used + w > width - 1:
+            return "".join(out) + "…"
+        out.append(ch)
+        used += w
+    return text
+
+
+def region_label(regions: pd.DataFrame, label: str) -> str:
+    """``label`` with each region code (6 digits or ISO-3) followed by its name, e.g.
+    ``"within 4 h of 310000"`` → ``"within 4 h of 上海市 310000"``.
+
+    >>> import pandas as pd
+    >>> region_label(pd.DataFrame({"code": ["310000"], "name": ["上海市"]}), "of 310000")
+    'of 上海市 310000'
+    """
+    import re
+
+    if not len(regions) or "name" not in regions.columns:
+        return label
+    names = dict(zip(regions["code"].astype(str), regions["name"].astype(str), strict=True))
+    return re.sub(r"\b(\d{6}|[A-Z]{3})\b",
+                  lambda m: f"{names[m.group(1)]} {m.group(1)}" if m.group(1) in names
+                  else m.group(1), label)
 
 
 def _is_number(v: Any) -> bool:

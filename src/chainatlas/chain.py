@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chainatlas._results import Result, bands_result
+from chainatlas._results import Result, bands_result, region_label
 
 if TYPE_CHECKING:
     from chainatlas.model.dataset import Dataset
@@ -70,7 +70,7 @@ def map(ds: Dataset, *, region: str | None = None, within_hours: float | None = 
     seg = cm.segments
     frame = seg[[c for c in MAP_COLUMNS if c in seg.columns]].reset_index(drop=True)
     health = cm.health.reset_index(drop=True)
-    summary: dict[str, Any] = {"area": _named(ds, str(cm.area.get("label", ""))),
+    summary: dict[str, Any] = {"area": region_label(ds.regions, str(cm.area.get("label", ""))),
                                "firms_in_area": cm.area.get("firms_local"),
                                "firms": cm.area.get("firms")}
     if len(health):
@@ -78,19 +78,6 @@ def map(ds: Dataset, *, region: str | None = None, within_hours: float | None = 
     return Result(f"Chain map 产业链图谱 · {summary['area']}", frame, tables={"health": health},
                   summary=summary, figure=("name", "local_share"), figure_order="smallest",
                   raw=cm)
-
-
-def _named(ds: Dataset, label: str) -> str:
-    """``label`` with each region code followed by its name (``"within 4 h of 上海市 310000"``)."""
-    import re
-
-    regions = ds.regions
-    if not len(regions) or "name" not in regions.columns:
-        return label
-    names = dict(zip(regions["code"].astype(str), regions["name"].astype(str), strict=True))
-    return re.sub(r"\b(\d{6}|[A-Z]{3})\b",
-                  lambda m: f"{names[m.group(1)]} {m.group(1)}" if m.group(1) in names
-                  else m.group(1), label)
 
 
 def chokepoints(ds: Dataset, target: str | None = None, *, limit: int | None = 20,

@@ -105,6 +105,7 @@ def cluster_complexity(body: MatrixBody) -> Any:
 
 
 ValueQ = Literal["output_value", "capacity", "firms", "employees"]
+LevelQ = Literal["province", "prefecture", "county"]
 
 
 @router.get("/datasets/{name}/cluster/complexity", tags=["cluster"])
@@ -112,22 +113,24 @@ def dataset_complexity(request: Request, name: str, chain: str | None = None,
                        value: ValueQ = "output_value",
                        presence: Literal["binary", "continuous"] = "binary",
                        threshold: float = Query(1.0, gt=0, le=1e6),
-                       exclude_self: bool = False) -> Any:
-    """ECI, PCI, density, distance, COI and COG of the dataset's region × segment matrix."""
+                       exclude_self: bool = False, level: LevelQ = "prefecture") -> Any:
+    """ECI, PCI, density, distance, COI and COG of the dataset's region × segment matrix, firms
+    rolled up to one region ``level``; ``notes`` and ``warnings`` say what was left out and
+    whether the ranking is structural (log-supermodularity)."""
     from chainatlas.services import cluster as svc
 
     return _out(svc.dataset_complexity(_store(request), name, chain=chain, value=value,
                                        presence=presence, threshold=threshold,
-                                       include_self=not exclude_self))
+                                       include_self=not exclude_self, level=level))
 
 
 @router.get("/datasets/{name}/cluster/measures", tags=["cluster"])
 def cluster_measures(request: Request, name: str, chain: str | None = None,
-                     value: ValueQ = "output_value") -> Any:
+                     value: ValueQ = "output_value", level: LevelQ = "prefecture") -> Any:
     """Location quotients, Krugman, Hoover, Herfindahl and Ellison–Glaeser agglomeration."""
     from chainatlas.services import cluster as svc
 
-    return _out(svc.measures(_store(request), name, chain=chain, value=value))
+    return _out(svc.measures(_store(request), name, chain=chain, value=value, level=level))
 
 
 @router.get("/datasets/{name}/cluster/circle", tags=["cluster"])
@@ -340,15 +343,17 @@ def stress_tts(request: Request, name: str, ttr_days: float = Query(14.0, ge=0),
 @router.post("/datasets/{name}/stress/sweep", status_code=202, tags=["stress"])
 def stress_sweep(request: Request, name: str,
                  each: Literal["firm", "region", "segment"] = "firm",
-                 top: int | None = Query(None, ge=1)) -> Any:
-    """One scenario per firm, region or segment, ranked by loss, as a job with progress."""
+                 top: int | None = Query(None, ge=1),
+                 rank_by: Literal["share", "loss"] | None = None) -> Any:
+    """One scenario per firm, region or segment, as a job with progress; firms ranked by the
+    exact cascade share (as chain chokepoints; ``rank_by=loss``: by simulated loss)."""
     from chainatlas.services import stress as svc
     from chainatlas.services.datasets import load_dataset
 
     ds = load_dataset(_store(request), name)
 
     def job(ctx: Any) -> Any:
-        frame = svc.sweep_of(ds, each, top=top,
+        frame = svc.sweep_of(ds, each, top=top, rank_by=rank_by,
                              progress=lambda k, n: ctx.progress(k / max(n, 1), f"{k}/{n}"))
         return to_jsonable(frame)
 

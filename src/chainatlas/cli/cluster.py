@@ -58,6 +58,24 @@ class CircleLevel(StrEnum):
     regions = "regions"
 
 
+class RegionLevel(StrEnum):
+    province = "province"
+    prefecture = "prefecture"
+    county = "county"
+
+
+RegionLevelOpt = Annotated[RegionLevel, typer.Option(
+    "--level", help="Region level a dataset's firms are rolled up to (municipalities count as "
+    "one prefecture; firms located only at a coarser level are left out and reported).")]
+
+
+def _warn(notes: list[str], warnings: list[str]) -> None:
+    for n in notes:
+        typer.echo(f"note: {n}", err=True)
+    for w in warnings:
+        typer.echo(f"warning: {w}", err=True)
+
+
 ValueOpt = Annotated[Value, typer.Option("--value", help="What a region × segment cell counts "
                                          "(output value 万元, capacity, firm count, employees).")]
 ChainOpt = Annotated[str | None, typer.Option("--chain", help="Restrict to one chain's segments.")]
@@ -86,8 +104,9 @@ def complexity(
     precision: Annotated[Precision, typer.Option(
         "--precision", help="single: float32 products (faster on large matrices).")]
     = Precision.double,
-    level: Annotated[ComplexityLevel, typer.Option(
-        "--level", help="Rows shown by --format table/csv.")] = ComplexityLevel.region,
+    show: Annotated[ComplexityLevel, typer.Option(
+        "--show", help="Rows shown by --format table/csv.")] = ComplexityLevel.region,
+    level: RegionLevelOpt = RegionLevel.prefecture,
     xlsx: XlsxOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
@@ -105,17 +124,19 @@ def complexity(
         res = svc.complexity_from_csv(matrix, **opts)
     else:
         assert dataset is not None
-        res = svc.dataset_complexity(db, dataset, value=value.value, **opts)
+        res = svc.dataset_complexity(db, dataset, value=value.value, level=level.value, **opts)
     frame = {"region": res.location_frame, "activity": res.activity_frame,
-             "cell": res.cell_frame}[level.value]()
+             "cell": res.cell_frame}[show.value]()
     if xlsx is not None:
         svc.write_workbook(xlsx, {"regions": res.location_frame(),
                                   "activities": res.activity_frame(), "cells": res.cell_frame()})
-    lsm = res.log_supermodularity()
-    data = res.to_dict() | {"log_supermodularity": lsm} if fmt is Format.json else frame
+    lsm = res.diagnose()
+    _warn(res.notes, res.warnings)
+    data = res.to_dict() if fmt is Format.json else frame
+    where = "" if dataset is None else f"; {level.value} level"
     emit(data, fmt, out, table=frame,
          title=f"economic complexity (λ₂ = {res.eigenvalue:.4f}; {lsm:.0%} of ECI/PCI-ordered "
-               "2×2 comparisons log-supermodular)")
+               f"2×2 comparisons log-supermodular{where})")
 
 
 @app.command("measures")
@@ -125,9 +146,10 @@ def measures(
     db: DbOpt = None,
     value: ValueOpt = Value.output_value,
     chain: ChainOpt = None,
-    level: Annotated[MeasureLevel, typer.Option(
-        "--level", help="regions: Krugman/Hoover/HHI; industries: Hoover localisation and "
+    show: Annotated[MeasureLevel, typer.Option(
+        "--show", help="regions: Krugman/Hoover/HHI; industries: Hoover localisation and "
         "Ellison–Glaeser γ; lq: location quotients.")] = MeasureLevel.regions,
+    level: RegionLevelOpt = RegionLevel.prefecture,
     xlsx: XlsxOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
@@ -135,12 +157,15 @@ def measures(
     """Location quotients, Krugman, Hoover, Herfindahl and Ellison–Glaeser agglomeration."""
     from chainatlas.services import cluster as svc
 
-    res = svc.measures(db, dataset, matrix=matrix, value=value.value, chain=chain)
-    frame = res[level.value]
+    res = svc.measures(db, dataset, matrix=matrix, value=value.value, chain=chain,
+                       level=level.value)
+    frame = res[show.value]
+    _warn(res["notes"], [])
     if xlsx is not None:
         svc.write_workbook(xlsx, {k: res[k] for k in ("regions", "industries", "lq")})
-    emit(res if fmt is Format.json else frame, fmt, out, title=f"cluster measures: {level.value}",
-         table=frame)
+    where = "" if dataset is None else f" ({level.value} level)"
+    emit(res if fmt is Format.json else frame, fmt, out,
+         title=f"cluster measures: {show.value}{where}", table=frame)
 
 
 @app.command("shift-share")
@@ -185,7 +210,7 @@ def circle(
         " overriding the computed ones.")] = None,
     chain: ChainOpt = None,
     value: ValueOpt = Value.output_value,
-    level: Annotated[CircleLevel, typer.Option("--level", help="Rows shown by table/csv.")]
+    show: Annotated[CircleLevel, typer.Option("--show", help="Rows shown by table/csv.")]
     = CircleLevel.segments,
     xlsx: XlsxOpt = None,
     db: DbOpt = None,
@@ -197,7 +222,7 @@ def circle(
 
     res = svc.circle(db, dataset, of, hours, mode=mode.value, times=times, chain=chain,
                      value=value.value)
-    frame = res.segments if level is CircleLevel.segments else res.regions
+    frame = res.segments if show is CircleLevel.segments else res.regions
     if xlsx is not None:
         svc.write_workbook(xlsx, {"segments": res.segments, "regions": res.regions})
     src = res.sourcing["share_within"]

@@ -21,6 +21,11 @@ class Each(StrEnum):
     segment = "segment"
 
 
+class RankBy(StrEnum):
+    share = "share"
+    loss = "loss"
+
+
 class ExecutorKind(StrEnum):
     serial = "serial"
     processes = "processes"
@@ -143,19 +148,24 @@ def sweep_cmd(
     scenario: Annotated[Path | None, typer.Option(
         "--scenario", help="Template scenario; its shocks are re-targeted at each unit.")] = None,
     screen: Annotated[int | None, typer.Option(
-        "--screen", min=1, help="Simulate only the N structurally most critical firms.")] = None,
+        "--screen", min=1, help="Simulate only the N firms with the largest exact cascade "
+        "share (as chain chokepoints).")] = None,
+    rank_by: Annotated[RankBy | None, typer.Option(
+        "--rank-by", help="Firms: share (exact cascade share of final output, as chain "
+        "chokepoints; default) or loss (simulated output loss; regions and segments).")] = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
-    """Rank firms, regions or segments by the output loss their outage causes."""
+    """Rank firms (by the exact cascade share, as chain chokepoints), regions or segments (by
+    the simulated output loss) when each is out."""
     from chainatlas.services.stress import sweep
 
     bar, update = _progress(f"sweep by {each.value}")
     with bar:
         res = sweep(db, dataset, each.value, top=top, executor=executor.value,
                     scheduler=scheduler, workers=workers, scenario=scenario, screen=screen,
-                    progress=update)
+                    progress=update, rank_by=rank_by.value if rank_by is not None else None)
     _notes(res.attrs.get("notes", []))
     emit(res, fmt, out, title=f"sweep by {each.value}: loss if it stops")
 

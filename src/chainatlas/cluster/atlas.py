@@ -25,9 +25,13 @@ from chainatlas.cluster.complexity import (
 from chainatlas.cluster.relatedness import ProximityMethod, proximity, relatedness
 from chainatlas.exceptions import InputError
 
-__all__ = ["ComplexityResult", "economic_complexity"]
+__all__ = ["LOG_SUPERMODULAR_WARN", "ComplexityResult", "economic_complexity"]
 
 Precision = Literal["double", "single"]
+
+#: Share of log-supermodular ECI/PCI-ordered 2 × 2 comparisons below which the ranking is not
+#: structural (Schetter 2019; py-ecomplexity's ``check_logsupermodularity`` warns below it too).
+LOG_SUPERMODULAR_WARN = 0.8
 
 
 @dataclass
@@ -63,6 +67,8 @@ class ComplexityResult:
     notes: list[str] = field(default_factory=list)
     dropped_locations: list[Any] = field(default_factory=list)
     dropped_activities: list[Any] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    log_supermodular_share: float | None = None
 
     # ----------------------------------------------------------------- labelled views
     def location_frame(self) -> pd.DataFrame:
@@ -99,6 +105,20 @@ class ComplexityResult:
         values = self.rca if self.settings.get("presence") == "binary" else self.mcp
         return log_supermodularity(values, self.eci, self.pci, max_side=max_side, seed=seed)
 
+    def diagnose(self) -> float:
+        """Compute the log-supermodularity share once, keep it in ``log_supermodular_share`` and
+        add a warning to ``warnings`` when it is below :data:`LOG_SUPERMODULAR_WARN`."""
+        if self.log_supermodular_share is None:
+            share = self.log_supermodularity()
+            self.log_supermodular_share = share
+            if share < LOG_SUPERMODULAR_WARN:
+                self.warnings.append(
+                    f"only {share:.1%} of the ECI/PCI-ordered 2×2 comparisons are "
+                    f"log-supermodular (threshold {LOG_SUPERMODULAR_WARN:.0%}, Schetter 2019): "
+                    "ECI and PCI do not rank this matrix structurally; read them as a "
+                    "descriptive ordering only")
+        return self.log_supermodular_share
+
     def to_dict(self) -> dict[str, Any]:
         """``{"eci": {loc: v}, "pci": {act: v}, "density": {loc: {act: v}}, "coi", "cog", …}``."""
         locs = [str(x) for x in self.locations]
@@ -118,6 +138,7 @@ class ComplexityResult:
             "density": mat(self.density), "distance": mat(self.distance), "cog": mat(self.cog),
             "rca": mat(self.rca), "mcp": mat(self.mcp),
             "eigenvalue": self.eigenvalue, "settings": self.settings, "notes": self.notes,
+            "warnings": self.warnings, "log_supermodularity": self.log_supermodular_share,
             "dropped": {"locations": [str(x) for x in self.dropped_locations],
                         "activities": [str(x) for x in self.dropped_activities]},
         }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -10,8 +10,10 @@ import pandas as pd
 from chainatlas.exceptions import InputError
 from chainatlas.model.dataset import Dataset
 from chainatlas.model.tables import TABLES
+from chainatlas.places.levels import LEVELS, roll_up
 
-__all__ = ["ValueKind", "firm_segment_values", "region_activity_matrix", "table_of"]
+__all__ = ["ValueKind", "firm_segment_values", "region_activity_matrix", "regions_at_level",
+           "table_of"]
 
 ValueKind = Literal["output_value", "capacity", "firms", "employees"]
 VALUE_KINDS: tuple[str, ...] = ("output_value", "capacity", "firms", "employees")
@@ -66,9 +68,61 @@ def firm_segment_values(ds: Dataset, value: ValueKind = "output_value", *,
                          "value": np.asarray(v, dtype=np.float64)})
 
 
+def regions_at_level(rows: pd.DataFrame, level: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Firm–segment rows (:func:`firm_segment_values`) with ``region`` rolled up to ``level``.
+
+    ``level`` is ``province``, ``prefecture`` or ``county`` (rules in
+    :mod:`chainatlas.places.levels`). Rows of firms whose region is coarser than ``level`` (a
+    province code at prefecture level) are left out and reported; codes that are not adcodes are
+    kept as they are and counted.
+
+    Returns
+    -------
+    (DataFrame, dict)
+        The rows, and a report ``level, coarser_firms, coarser_value_share, coarser_regions,
+        not_adcode_firms, notes``.
+    """
+    if level not in LEVELS:
+        raise InputError(f"unknown region level {level!r}; expected {', '.join(LEVELS)}")
+    codes = pd.unique(rows["region"].astype(str))
+    rolled = {c: roll_up(c, level) for c in codes}
+    status = rows["region"].astype(str).map(lambda c: rolled[c].status)
+    coarse = (status == "coarser").to_numpy()
+    other = (status == "not_adcode").to_numpy()
+    total = float(rows["value"].sum())
+    report: dict[str, Any] = {
+        "level": level,
+        "coarser_firms": int(rows.loc[coarse, "firm"].nunique()),
+        "coarser_value_share": float(rows.loc[coarse, "value"].sum()) / total if total > 0
+        else 0.0,
+        "coarser_regions": sorted(set(rows.loc[coarse, "region"].astype(str))),
+        "not_adcode_firms": int(rows.loc[other, "firm"].nunique()),
+        "notes": [],
+    }
+    if report["coarser_firms"]:
+        regs = report["coarser_regions"]
+        report["notes"].append(
+            f"{report['coarser_firms']} firm(s) ({report['coarser_value_share']:.1%} of the "
+            f"value) are located only at a level coarser than {level} (region "
+            f"{', '.join(regs[:5])}{' …' if len(regs) > 5 else ''}) and are left out; give "
+            f"their {level} or choose a coarser --level")
+    if report["not_adcode_firms"]:
+        report["notes"].append(
+            f"{report['not_adcode_firms']} firm(s) have a region that is not a 6-digit adcode; "
+            f"kept as given, not rolled up to {level}")
+    out = rows.loc[~coarse].copy()
+    out["region"] = out["region"].astype(str).map(lambda c: rolled[c].code)
+    return out.reset_index(drop=True), report
+
+
 def region_activity_matrix(ds: Dataset, value: ValueKind = "output_value", *,
-                           chain: str | None = None, domestic_only: bool = False) -> pd.DataFrame:
+                           chain: str | None = None, domestic_only: bool = False,
+                           level: str | None = None,
+                           report: dict[str, Any] | None = None) -> pd.DataFrame:
     """Regions (rows) × segments (columns) of summed ``value`` (see :func:`firm_segment_values`).
+
+    ``level`` (``province``, ``prefecture`` or ``county``) rolls the firms' regions up to that
+    level first (:func:`regions_at_level`); its report is put into ``report`` when one is given.
 
     Raises
     ------
@@ -79,6 +133,13 @@ def region_activity_matrix(ds: Dataset, value: ValueKind = "output_value", *,
     rows = rows[rows["value"] > 0]
     if rows.empty:
         raise InputError(f"dataset {ds.name!r} has no firm–segment rows with a positive {value}")
+    if level is not None:
+        rows, rep = regions_at_level(rows, level)
+        if report is not None:
+            report.update(rep)
+        if rows.empty:
+            raise InputError(f"dataset {ds.name!r}: no firm is located at {level} level or "
+                             f"finer; {'; '.join(rep['notes'])}")
     mat = rows.pivot_table(index="region", columns="segment", values="value", aggfunc="sum",
                            fill_value=0.0)
     mat.index.name, mat.columns.name = "region", "segment"

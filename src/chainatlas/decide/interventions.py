@@ -134,10 +134,15 @@ def _seg_name(net: DecisionNetwork, s: int) -> str:
 
 def _second_supplier(net: DecisionNetwork, customer: int, segment: int, exclude: set[int],
                      need: float, spare: float, classes: np.ndarray, output: np.ndarray,
-                     allowed: np.ndarray | None = None) -> tuple[int, float] | None:
+                     allowed: np.ndarray | None = None,
+                     members: dict[int, np.ndarray] | None = None) -> tuple[int, float] | None:
     """Best other supplier of ``segment`` for ``customer`` (rank in the module docstring)."""
-    cand = np.array([k for k in _firms_in(net, segment).tolist()
-                     if k not in exclude and (allowed is None or allowed[k])], dtype=np.int64)
+    pool = members[segment] if members is not None and segment in members \
+        else _firms_in(net, segment)
+    keep = ~np.isin(pool, np.fromiter(exclude, dtype=np.int64))
+    if allowed is not None:
+        keep &= allowed[pool]
+    cand = pool[keep].astype(np.int64)
     if not len(cand):
         return None
     head = spare * output[cand] * DAYS_PER_YEAR
@@ -176,9 +181,15 @@ def _reroute_item(net: DecisionNetwork, kind: str, c: int, s: int, j: int, k: in
 
 
 # ---------------------------------------------------------------------- generators
+def _members(net: DecisionNetwork) -> dict[int, np.ndarray]:
+    return {s: _firms_in(net, s) for s in range(len(net.segment_ids))}
+
+
 def dual_sourcing_candidates(net: DecisionNetwork, costs: CostModel, *, share: float = 0.3,
-                             spare_capacity: float = 0.1) -> list[Intervention]:
-    """A second supplier for every (customer, essential segment) with one supplier."""
+                             spare_capacity: float = 0.1,
+                             limit: int | None = None) -> list[Intervention]:
+    """A second supplier for every (customer, essential segment) with one supplier; with
+    ``limit``, the first ``limit`` found in customer order (the list is then cut short)."""
     out: list[Intervention] = []
     n0 = net.n_original
     seg = net.link_segment
@@ -193,14 +204,18 @@ def dual_sourcing_candidates(net: DecisionNetwork, costs: CostModel, *, share: f
     classes, output = _classes(net), net.output()
     starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
     ends = np.r_[starts[1:], len(idx)]
+    members = _members(net)
     for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        if limit is not None and len(out) >= limit:
+            break
         links = idx[a:b]
         sups = np.unique(net.supplier[links])
         if len(sups) != 1:
             continue
         c, s, j = int(net.customer[links[0]]), int(seg[links[0]]), int(sups[0])
         flow = float(net.value[links].sum())
-        best = _second_supplier(net, c, s, {j, c}, flow * share, spare_capacity, classes, output)
+        best = _second_supplier(net, c, s, {j, c}, flow * share, spare_capacity, classes, output,
+                                members=members)
         if best is None:
             continue
         k, km = best
@@ -308,6 +323,7 @@ def localisation_candidates(net: DecisionNetwork, costs: CostModel, *, hours: fl
     mainland = classes == 0
     seg = net.link_segment
     ess = net.segment_essential[np.where(seg >= 0, seg, 0)] & (seg >= 0)
+    members = _members(net)
     for e in np.flatnonzero(ess & (net.customer < n0) & (net.supplier < n0)).tolist():
         c, j, s = int(net.customer[e]), int(net.supplier[e]), int(seg[e])
         if not mainland[c]:
@@ -320,15 +336,20 @@ def localisation_candidates(net: DecisionNetwork, costs: CostModel, *, hours: fl
                              nan=np.inf) <= hours
         flow = float(net.value[e])
         best = _second_supplier(net, c, s, {j, c}, flow * share, spare_capacity, classes,
-                                output, allowed=mainland & near)
+                                output, allowed=mainland & near, members=members)
         if best is None:
             continue
         k, km = best
-        src = "境外" if not mainland[j] else f"{hours:g}小时圈外"
-        src_en = "abroad" if not mainland[j] else f"beyond the {hours:g}-hour circle"
-        out.append(_reroute_item(
-            net, "localisation", c, s, j, k, share, flow, km, costs,
-            f"{_name(net, c)}的{_seg_name(net, s)}来自{src}（{_name(net, j)}），易受出口管制和物流中断影响",
-            f"{_name(net, c)} buys {_seg_name(net, s)} {src_en} ({_name(net, j)}), exposed to "
-            "export bans and long transport"))
+        if not mainland[j]:
+            why_zh = (f"{_name(net, c)}的{_seg_name(net, s)}来自境外（{_name(net, j)}），"
+                      "易受出口管制和国际物流中断影响")
+            why_en = (f"{_name(net, c)} buys {_seg_name(net, s)} abroad ({_name(net, j)}), "
+                      "exposed to export bans and long transport")
+        else:
+            why_zh = (f"{_name(net, c)}的{_seg_name(net, s)}来自{hours:g}小时圈外"
+                      f"（{_name(net, j)}），运距长，物流中断时补货慢")
+            why_en = (f"{_name(net, c)} buys {_seg_name(net, s)} beyond the {hours:g}-hour "
+                      f"circle ({_name(net, j)}): long transport, slow to restock")
+        out.append(_reroute_item(net, "localisation", c, s, j, k, share, flow, km, costs,
+                                 why_zh, why_en))
     return out

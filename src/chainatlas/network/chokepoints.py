@@ -48,7 +48,7 @@ from chainatlas.network.graph import UNKNOWN_CODES, FirmGraph
 from chainatlas.network.reach import cascade_bound
 from chainatlas.network.targets import Target, resolve_target
 
-__all__ = ["ChokepointResult", "find_chokepoints"]
+__all__ = ["ChokepointResult", "firm_cascade_shares", "find_chokepoints"]
 
 _F64 = npt.NDArray[np.float64]
 
@@ -185,6 +185,30 @@ def find_chokepoints(
               "listed": len(table), "exact": True,
               "truncated": bool(len(table) < found or info["pruned"] > 0)}
     return ChokepointResult(tgt.to_dict(), table, params, _notes(params, found))
+
+
+def firm_cascade_shares(ds: Dataset, target: str | None = None, *,
+                        graph: FirmGraph | None = None) -> pd.DataFrame:
+    """The exact cascade share of every firm: the share of ``target``'s output (default the
+    chain's final output, as :func:`find_chokepoints`) that stops when the firm alone fails.
+
+    Every firm is evaluated (one cascade each, linear in the links of the firms it stops; a firm
+    that is nobody's sole supplier stops only itself), so the numbers are those of the
+    chokepoint ranking for every firm it lists.
+
+    Returns
+    -------
+    DataFrame
+        ``firm``, ``cascade_share``, ``firms_lost`` (the firm included), in the graph's order.
+    """
+    g = graph if graph is not None else FirmGraph.from_dataset(ds)
+    tgt = resolve_target(g, target, ds.segment_inputs)
+    groups = input_groups(g)
+    lost_w, lost_n = single_seed_losses(groups, np.arange(g.n_firms, dtype=np.int64), tgt.weight)
+    total = float(tgt.weight.sum())
+    share = lost_w / total if total > 0 else np.zeros(g.n_firms)
+    return pd.DataFrame({"firm": g.firm_ids.astype(str), "cascade_share": share,
+                         "firms_lost": lost_n})
 
 
 def _notes(p: dict[str, Any], found: int) -> list[str]:

@@ -23,6 +23,7 @@ from chainatlas._format import money, share
 from chainatlas._types import PathArg
 from chainatlas.exceptions import ChainAtlasError, InputError
 from chainatlas.model.dataset import Dataset
+from chainatlas.report.decide_section import decide_section
 from chainatlas.report.html import Section, render_html
 from chainatlas.report.risk_section import risk_section
 from chainatlas.report.svg import PALETTE, bar_chart, line_chart
@@ -323,6 +324,8 @@ _SECTIONS: list[tuple[str, Callable[[Dataset, str | None, str, dict[str, pd.Data
     ("chokepoints", _chokepoints), ("stress", _stress), ("risk", risk_section), ("io", _io),
     ("cluster", _cluster),
     ("evaluate", _evaluate), ("match", _match), ("advise", _advise),
+    ("decide", lambda ds, region, lang, lists: decide_section(ds, region, lang, lists,
+                                                              _default_region)),
 ]
 
 

@@ -25,11 +25,16 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from chainatlas.config import prepare_threads
 from chainatlas.risk.full_sweep import SIGMA_FLOOR
+
+prepare_threads()   # idle threads sleep at barriers (before numba starts its threads)
 
 _HD, _HU, _PSI, _SIG, _NV, _LSEC, _TERM, _ACCU, _DU = range(9)
 _MD, _MU, _CD, _CU, _PD, _CHU, _TL, _TF, _DL, _DF, _PM, _XL, _XF = range(13)
 N_FLOAT_ROWS, N_INT_ROWS = 9, 13
+#: The int32 marks hold a step counter; past this it restarts (after clearing the marks).
+MARK_LIMIT = 2**31 - 2**20
 
 
 def new_workspace(n: int, n_sectors: int, n_slots: int
@@ -37,7 +42,7 @@ def new_workspace(n: int, n_sectors: int, n_slots: int
     fw = np.ones((N_FLOAT_ROWS, max(n, n_sectors, 1)), dtype=np.float64)
     fw[_TERM] = 0.0
     fw[_ACCU] = 0.0
-    iw = np.zeros((N_INT_ROWS, max(n, 1)), dtype=np.int64)
+    iw = np.zeros((N_INT_ROWS, max(n, 1)), dtype=np.int32)
     return fw, iw, np.zeros(max(n_slots, 1), dtype=np.float64), np.zeros(1, dtype=np.int64)
 
 
@@ -95,6 +100,12 @@ def run_cascade(sector, s_out, sector_out, g_ptr, dn_ptr, dn_cus, dn_coef, dn_sl
     nx = 0
     nd = 0
     c = ctr[0] + 1
+    if c > MARK_LIMIT:   # the int32 step marks would overflow: clear them, count afresh
+        for j in range(n):
+            iw[_MD, j] = 0
+            iw[_MU, j] = 0
+            iw[_PM, j] = 0
+        c = 1
     for q in range(seeds.size):
         s = seeds[q]
         psi[s] = seed_psi[q]
@@ -289,7 +300,7 @@ def all_single_firm(firms, weights, sector, s_out, sector_out, g_ptr, dn_ptr, dn
         fw = np.ones((N_FLOAT_ROWS, width), dtype=np.float64)
         fw[_TERM] = 0.0
         fw[_ACCU] = 0.0
-        iw = np.zeros((N_INT_ROWS, max(n, 1)), dtype=np.int64)
+        iw = np.zeros((N_INT_ROWS, max(n, 1)), dtype=np.int32)
         accd = np.zeros(max(n_slots, 1), dtype=np.float64)
         ctr = np.zeros(1, dtype=np.int64)
         seeds = np.zeros(1, dtype=np.int64)

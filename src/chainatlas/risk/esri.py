@@ -87,7 +87,7 @@ def _check(epsilon: float, max_steps: int) -> None:
 
 
 def _args(net: EsriNetwork) -> tuple[object, ...]:
-    return (net.sector, net.s_out, net.sector_out, net.g_ptr, net.dn_ptr, net.dn_cus,
+    return (net.k_sector, net.k_s_out, net.sector_out, net.g_ptr, net.dn_ptr, net.dn_cus,
             net.dn_coef, net.dn_slot, net.up_ptr, net.up_sup, net.up_coef)
 
 
@@ -126,11 +126,16 @@ def esri_single_firms(net: EsriNetwork, firms: npt.ArrayLike | None = None, *,
     allowed = compute_threads(numba.config.NUMBA_NUM_THREADS)
     nthreads = allowed if threads is None else max(1, min(int(threads), allowed))
     numba.set_num_threads(nthreads)
+    # chunks are handed to threads one at a time as they free up (a thread held up by
+    # another process on a shared machine takes fewer), not split in equal halves up front
+    old_chunk = numba.set_parallel_chunksize(1)
     try:
         n_chunks = chunks if chunks is not None else max(1, min(f.size, 8 * nthreads))
-        out, cap = K.all_single_firm(f, w, *_args(net), int(net.n_slots), float(epsilon),
+        out, cap = K.all_single_firm(net.rank[f], w[net.order], *_args(net), int(net.n_slots),
+                                     float(epsilon),
                                      bool(substitution), int(max_steps), int(n_chunks))
     finally:
+        numba.set_parallel_chunksize(old_chunk)
         numba.set_num_threads(old)
     return EsriResult(esri=out[:, 0].copy(), esri_downstream=out[:, 1].copy(),
                       esri_upstream=out[:, 2].copy(), steps=out[:, 3].astype(np.int64),
@@ -144,6 +149,7 @@ def _psi_seeds(net: EsriNetwork, psi: npt.ArrayLike) -> tuple[_I64, _F64]:
         raise InputError(f"ψ must have one capacity per firm ({net.n}), got {p.size}")
     if not np.all(np.isfinite(p)) or p.min(initial=1.0) < 0 or p.max(initial=0.0) > 1:
         raise InputError("ψ must lie in [0, 1] (1 intact, 0 closed)")
+    p = p[net.order]   # the kernels' internal order
     seeds = np.flatnonzero(p < 1.0).astype(np.int64)
     return seeds, p[seeds].astype(np.float64)
 
@@ -159,7 +165,7 @@ def esri_cascade(net: EsriNetwork, psi: npt.ArrayLike, *, epsilon: float = 0.01,
     nt, nx, steps, margin, capped = K.run_cascade(*_args(net), seeds, spsi, float(epsilon),
                                                   bool(substitution), int(max_steps), fw, iw,
                                                   accd, ctr)
-    return Cascade(hd=fw[K._HD, :net.n].copy(), hu=fw[K._HU, :net.n].copy(), weights=w,
+    return Cascade(hd=fw[K._HD, net.rank].copy(), hu=fw[K._HU, net.rank].copy(), weights=w,
                    steps=int(steps), stop_margin=float(margin), capped=bool(capped))
 
 
@@ -174,12 +180,13 @@ def esri_scenario(net: EsriNetwork, psis: npt.ArrayLike, *, epsilon: float = 0.0
     res = np.zeros((m, 6))
     cap = np.zeros(m, dtype=bool)
     fw, iw, accd, ctr = K.new_workspace(net.n, net.n_sectors, net.n_slots)
+    w_int = w[net.order]
     for r in range(m):
         seeds, spsi = _psi_seeds(net, p[r])
         nt, nx, steps, margin, capped = K.run_cascade(*_args(net), seeds, spsi, float(epsilon),
                                                       bool(substitution), int(max_steps), fw,
                                                       iw, accd, ctr)
-        t, dn, up = K.esri_sums(w, fw, iw, nt)
+        t, dn, up = K.esri_sums(w_int, fw, iw, nt)
         res[r] = (t, dn, up, steps, margin, nt)
         cap[r] = capped
         K.release(net.g_ptr, fw, iw, accd, nt, nx)

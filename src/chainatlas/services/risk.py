@@ -438,10 +438,18 @@ def risk_input_of(ds: Dataset, io: IOTable | None = None) -> RiskInput:
         firms["sector"] = firms["id"].map(main).fillna("unknown").astype(str)
     sectors = sorted(firms["sector"].unique().tolist())
     links = ds.supply_links
-    val = pd.to_numeric(links["value"], errors="coerce")
+    val = pd.to_numeric(links["value"], errors="coerce") if "value" in links.columns else \
+        pd.Series(np.nan, index=links.index)
+    if len(links) and val.notna().sum() == 0:  # derive the values instead of refusing
+        from chainatlas.network.flows import derive_link_values
+
+        links, _, derived = derive_link_values(ds)
+        val = pd.to_numeric(links["value"], errors="coerce")
+        notes.extend(n for n in derived if "supply link" in n)
     if len(links) == 0 or val.notna().sum() == 0:
         raise ModelError(f"dataset '{ds.name}' has no supply links with a value; ESRI needs "
-                         "supply_links.value (10,000 CNY/yr)")
+                         "supply_links.value (10,000 CNY/yr), or capacities / output values "
+                         "and segment_inputs quantities or cost shares to derive it from")
     if io_mode:
         assert io is not None
         io_secs, io_cls = io_essentiality(io)

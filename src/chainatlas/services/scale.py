@@ -137,7 +137,7 @@ def large_run(source: PathArg, *, db: DbArg = None, days: int = 30, shocked_shar
     t0 = time.perf_counter()
     net = ShockNetwork.from_graph(graph)
     del graph
-    net.layout(True)
+    net.day_layout(True)
     out["model_build_s"] = time.perf_counter() - t0
     say(f"model network built in {out['model_build_s']:.1f} s")
     from chainatlas.shock.firm_model import simulate

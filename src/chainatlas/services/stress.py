@@ -54,6 +54,11 @@ def network_and_notes(ds: Dataset) -> tuple[ShockNetwork, list[str]]:
     """The dynamic-model network of a dataset and notes on link values derived where missing
     (:func:`chainatlas.network.flows.with_link_values`); :class:`ModelError` if no link has a
     value > 0 even then."""
+    net, notes, _ = _valued_network(ds)
+    return net, notes
+
+
+def _valued_network(ds: Dataset) -> tuple[ShockNetwork, list[str], Dataset]:
     require_tables(ds, "stress test")
     valued, notes = with_link_values(ds)
     net = ShockNetwork.from_dataset(valued)
@@ -62,7 +67,7 @@ def network_and_notes(ds: Dataset) -> tuple[ShockNetwork, list[str]]:
                          "model needs supply_links.value (10,000 CNY/yr), or capacities / output "
                          "values of the firms and segment_inputs quantities or cost shares to "
                          "derive it from" + (f" ({notes[-1]})" if notes else ""))
-    return net, notes
+    return net, notes, valued
 
 
 def network_of(ds: Dataset) -> ShockNetwork:
@@ -171,13 +176,33 @@ def sweep_of(ds: Dataset, each: str = "firm", *, top: int | None = None,
              executor: str = "serial", scheduler: str | None = None, workers: int | None = None,
              scenario: Scenario | dict[str, Any] | PathArg | None = None,
              screen: int | None = None,
-             progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
-    """One scenario per firm, region or segment of ``ds``, ranked by total output loss."""
-    net, notes = network_and_notes(ds)
+             progress: Callable[[int, int], None] | None = None,
+             rank_by: str | None = None) -> pd.DataFrame:
+    """One scenario per firm, region or segment of ``ds``.
+
+    A firm sweep screens and (``rank_by="share"``, the default) ranks by the exact cascade
+    share of the chain's final output, the numbers of ``chain chokepoints``
+    (:func:`~chainatlas.network.chokepoints.firm_cascade_shares`), ties by the simulated loss;
+    ``rank_by="loss"`` ranks by the simulated total output loss (as regions and segments are).
+    """
+    net, notes, valued = _valued_network(ds)
     template = _scenario(scenario) if scenario is not None else None
+    shares = None
+    if each == "firm":
+        from chainatlas.network.chokepoints import firm_cascade_shares
+
+        cs = firm_cascade_shares(valued)
+        shares = dict(zip(cs["firm"], cs["cascade_share"], strict=True))
+    elif rank_by == "share":
+        raise InputError("--rank-by share is for a firm sweep (--each firm)")
     with make_executor(executor, scheduler=scheduler, workers=workers) as ex:
         out = run_sweep(net, each, template=template, top=top, screen=screen, executor=ex,
-                        progress=progress)
+                        progress=progress, shares=shares, rank_by=rank_by)
+    if shares is not None:
+        notes = [*notes, "ranked by " + ("the exact cascade share of the chain's final output "
+                                         "(as chain chokepoints), ties by simulated loss"
+                                         if (rank_by or "share") == "share" else
+                                         "simulated total output loss")]
     out.attrs["notes"] = notes
     return out
 

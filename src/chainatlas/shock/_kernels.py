@@ -168,10 +168,10 @@ WATER_ROUNDS = 6
 
 
 @njit(cache=True, nogil=True)
-def _water_rounds(o_all, idx, base, k0, k1, o_fd, c_fd, total, available):  # pragma: no cover
-    """Level λ with Σ_k min(o_k, λ a_k) = available over the candidates
-    ``(o_all[idx[k]], base[k])``, ``k0 ≤ k < k1``, plus ``(o_fd, c_fd)`` when ``c_fd > 0``
-    (orders o and initial orders a; ``total`` ≈ Σ a, the first guess is available / total).
+def _water_rounds(o_all, base, o_fd, c_fd, total, available):  # pragma: no cover
+    """Level λ with Σ_k min(o_k, λ a_k) = available over the candidates ``(o_all[k],
+    base[k])``, plus ``(o_fd, c_fd)`` when ``c_fd > 0`` (orders o and initial orders a;
+    ``total`` ≈ Σ a, the first guess is available / total).
 
     Rounds of water-filling, each one branch-free pass over the candidates: with λ the level
     that spreads what is left over the open candidates, every candidate with o_k ≤ λ a_k is
@@ -185,8 +185,8 @@ def _water_rounds(o_all, idx, base, k0, k1, o_fd, c_fd, total, available):  # pr
         served = 0.0
         w_open = 0.0
         n_full = 0
-        for k in range(k0, k1):
-            o = o_all[idx[k]]
+        for k in range(len(o_all)):
+            o = o_all[k]
             a = base[k]
             full = o <= lam * a
             served += o if full else 0.0
@@ -213,8 +213,7 @@ def _water_level(rho, w, total, available):  # pragma: no cover - compiled
     """Level λ with Σ_k min(ρ_k, λ) w_k = available (0 ≤ available < Σ ρ_k w_k; total = Σ w):
     :func:`_water_rounds`, finished by :func:`_water_level_select` if the rounds do not settle.
     """
-    m = len(rho)
-    lam = _water_rounds(rho * w, np.arange(m), w, 0, m, 0.0, 0.0, total, available)
+    lam = _water_rounds(rho * w, w, 0.0, 0.0, total, available)
     return lam if lam >= 0.0 else _water_level_select(rho, w, available)
 
 
@@ -337,17 +336,22 @@ def _production_and_levels(P_ini, C, C_t, dd, from_buckets, cap, inv_ratio, A_su
                 fd_served[j] = C_t[j] * phi
             else:
                 has_fd = C[j] > 0.0
-                # customers' orders straight from the bucket, final demand as one more candidate
-                lam = _water_rounds(O_b, so_b, A_sup, k0, k1, C_t[j], C[j], p, xj * p)
+                # the customers' orders gathered once into supplier j's scratch slots (its
+                # links plus one for final demand; no allocation), final demand as one more
+                # candidate; the rounds then stream the slots
+                m = k1 - k0
+                end = k1 + j + 1 if has_fd else k1 + j
+                rho = rho_buf[k0 + j:end]
+                w = w_buf[k0 + j:end]
+                for q in range(m):
+                    rho[q] = O_b[so_b[k0 + q]]
+                a_j = A_sup[k0:k1]
+                lam = _water_rounds(rho[:m], a_j, C_t[j], C[j], p, xj * p)
                 if lam < 0.0:
-                    # not settled in a few rounds: selection on scratch slots of supplier j
-                    # (its links plus one for final demand; no allocation)
-                    m = k1 - k0
-                    rho = rho_buf[k0 + j:k1 + j + 1 if has_fd else k1 + j]
-                    w = w_buf[k0 + j:k1 + j + 1 if has_fd else k1 + j]
+                    # not settled in a few rounds: selection on the same slots
                     for q in range(m):
-                        a = A_sup[k0 + q]
-                        rho[q] = O_b[so_b[k0 + q]] / a
+                        a = a_j[q]
+                        rho[q] = rho[q] / a
                         w[q] = a
                     if has_fd:
                         rho[m] = C_t[j] / C[j]

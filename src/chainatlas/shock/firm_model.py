@@ -31,6 +31,7 @@ to a shock are untouched), and an input that runs out gives exactly zero output 
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numba
@@ -51,7 +52,7 @@ from chainatlas.shock.results import SimulationResult
 from chainatlas.shock.scenario import Policy, Scenario, parse_scenario
 from chainatlas.shock.targets import capacity_schedule, demand_schedule
 
-__all__ = ["FirmShockModel", "simulate", "step_inputs"]
+__all__ = ["FirmShockModel", "ThreadChooser", "simulate", "step_inputs"]
 
 
 @njit(cache=True, nogil=True)
@@ -101,11 +102,15 @@ def group_inventory_days(net: ShockNetwork, policy: Policy, grp_seg: np.ndarray,
 
 
 def step_inputs(net: ShockNetwork, policy: Policy) -> dict[str, Any]:
-    """Arrays the day kernels need for ``policy`` (model layout, n_g, rule)."""
-    lay = net.layout(policy.substitution)
+    """Arrays the day kernels need for ``policy`` (model layout with firms renumbered, see
+    :meth:`~chainatlas.shock.network.ShockNetwork.day_layout`; n_g; rule)."""
+    lay = net.day_layout(policy.substitution)
+    grp_cus = lay.cus[lay.grp_ptr[:-1]]
+    if lay.firm_order is not None:
+        grp_cus = lay.firm_order[grp_cus]     # the network's firm of each group
     return {
         "layout": lay,
-        "grp_n": group_inventory_days(net, policy, lay.grp_seg, lay.cus[lay.grp_ptr[:-1]]),
+        "grp_n": group_inventory_days(net, policy, lay.grp_seg, grp_cus),
         "rule": PRIORITY if policy.rationing == "priority" else PROPORTIONAL,
         "inv_tau": 1.0 / float(policy.tau),
     }
@@ -143,6 +148,49 @@ SERIAL_BELOW_LINKS = 50_000
 #: Share of links (those of the firms off their baseline) from which the kernels sum each
 #: supplier's demand from its order bucket (a stream) instead of a scatter over those links.
 BUCKET_SUMS_FROM = 0.25
+
+
+class ThreadChooser:
+    """Day by day, the threaded kernels or the single-threaded ones: whichever ran a day faster
+    when last tried (the results are the same bits either way).
+
+    On a machine shared with other work two threads can be slower than one: when another
+    process holds a core, every parallel region waits at its barrier for the thread that lost
+    its core (and the scheduler may share one allowance among all of a session's threads).
+    So the run keeps its current mode and, every ``every`` days, runs one day in the other
+    mode; it switches when that day was faster than the day before it. A probe that loses
+    doubles the interval (up to ``max_every``), one that wins resets it, so an idle machine
+    pays a few single-threaded days per run and a busy one falls back to one thread.
+    """
+
+    def __init__(self, every: int = 8, max_every: int = 64) -> None:
+        self.base = every
+        self.every = every
+        self.max_every = max_every
+        self.mode = True                  # threaded
+        self.next_probe = every
+        self.last: dict[bool, float] = {}
+        self.probing = False
+
+    def threaded(self, t: int) -> bool:
+        """Whether day ``t`` runs the threaded kernels."""
+        self.probing = t >= self.next_probe and self.mode in self.last
+        return self.mode != self.probing
+
+    def record(self, t: int, threaded: bool, seconds: float) -> None:
+        """Wall seconds the kernels of day ``t`` took in mode ``threaded``."""
+        if self.probing:
+            if seconds < self.last[self.mode]:
+                self.mode = threaded
+                self.every = self.base
+            else:
+                self.every = min(2 * self.every, self.max_every)
+            self.next_probe = t + self.every
+        self.last[threaded] = seconds
+
+
+#: Days between probes of the other thread mode (see :class:`ThreadChooser`), at first.
+PROBE_EVERY = 8
 
 
 def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
@@ -196,16 +244,29 @@ def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record
     inp = step_inputs(net, pol)
     lay = inp["layout"]
     rule = inp["rule"]
+    # the kernels number firms their own way (lay.firm_order); per-firm inputs are taken in
+    # that order and per-firm results put back in the network's order at the end
+    order = lay.firm_order if lay.firm_order is not None else np.arange(n, dtype=np.int64)
+    rank = lay.firm_rank if lay.firm_rank is not None else order
+    C = net.C[order]
+    # P_ini = C + Σ_k A_kj as the network defines it, with the sales summed in the order the
+    # kernels sum orders: when every order and the final demand are gone the demand ratio
+    # 1 + ((C_t - C) + Σ_k (O_kj - A_kj)) / P_ini is then exactly 0, not a rounding residual
+    P_ini = C + lay.sales
+    va_ratio = net.va_ratio[order]
+    shocked = rank[sched.firms]
+    dsched = [(rank[firms], change, days_on) for firms, change, days_on in dsched]
     customer_pass, production_and_levels = day_kernels(parallel)
-    customer_pass_serial = day_kernels(False)[0]
+    customer_pass_serial, production_serial = day_kernels(False)
+    chooser = ThreadChooser(PROBE_EVERY)
+    threaded_days = 0
 
     E = len(lay.A)
     grp_n, inv_tau = inp["grp_n"], inp["inv_tau"]
     S = np.repeat(grp_n, np.diff(lay.grp_ptr)) * lay.A   # absolute stocks, at their targets
     S_grp = np.zeros(lay.n_groups)                        # group sums (set by the first pass)
     at_target = np.ones(lay.n_groups, dtype=bool)
-    O_b = np.empty(E)   # orders in bucket-major order (see ._kernels)
-    O_b[lay.pos_b] = lay.A
+    O_b = lay.A_b.copy()   # orders in bucket-major order (see ._kernels), at the baseline
     x = np.ones(n)
     level = np.full(n, 1.0 if rule == PROPORTIONAL else np.inf)
     inv_ratio = np.empty(n)
@@ -218,18 +279,19 @@ def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record
     # water-filling scratch: supplier j uses slots sup_ptr[j] + j … sup_ptr[j+1] + j
     rho_buf = np.empty(len(lay.A) + n if rule == PRIORITY else 0)
     w_buf = np.empty(len(lay.A) + n if rule == PRIORITY else 0)
-    C = net.C
     C_t = C.copy()
 
     seg_labels = [str(v) for v in net.segment_ids.tolist()] + ["(none)"]
-    fseg = np.where(net.firm_segment >= 0, net.firm_segment, len(net.segment_ids)).astype(np.int64)
+    fseg = np.where(net.firm_segment >= 0, net.firm_segment,
+                    len(net.segment_ids)).astype(np.int64)[order]
     reg_codes, freg = net.region_codes()
+    freg = freg[order]
     seg_out = np.zeros(len(seg_labels))
     reg_out = np.zeros(len(reg_codes))
     # the baseline is aggregated by the same kernel, in the same order, as every day
     seg_base = np.zeros(len(seg_labels))
     reg_base = np.zeros(len(reg_codes))
-    base_out, base_va, _ = _aggregate(np.ones(n), net.P_ini, net.va_ratio, fseg, freg, seg_base,
+    base_out, base_va, _ = _aggregate(np.ones(n), P_ini, va_ratio, fseg, freg, seg_base,
                                       reg_base, np.zeros(n), np.ones(n))
     firm_loss = np.zeros(n)
     firm_min = np.ones(n)
@@ -264,32 +326,43 @@ def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record
     firm_hist = np.zeros((H, n)) if record_firms else None
 
     for t in range(H):
-        sched.capacity(t, cap)
+        if len(shocked):
+            cap[shocked] = 1.0 - sched.delta[t]   # every other firm stays at 1
         if dsched:
             C_t[:] = C
             for firms, change, days_on in dsched:
                 if days_on[t]:
                     C_t[firms] *= 1.0 + change
         from_buckets = from_buckets or act_links >= BUCKET_SUMS_FROM * E   # stays on
-        if parallel and act_links < SERIAL_BELOW_LINKS:
-            # few firms off the baseline: one thread, demand scattered in the same pass (the
-            # same sums in the same order as the threaded path)
+        # threaded days: while few firms are off the baseline, one thread for them (demand
+        # scattered in the same pass); otherwise threads unless one thread ran faster lately
+        big = parallel and act_links >= SERIAL_BELOW_LINKS
+        threaded = big and chooser.threaded(t)
+        t0 = time.perf_counter()
+        if parallel and not big:
+            # the same sums in the same order as the threaded path
             dd.fill(0.0)
             renew_and_order(act, True, threaded=False)
-        elif parallel:
+        elif threaded:
             renew_and_order(act, False)
             if not from_buckets:
                 demand_deviation(act, lay.cust_grp_ptr, lay.grp_ptr, lay.sup, O_b, lay.pos_b,
                                  lay.A, dd)
         elif from_buckets:
-            renew_and_order(act, False)     # demand summed per bucket by the production pass
+            # demand summed per bucket by the production pass
+            renew_and_order(act, False, threaded=False)
         else:
             dd.fill(0.0)
-            renew_and_order(act, True)
-        new = production_and_levels(net.P_ini, C, C_t, dd, from_buckets, cap, inv_ratio, lay.A_sup,
-                                    O_b, lay.so_b, lay.A_b, lay.sup_b, lay.sup_ptr, lay.bkt_ptr,
-                                    rule, x, dem, level, fd_served, rho_buf, w_buf, active,
-                                    rationed, lay.sup_order, lay.cus)
+            renew_and_order(act, True, threaded=False)
+        production = production_and_levels if threaded or not big and parallel \
+            else production_serial
+        new = production(P_ini, C, C_t, dd, from_buckets, cap, inv_ratio, lay.A_sup,
+                         O_b, lay.so_b, lay.A_b, lay.sup_b, lay.sup_ptr, lay.bkt_ptr,
+                         rule, x, dem, level, fd_served, rho_buf, w_buf, active,
+                         rationed, lay.sup_order, lay.cus)
+        if big:
+            chooser.record(t, threaded, time.perf_counter() - t0)
+        threaded_days += threaded
         if basis is plan:
             np.minimum(dem, cap, out=plan)
         if event_driven and new:
@@ -297,7 +370,7 @@ def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record
             if not from_buckets:
                 act_links = int(lay.grp_ptr[lay.cust_grp_ptr[act + 1]].sum()
                                 - lay.grp_ptr[lay.cust_grp_ptr[act]].sum())
-        tot, tva, below = _aggregate(x, net.P_ini, net.va_ratio, fseg, freg, seg_out, reg_out,
+        tot, tva, below = _aggregate(x, P_ini, va_ratio, fseg, freg, seg_out, reg_out,
                                      firm_loss, firm_min)
         fd = float(C_t.sum())
         rows[t] = (tot, base_out - tot, base_va - tva, tva, fd, fd - float(fd_served.sum()), below)
@@ -332,11 +405,13 @@ def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record
                                index=np.array(seg_labels, dtype=object)[keep_seg]),
         region_loss=pd.Series((reg_base[None, :] - reg_hist).sum(axis=0),
                               index=reg_codes.astype(object)),
-        firm_loss=pd.Series(firm_loss, index=ids),
-        firm_min_ratio=pd.Series(firm_min, index=ids),
+        firm_loss=pd.Series(firm_loss[rank], index=ids),
+        firm_min_ratio=pd.Series(firm_min[rank], index=ids),
         baseline_output=base_out,
         baseline_value_added=base_va,
-        firm_ratio=(pd.DataFrame(firm_hist, columns=ids) if firm_hist is not None else None),
+        firm_ratio=(pd.DataFrame(firm_hist[:, rank], columns=ids) if firm_hist is not None
+                    else None),
         meta={"policy": pol.model_dump(mode="json"), "n_firms": n, "n_links": net.n_links,
-              "active_firms": int(active.sum()) if event_driven else n},
+              "active_firms": int(active.sum()) if event_driven else n,
+              "threaded_days": threaded_days},
     )

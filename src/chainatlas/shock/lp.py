@@ -35,7 +35,16 @@ trimmed so that no node produces more than its requirement :math:`\le x` (produc
 only for what customers use and demand takes), so :math:`D` never asks an outside supplier for
 more than its baseline shipment, and the optimum is the outside nodes' full demand plus the
 optimum of the small LP on :math:`D`. A scenario whose TTS is at least its TTR loses nothing
-(the TTS feasible set grows as the horizon shrinks), so its TTR LP is skipped. Impacts below
+(the TTS feasible set grows as the horizon shrinks), so its TTR LP is skipped.
+
+**Speed on single-sourced chains.** There a shipment is exactly :math:`r_{jk} u_k` (more only
+uses up the supplier's stock), so the subnetwork LPs drop the shipment columns and the BOM rows:
+one balance row per node over production and sales, sliced from one sparse :math:`R - I` built
+once per solver. TTS needs no LP at all on an acyclic bill of materials: the least production
+plan for a horizon comes from one pass from the final nodes up, and the least feasible
+:math:`\theta = 1/t` from a few Newton steps on convex piecewise-linear functions
+(:mod:`._lp_kernels`, compiled; proof there). Both give the LP optimum — the tests compare
+them with the full LP on the Willems chains and on random bills of materials. Impacts below
 :data:`ZERO_TOL` of the demand value at risk print as 0 (solver noise, not losses).
 """
 
@@ -170,6 +179,27 @@ def stage_throughput(n: int, supplier: _I, customer: _I, units: _F, demand: _F) 
     return np.maximum(x, 0.0)
 
 
+def _topological_rank(n: int, R: sp.csr_matrix) -> _I:
+    """Position of each node in a topological order of the links (supplier before customer);
+    all −1 when the links have a cycle."""
+    indeg = np.bincount(R.indices, minlength=n)
+    ptr, idx = R.indptr, R.indices
+    rank = np.full(n, -1, dtype=np.int64)
+    front = np.flatnonzero(indeg == 0)
+    pos = 0
+    while len(front):
+        rank[front] = pos + np.arange(len(front))
+        pos += len(front)
+        heads = np.concatenate([idx[ptr[j]:ptr[j + 1]] for j in front]) if len(front) else \
+            np.zeros(0, np.int64)
+        np.subtract.at(indeg, heads, 1)
+        cand = np.unique(heads)
+        front = cand[indeg[cand] == 0]
+    if pos < n:
+        rank[:] = -1
+    return rank
+
+
 @contextmanager
 def _quiet_stdout() -> Iterator[None]:
     """Send the C-level standard output to /dev/null for the duration of the block."""
@@ -214,8 +244,9 @@ class TtsTtrSolver:
         self.max_days = float(max_days)
         self._ttr: Any = None
         self._tts: Any = None
-        self._full: Any = None
         self._down: Any = None
+        self._red: Any = None
+        self._work: Any = None
         self.restricted = bool(restrict) and self._restrictable()
 
     def _restrictable(self) -> bool:
@@ -233,7 +264,7 @@ class TtsTtrSolver:
             return False
         return bool((x <= net.capacity * (1 + 1e-9) + 1e-12).all())
 
-    def affected(self, disrupted: Sequence[int]) -> _I:
+    def affected(self, disrupted: Sequence[int] | npt.NDArray[np.integer[Any]]) -> _I:
         """Nodes downstream of ``disrupted`` (included), sorted."""
         net = self.network
         if self._down is None:
@@ -282,48 +313,96 @@ class TtsTtrSolver:
         h.setOptionValue("presolve", "off")
         return h
 
-    def _sub_model(self, kind: str, nodes: _I, disrupted: npt.NDArray[np.int32],
-                   ttr: float = 0.0) -> tuple[Any, _F]:
-        """The LP on the affected nodes only (module docstring); returns the model and the
-        demand of its final nodes."""
+    def _reduced(self) -> tuple[sp.csr_matrix, _I, _I, _I, _F]:
+        """Once per solver: ``B = R − I`` (rows suppliers, columns customers; the balance rows
+        with shipments eliminated), the outgoing links as CSR (``ptr, customer, units``) and
+        each node's topological rank (−1 everywhere when the bill of materials is cyclic)."""
+        if self._red is None:
+            net = self.network
+            n = net.n_nodes
+            R = sp.csr_matrix((net.units, (net.supplier, net.customer)), shape=(n, n))
+            R.sum_duplicates()
+            B = (R - sp.identity(n, format="csr")).tocsr()
+            rank = _topological_rank(n, R)
+            self._red = (B, R.indptr.astype(np.int64), R.indices.astype(np.int64), rank,
+                         R.data.astype(np.float64))
+        red: tuple[sp.csr_matrix, _I, _I, _I, _F] = self._red
+        return red
+
+    def _reduced_model(self, kind: str, nodes: _I, disrupted: npt.NDArray[np.int32],
+                       ttr: float = 0.0) -> tuple[Any, _F]:
+        r"""The LP on the affected nodes only, shipments eliminated (single sourcing: a unit of
+        *k* takes exactly :math:`r_{jk}` units of *j*): columns ``u`` (production) and ``z``
+        (sales of the final nodes), plus θ for TTS; one balance row per node,
+        :math:`\sum_k r_{jk} u_k - u_j + z_j - s_j\theta \le 0`. Returns the model and the
+        demand value of its final nodes."""
         net = self.network
-        if self._full is None:
-            self._full = self._matrix()
-        A, _, theta, V = self._full
-        n, E = net.n_nodes, len(net.supplier)
-        inD = np.zeros(n, dtype=bool)
-        inD[nodes] = True
-        edges = np.flatnonzero(inD[net.supplier] & inD[net.customer])
-        vD = np.flatnonzero(inD[V])
-        cols = np.concatenate([nodes, n + edges, n + E + vD, [theta]])
-        G = A.shape[0] - n
-        key = net.customer * (int(net.material.max()) + 1 if E else 1) + net.material
-        _, grp = np.unique(key, return_inverse=True)
-        rows = np.concatenate([np.unique(grp[edges]), G + nodes])
-        sub = A[rows][:, cols].tocsr()
-        k, ke, kv = len(nodes), len(edges), len(vD)
-        ncol = k + ke + kv + 1
+        B = self._reduced()[0]
+        sub = B[nodes][:, nodes]
+        k = len(nodes)
+        fin = np.flatnonzero(net.demand[nodes] > 0)
+        kv = len(fin)
+        zpart = sp.csr_matrix((np.ones(kv), (fin, np.arange(kv))), shape=(k, kv))
+        blocks = [sub, zpart]
+        tts = kind == "tts"
+        if tts:
+            blocks.append(sp.csr_matrix(-net.inventory[nodes][:, None]))
+        A = sp.hstack(blocks, format="csr")
+        A.eliminate_zeros()
+        ncol = A.shape[1]
         lower = np.zeros(ncol)
         upper = np.full(ncol, np.inf)
         upper[:k] = net.capacity[nodes]
         upper[:k][np.isin(nodes, disrupted)] = 0.0
         cost = np.zeros(ncol)
-        zc = k + ke + np.arange(kv)
-        dem = net.demand[V[vD]]
-        if kind == "ttr":
-            upper[zc] = dem
-            cost[zc] = -net.impact[V[vD]]
-            lower[-1] = upper[-1] = 1.0 / ttr
-        else:
+        dem = net.demand[nodes[fin]]
+        zc = k + np.arange(kv)
+        if tts:
             lower[zc] = dem
             lower[-1] = 1.0 / self.max_days
             cost[-1] = 1.0
+            hi = np.zeros(k)
+        else:
+            upper[zc] = dem
+            cost[zc] = -net.impact[nodes[fin]]
+            hi = net.inventory[nodes] / ttr
         h = self._highs()
         h.addVars(ncol, lower, upper)
         h.changeColsCost(ncol, np.arange(ncol, dtype=np.int32), cost)
-        h.addRows(sub.shape[0], np.full(sub.shape[0], -np.inf), np.zeros(sub.shape[0]), sub.nnz,
-                  sub.indptr.astype(np.int32), sub.indices.astype(np.int32), sub.data)
-        return h, dem * net.impact[V[vD]]
+        h.addRows(k, np.full(k, -np.inf), hi, A.nnz, A.indptr.astype(np.int32),
+                  A.indices.astype(np.int32), A.data)
+        return h, dem * net.impact[nodes[fin]]
+
+    def _tts_restricted(self, nodes: npt.NDArray[np.int32]) -> float:
+        """TTS on the affected subnetwork: the compiled least-θ pass (:mod:`._lp_kernels`) on
+        an acyclic bill of materials, the reduced LP otherwise."""
+        from chainatlas.shock._lp_kernels import INFEASIBLE, NO_CONVERGENCE, least_theta
+
+        net = self.network
+        D = self.affected(nodes)
+        if not (net.demand[D] > 0).any():
+            return self.max_days  # no final demand downstream of the disruption
+        _, ptr, cus, rank, r = self._reduced()
+        theta: float = NO_CONVERGENCE
+        if rank[0] >= 0:
+            if self._work is None:
+                self._work = (np.zeros(net.n_nodes), np.zeros(net.n_nodes),
+                              net.capacity.copy())
+            u, du, cap = self._work
+            order = D[np.argsort(-rank[D], kind="stable")]  # customers before suppliers
+            cap[nodes] = 0.0
+            try:
+                theta = float(least_theta(order, ptr, cus, r, net.demand, net.inventory, cap,
+                                          1.0 / self.max_days, u, du, 10_000))
+            finally:
+                cap[nodes] = net.capacity[nodes]
+        if theta == NO_CONVERGENCE:
+            hs, _ = self._reduced_model("tts", D, nodes)
+            best = self._solve(hs, "TTS")
+            theta = INFEASIBLE if best is None else best
+        if theta == INFEASIBLE:
+            return 0.0
+        return min(self.max_days, 1.0 / theta)
 
     def _build(self, kind: str) -> Any:
         net = self.network
@@ -376,7 +455,7 @@ class TtsTtrSolver:
             return 0.0
         nodes = np.asarray(disrupted, dtype=np.int32)
         if self.restricted:
-            hs, value = self._sub_model("ttr", self.affected(nodes), nodes, ttr)
+            hs, value = self._reduced_model("ttr", self.affected(nodes), nodes, ttr)
             best_s = self._solve(hs, "TTR")
             total_s = float(value.sum())
             pi_s = max(0.0, ttr * (total_s + (best_s or 0.0)))
@@ -399,11 +478,7 @@ class TtsTtrSolver:
         """TTS: the longest time all final demand is met with ``disrupted`` nodes down."""
         nodes = np.asarray(disrupted, dtype=np.int32)
         if self.restricted:
-            hs, value = self._sub_model("tts", self.affected(nodes), nodes)
-            if not (value > 0).any():
-                return self.max_days  # no final demand downstream of the disruption
-            theta = self._solve(hs, "TTS")
-            return 0.0 if theta is None else min(self.max_days, 1.0 / theta)
+            return self._tts_restricted(nodes)
         if self._tts is None:
             self._tts = self._build("tts")
         h, _, _ = self._tts

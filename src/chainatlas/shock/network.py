@@ -102,6 +102,14 @@ class ModelLayout:
         Supplier and daily flow of each link in bucket-major order.
     so_b : int32 or int64 (E)
         ``pos_b[sup_order]``: bucket-major position of each supplier-major link.
+    sales : float64 (n)
+        :math:`\\sum_k A_{kj}` of each supplier, its links summed in link order: the order
+        the day kernels sum its customers' orders in, so that orders of exactly 0 give a
+        demand of exactly 0 (see :func:`chainatlas.shock.firm_model.simulate`).
+    firm_order, firm_rank : int64 (n) or None
+        When firms are renumbered (:meth:`ShockNetwork.day_layout`): the network index of each
+        layout index, and the layout index of each network firm. ``None``: the network's own
+        indices. Every firm index above (``sup``, ``cus``, the pointers) is a layout index.
     """
 
     sup: _I32
@@ -122,6 +130,9 @@ class ModelLayout:
     sup_b: _I32
     A_b: _F
     so_b: npt.NDArray[np.integer[Any]]
+    sales: _F = field(default_factory=lambda: np.zeros(0))
+    firm_order: _I | None = None
+    firm_rank: _I | None = None
 
     @property
     def n_groups(self) -> int:
@@ -330,49 +341,87 @@ class ShockNetwork:
 
     # ------------------------------------------------------------------ model layout
     def layout(self, substitution: bool = True) -> ModelLayout:
-        """The (cached) customer-major layout; groups are input segments or single links."""
+        """The (cached) customer-major layout; groups are input segments or single links.
+
+        Firm indices are the network's own (``firm_order`` is ``None``).
+        """
         cached = self._layouts.get(bool(substitution))
-        if cached is not None:
-            return cached
-        n, E = self.n_firms, self.n_links
-        m = len(self.segment_ids)
-        if substitution:
-            key = np.where(self.edge_segment >= 0, self.edge_segment.astype(np.int64),
-                           m + self.supplier.astype(np.int64))
-        else:
-            key = np.arange(E, dtype=np.int64)
-        order = np.lexsort((self.supplier, key, self.customer))
-        cus = self.customer[order]
-        k = key[order]
-        new_grp = np.ones(E, dtype=bool)
-        if E:
-            new_grp[1:] = (cus[1:] != cus[:-1]) | (k[1:] != k[:-1])
-        starts = np.flatnonzero(new_grp)
-        grp_ptr = np.append(starts, E).astype(np.int64)
-        A = self.A[order]
-        A_g = np.add.reduceat(A, starts) if E else np.zeros(0)
-        grp_cus = cus[starts]
-        cust_grp_ptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(grp_cus, minlength=n), out=cust_grp_ptr[1:])
-        seg = self.edge_segment[order]
-        grp_seg = seg[starts].astype(np.int32)
-        ess = np.ones(len(starts), dtype=bool)
-        if len(self.segment_essential):
-            has = grp_seg >= 0
-            ess[has] = self.segment_essential[grp_seg[has]]
-        sup = self.supplier[order]
-        sup_order = np.argsort(sup, kind="stable").astype(np.int64)
-        sup_ptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(sup, minlength=n), out=sup_ptr[1:])
-        bkt_ptr, pos_b = supplier_buckets(sup, sup_ptr, BUCKETS or numba.get_num_threads())
-        sup_b = np.empty(E, dtype=np.int32)
-        sup_b[pos_b] = sup
-        A_b = np.empty(E)
-        A_b[pos_b] = A
-        lay = ModelLayout(sup=sup.astype(np.int32), cus=cus.astype(np.int32), A=A, seg=seg.astype(np.int32),
-                          cust_grp_ptr=cust_grp_ptr, grp_ptr=grp_ptr, grp_seg=grp_seg, A_g=A_g,
-                          grp_ess=ess, sup_ptr=sup_ptr, sup_order=sup_order, A_sup=A[sup_order],
-                          edge_of=order.astype(np.int64), bkt_ptr=bkt_ptr, pos_b=pos_b,
-                          sup_b=sup_b, A_b=A_b, so_b=pos_b[sup_order])
-        self._layouts[bool(substitution)] = lay
-        return lay
+        if cached is None:
+            cached = _build_layout(self, substitution, None)
+            self._layouts[bool(substitution)] = cached
+        return cached
+
+    def day_layout(self, substitution: bool = True) -> ModelLayout:
+        """The (cached) layout the day kernels of the dynamic model run on: the same links and
+        groups as :meth:`layout`, with firms renumbered by main segment (``firm_order``:
+        network index of each kernel index; ``firm_rank``: the inverse).
+
+        A customer's input group draws on one segment's suppliers, and customers of one
+        segment buy the same input segments, so with firms numbered segment by segment the
+        per-supplier values a run of customers reads (delivery levels) and the demand sums it
+        feeds sit in a few small ranges that stay in cache, instead of anywhere in the
+        per-firm arrays (about 2× faster day kernels at 1M firms / 5M links).
+        """
+        key = f"day_layout_{bool(substitution)}"
+        cached = self._cache.get(key)
+        if cached is None:
+            order = np.lexsort((np.arange(self.n_firms), self.firm_segment)).astype(np.int64)
+            cached = _build_layout(self, substitution, order)
+            self._cache[key] = cached
+        return cached
+
+
+def _build_layout(net: ShockNetwork, substitution: bool, order: _I | None) -> ModelLayout:
+    """:class:`ModelLayout` of ``net``; with ``order`` (network index of each kernel index)
+    firms are renumbered, kernel index ``k`` being network firm ``order[k]``."""
+    n, E = net.n_firms, net.n_links
+    m = len(net.segment_ids)
+    rank: _I | None = None
+    if order is None:
+        supplier, customer = net.supplier, net.customer
+    else:
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(n, dtype=np.int64)
+        supplier = rank[net.supplier].astype(np.int32)
+        customer = rank[net.customer].astype(np.int32)
+    if substitution:
+        key = np.where(net.edge_segment >= 0, net.edge_segment.astype(np.int64),
+                       m + supplier.astype(np.int64))
+    else:
+        key = np.arange(E, dtype=np.int64)
+    lex = np.lexsort((supplier, key, customer))
+    cus = customer[lex]
+    k = key[lex]
+    new_grp = np.ones(E, dtype=bool)
+    if E:
+        new_grp[1:] = (cus[1:] != cus[:-1]) | (k[1:] != k[:-1])
+    starts = np.flatnonzero(new_grp)
+    grp_ptr = np.append(starts, E).astype(np.int64)
+    A = net.A[lex]
+    A_g = np.add.reduceat(A, starts) if E else np.zeros(0)
+    grp_cus = cus[starts]
+    cust_grp_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(grp_cus, minlength=n), out=cust_grp_ptr[1:])
+    seg = net.edge_segment[lex]
+    grp_seg = seg[starts].astype(np.int32)
+    ess = np.ones(len(starts), dtype=bool)
+    if len(net.segment_essential):
+        has = grp_seg >= 0
+        ess[has] = net.segment_essential[grp_seg[has]]
+    sup = supplier[lex]
+    sup_order = np.argsort(sup, kind="stable").astype(np.int64)
+    sup_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(sup, minlength=n), out=sup_ptr[1:])
+    bkt_ptr, pos_b = supplier_buckets(sup, sup_ptr, BUCKETS or numba.get_num_threads())
+    sup_b = np.empty(E, dtype=np.int32)
+    sup_b[pos_b] = sup
+    A_b = np.empty(E)
+    A_b[pos_b] = A
+    return ModelLayout(sup=sup.astype(np.int32), cus=cus.astype(np.int32), A=A,
+                       seg=seg.astype(np.int32), cust_grp_ptr=cust_grp_ptr, grp_ptr=grp_ptr,
+                       grp_seg=grp_seg, A_g=A_g, grp_ess=ess, sup_ptr=sup_ptr,
+                       sup_order=sup_order, A_sup=A[sup_order], edge_of=lex.astype(np.int64),
+                       bkt_ptr=bkt_ptr, pos_b=pos_b, sup_b=sup_b, A_b=A_b,
+                       so_b=pos_b[sup_order],
+                       sales=np.bincount(sup, weights=A, minlength=n).astype(np.float64),
+                       firm_order=order, firm_rank=rank)

@@ -2,13 +2,15 @@
 
 Each unit gets a copy of a template scenario whose shocks are replaced by one shock on the unit
 (default: full capacity loss for 30 days, then step recovery, 60-day horizon). Large networks
-are screened first by structure (:func:`~chainatlas.shock.screening.screen_firms`) and only the
-top candidates are simulated. The ranking does not depend on the executor.
+are screened first and only the top candidates are simulated: by the exact cascade share of the
+chain's final output when the caller gives it (as ``stress sweep`` does: the numbers of ``chain
+chokepoints``), else by the structural score of :func:`~chainatlas.shock.screening.screen_firms`.
+The ranking does not depend on the executor.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -78,8 +80,19 @@ def sweep(net: ShockNetwork, each: str = "firm", *, template: Scenario | dict[st
           units: Sequence[str] | None = None, top: int | None = None,
           screen: int | None = None, executor: Executor | None = None,
           batch_size: int | None = None,
-          progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
-    """Simulate one scenario per unit and rank the units by total output loss.
+          progress: Callable[[int, int], None] | None = None,
+          shares: Mapping[str, float] | None = None,
+          rank_by: str | None = None) -> pd.DataFrame:
+    """Simulate one scenario per unit and rank the units.
+
+    With ``shares`` (firm id → exact cascade share of the chain's final output, from
+    :func:`chainatlas.network.chokepoints.firm_cascade_shares`, the numbers of ``chain
+    chokepoints``) a firm sweep screens by that share (the ``screen`` largest, ties by baseline
+    output then id) and, with ``rank_by="share"`` (the default then), ranks by it, ties by the
+    simulated loss: the ranking of ``chain chokepoints``. ``rank_by="loss"`` (the default
+    without shares, and for regions and segments) ranks by simulated total output loss. Without
+    shares a large firm sweep is screened by the structural score of
+    :func:`~chainatlas.shock.screening.screen_firms`.
 
     Parameters
     ----------
@@ -101,19 +114,34 @@ def sweep(net: ShockNetwork, each: str = "firm", *, template: Scenario | dict[st
     DataFrame
         One row per unit: ``rank``, the unit, ``total_output_loss``, ``value_added_loss``
         (10,000 CNY), ``min_output_ratio``, ``recovery_day``, ``final_demand_unmet``,
-        ``max_firms_below_half`` (and ``screen_score`` when screened).
+        ``max_firms_below_half`` (and ``screen_score`` when screened by the structural score;
+        ``cascade_share`` with ``shares``).
     """
     tpl = parse_scenario(template if template is not None else DEFAULT_SWEEP_SCENARIO)
     if top is not None and top < 1:
         raise InputError(f"top must be ≥ 1, got {top}")
+    use_shares = shares is not None and each == "firm"
+    rank = rank_by or ("share" if use_shares else "loss")
+    if rank not in ("share", "loss"):
+        raise InputError(f"rank_by must be share or loss, got {rank!r}")
+    if rank == "share" and not use_shares:
+        raise InputError("ranking by cascade share needs the firms' shares (a firm sweep)")
     all_units = sweep_units(net, each)
     chosen = list(all_units if units is None else units)
     scores = None
     if each == "firm" and units is None and (screen is not None or net.n_firms > SCREEN_ABOVE):
         k = screen if screen is not None else max(200, 5 * (top or 0))
-        screened = screen_firms(net, substitution=tpl.policy.substitution).head(k)
-        chosen = screened["firm"].tolist()
-        scores = dict(zip(screened["firm"], screened["score"], strict=True))
+        if use_shares:
+            assert shares is not None
+            cand = pd.DataFrame({"firm": net.firm_ids.astype(str), "output": net.P_ini})
+            cand["share"] = cand["firm"].map(shares).fillna(0.0)
+            cand = cand.sort_values(["share", "output", "firm"], ascending=[False, False, True],
+                                    kind="stable")
+            chosen = cand["firm"].head(k).tolist()
+        else:
+            screened = screen_firms(net, substitution=tpl.policy.substitution).head(k)
+            chosen = screened["firm"].tolist()
+            scores = dict(zip(screened["firm"], screened["score"], strict=True))
     executor = executor or SerialExecutor()
     total = len(chosen)
     size = batch_size or chunk_size(total, executor.slots())
@@ -126,7 +154,12 @@ def sweep(net: ShockNetwork, each: str = "firm", *, template: Scenario | dict[st
     if scores is not None:
         frame["screen_score"] = frame[each].map(scores)
     frame["recovery_day"] = frame["recovery_day"].astype("Int64")
-    frame = frame.sort_values(["total_output_loss", each], ascending=[False, True],
+    if use_shares:
+        assert shares is not None
+        frame["cascade_share"] = frame[each].map(shares).fillna(0.0).astype(float)
+    keys = (["cascade_share", "total_output_loss", each] if rank == "share"
+            else ["total_output_loss", each])
+    frame = frame.sort_values(keys, ascending=[False] * (len(keys) - 1) + [True],
                               kind="stable").reset_index(drop=True)
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
     return frame.head(top) if top is not None else frame

@@ -20,7 +20,7 @@ from chainatlas.web.i18n import t
 __all__ = ["create_dashboard"]
 
 TABS = ("overview", "chain", "map", "stress", "risk", "io", "cluster", "evaluate", "match", "advise",
-        "sharing")
+        "decide", "sharing")
 
 
 def create_dashboard(get_store: Callable[[], Any], get_jobs: Callable[[], Any], *,

@@ -22,6 +22,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "evaluate": ("新质生产力评价", "Evaluation"),
     "match": ("成果匹配", "Matching"),
     "advise": ("补链强链建议", "Advice"),
+    "decide": ("优先措施", "What to fix first"),
     "firms": ("企业", "Firms"),
     "segments": ("环节", "Segments"),
     "links": ("供应关系", "Supply links"),

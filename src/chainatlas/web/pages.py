@@ -10,6 +10,7 @@ from dash import Dash, html
 from chainatlas.web import (
     page_analyses,
     page_chain,
+    page_decide,
     page_map,
     page_overview,
     page_risk,
@@ -29,6 +30,7 @@ PAGES: dict[str, Callable[[Any, str, str], Any]] = {
     "map": page_map.render,
     "stress": page_stress.render,
     "risk": page_risk.render,
+    "decide": page_decide.render,
     "sharing": page_sharing.render,
 }
 
@@ -54,6 +56,7 @@ def register_callbacks(app: Dash, get_store: Callable[[], Any], get_jobs: Callab
     page_chain.register(app, get_store)
     page_stress.register(app, get_store, get_jobs)
     page_risk.register(app, get_store)
+    page_decide.register(app, get_store, get_jobs)
     page_analyses.register(app, get_store)
     page_map.register(app, get_store)
     page_sharing.register(app, get_store)
