@@ -83,6 +83,11 @@ def _floats(text: str | None, what: str) -> list[float] | None:
         raise InputError(f"{what} must be comma-separated numbers; got {text!r}") from None
 
 
+def _warn(warnings: list[str]) -> None:
+    for w in warnings:
+        typer.echo(f"warning: {w}", err=True)
+
+
 def _interval(text: str | None) -> tuple[float, float] | None:
     vals = _floats(text, "--interval")
     if vals is None:
@@ -118,6 +123,7 @@ def score(
                           "rank": list(res["ranks"].values())}).sort_values("rank")
     weights = ", ".join(f"{c}={w:.4f}" for c, w in zip(res["criteria"], res["weights"],
                                                         strict=True))
+    _warn(res["warnings"])
     emit(res, fmt, out, title=f"{method.value} — weights: {weights}", table=table)
 
 
@@ -142,6 +148,7 @@ def coupling(
     table = pd.DataFrame({"alternative": ids, **{k: [res[k][i] for i in ids]
                                                  for k in ("C", "T", "D", "grade", "stage",
                                                            "type")}})
+    _warn(res["warnings"])
     emit(res, fmt, out, title=f"coupling coordination ({variant.value})", table=table)
 
 
@@ -195,6 +202,7 @@ def panel(
         write_xlsx(res, xlsx)
     for note in res.notes:
         typer.echo(f"note: {note}", err=True)
+    _warn(res.warnings)
     table = summary_table(res)
     if fmt is Format.table and out is None:
         keep = ["region_name" if "region_name" in table else "region", "year",

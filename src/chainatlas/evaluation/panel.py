@@ -45,7 +45,12 @@ from chainatlas.evaluation.weights import (
 )
 from chainatlas.exceptions import InputError, ModelError
 
-__all__ = ["COMBINATIONS", "SCORINGS", "WEIGHTINGS", "PanelResult", "evaluate_panel", "panel_weights"]
+__all__ = ["COMBINATIONS", "MIN_REGIONS", "SCORINGS", "WEIGHTINGS", "PanelResult",
+           "evaluate_panel", "panel_weights", "sample_warnings", "zero_score_warning"]
+
+#: Fewer regions than this and a ranking or a cross-regional comparison says little (see
+#: :func:`sample_warnings`).
+MIN_REGIONS = 3
 
 WEIGHTINGS: tuple[str, ...] = ("entropy", "critic", "std", "equal", "user")
 COMBINATIONS: tuple[str, ...] = ("game", "multiplicative", "linear")
@@ -74,6 +79,51 @@ def panel_weights(Z: np.ndarray, method: str, *, shift: float = 0.0) -> np.ndarr
     raise InputError(f"unknown weighting {method!r}; use one of {', '.join(WEIGHTINGS)}")
 
 
+def sample_warnings(regions: int, years: int, samples: int, indicators: int, *,
+                    weighting: str = "entropy", what: str = "region") -> list[str]:
+    """Warnings for an evaluation on too few regions or region-years (empty when adequate).
+
+    - fewer than :data:`MIN_REGIONS` ``regions``: min–max standardisation gives every
+      indicator's worst sample 0 and its best 1, so with one region the index only orders that
+      region's own years and its rank is always 1; with two, each yearly comparison is 0 or 1;
+    - objective weights (entropy, CRITIC, standard deviation) from no more ``samples`` (the
+      rows one weighting sees) than ``indicators``: there are fewer observations than weights
+      to estimate, and the weights follow the few samples' extremes.
+    """
+    out: list[str] = []
+    if regions < MIN_REGIONS:
+        span = f" over {years} year(s)" if years > 1 else ""
+        out.append(f"only {regions} {what}(s){span}: each indicator's worst sample becomes 0 and "
+                   "its best 1, so scores only order these samples against one another and "
+                   f"ranks say little; evaluate at least {MIN_REGIONS} {what}s")
+    if weighting in ("entropy", "critic", "std") and samples <= indicators:
+        out.append(f"{weighting} weights of {indicators} indicator(s) rest on only {samples} "
+                   "sample(s) (no more samples than indicators): the weights follow the extremes "
+                   "of these few samples; use more regions or years, or equal / user weights")
+    return out
+
+
+def zero_score_warning(U: np.ndarray, ids: Sequence[str], variant: str) -> list[str]:
+    """A warning when some sample has a subsystem score of exactly 0: its coupling degree C
+    (standard and Wang variants) and hence D are then 0 whatever the other subsystems score."""
+    if variant == "fan" or not len(U):
+        return []
+    zero = (np.asarray(U) <= 0).any(axis=1)
+    if not zero.any():
+        return []
+    bad = [str(ids[i]) for i in np.flatnonzero(zero)]
+    return [f"{len(bad)} sample(s) have a subsystem score of 0 ({', '.join(bad[:5])}"
+            f"{' …' if len(bad) > 5 else ''}), so their coupling C and coordination D are 0 "
+            "whatever the other subsystems score; the worst sample of min–max standardisation "
+            "scores 0 by construction (standardise to an interval such as 0.01,0.99 to avoid it)"]
+
+
+def _clean(v: np.ndarray) -> np.ndarray:
+    """Scores within 1e-12 of 0 or 1 (floating-point residue of sums of weights) as 0 or 1."""
+    v = np.where(np.abs(v) < 1e-12, 0.0, v)
+    return np.where(np.abs(v - 1.0) < 1e-12, 1.0, v)
+
+
 def _score(Z: np.ndarray, w: np.ndarray, scoring: str) -> np.ndarray:
     if scoring == "linear":
         return linear_scores(Z, w)
@@ -96,6 +146,7 @@ class PanelResult:
     top_obstacles: pd.DataFrame
     options: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """All tables by name, in pipeline order (what the Excel export writes)."""
@@ -107,14 +158,16 @@ class PanelResult:
             "subsystem_weights": self.subsystem_weights, "scores": self.scores,
             "coupling": self.coupling, "obstacles": self.obstacles,
             "obstacles_subsystem": self.obstacles_subsystem, "top_obstacles": self.top_obstacles,
-            "notes": pd.DataFrame({"note": self.notes}),
+            "notes": pd.DataFrame({"kind": ["warning"] * len(self.warnings)
+                                   + ["note"] * len(self.notes),
+                                   "note": self.warnings + self.notes}),
         }
 
     def to_dict(self) -> dict[str, Any]:
         return {"options": self.options, "weights": self.weights,
                 "subsystem_weights": self.subsystem_weights, "scores": self.scores,
                 "coupling": self.coupling, "top_obstacles": self.top_obstacles,
-                "notes": self.notes}
+                "notes": self.notes, "warnings": self.warnings}
 
 
 def _long_panel(panel: pd.DataFrame) -> pd.DataFrame:
@@ -283,6 +336,7 @@ def evaluate_panel(panel: pd.DataFrame, system: IndicatorSystem, *,
               else [(y, wide.xs(y, level="year", drop_level=False))
                     for y in sorted(wide.index.get_level_values("year").unique())])
     Zs, Ws, SWs, Ss, Cs, Os = [], [], [], [], [], []
+    zero_ids: list[str] = []
     for year, block in blocks:
         X = block.to_numpy(dtype=float)
         if len(X) < 2:
@@ -297,8 +351,8 @@ def evaluate_panel(panel: pd.DataFrame, system: IndicatorSystem, *,
             wk = weigh(Z[:, cols], cols)
             within[cols] = wk
             F[cols] = layer[k] * wk
-            U[:, k] = _score(Z[:, cols], wk, scoring)
-        index = _score(Z, w, scoring)
+            U[:, k] = _clean(_score(Z[:, cols], wk, scoring))
+        index = _clean(_score(Z, w, scoring))
         obs = obstacle_degree(Z, F if F.sum() > 0 else w)
         keys = block.index.to_frame(index=False)
         Zs.append(pd.concat([keys, pd.DataFrame(Z, columns=used)], axis=1))
@@ -321,6 +375,7 @@ def evaluate_panel(panel: pd.DataFrame, system: IndicatorSystem, *,
         sc["index"] = index
         Ss.append(sc)
         if len(names) >= 2:
+            zero_ids += [f"{r}/{y}" for r, y in block.index[(U <= 0).any(axis=1)]]
             cr = coupling_coordination(U, variant, a)  # type: ignore[arg-type]
             cf = keys.copy()
             cf["C"], cf["T"], cf["D"] = cr.C, cr.T, cr.D
@@ -360,8 +415,13 @@ def evaluate_panel(panel: pd.DataFrame, system: IndicatorSystem, *,
                "incomplete": incomplete,
                "subsystems": names, "regions": int(raw["region"].nunique()),
                "years": sorted(int(y) for y in raw["year"].unique())}
+    n_regions, n_years = options["regions"], len(options["years"])
+    warns = sample_warnings(n_regions, n_years, min(len(b) for _, b in blocks), len(used),
+                            weighting=weighting if weighting != "user" else "user")
+    if zero_ids and variant != "fan":
+        warns += zero_score_warning(np.zeros((len(zero_ids), 1)), zero_ids, variant)
     return PanelResult(system_frame, raw, std, weights, sub_w, scores, coupling, obst, obst_sub,
-                       top, options, notes)
+                       top, options, notes, warns)
 
 
 def _top_table(obst: pd.DataFrame, used: list[str], system: IndicatorSystem,

@@ -33,6 +33,7 @@ from chainatlas.evaluation import (
     topsis,
 )
 from chainatlas.evaluation._checks import as_types
+from chainatlas.evaluation.panel import sample_warnings, zero_score_warning
 from chainatlas.evaluation.templates import TEMPLATES
 from chainatlas.exceptions import InputError
 from chainatlas.model.dataset import Dataset
@@ -122,6 +123,8 @@ def score_matrix(matrix: Path | pd.DataFrame, types: str | None = None,
         "weights": w.tolist(),
         "scores": dict(zip(ids, s.tolist(), strict=True)),
         "ranks": dict(zip(ids, r.tolist(), strict=True)),
+        "warnings": sample_warnings(len(ids), 1, len(ids), len(criteria), weighting=weighting,
+                                    what="alternative"),
     }
 
 
@@ -141,7 +144,8 @@ def coupling_table(values: Path | pd.DataFrame, variant: str = "standard", *,
 
     return {"variant": variant, "subsystems": subsystems, "alpha": res.alpha.tolist(),
             "C": by_id(res.C.tolist()), "T": by_id(res.T.tolist()), "D": by_id(res.D.tolist()),
-            "grade": by_id(grade), "stage": by_id(stage), "type": by_id(kinds)}
+            "grade": by_id(grade), "stage": by_id(stage), "type": by_id(kinds),
+            "warnings": zero_score_warning(U, ids, variant)}
 
 
 def ahp_table(matrix: Path, method: str = "eigen") -> dict[str, Any]:
