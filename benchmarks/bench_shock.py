@@ -6,6 +6,7 @@ Usage::
     python benchmarks/bench_shock.py --firms 100000 --links 500000 --days 20 --sweep 100
     python benchmarks/bench_shock.py --only profile    # ms per day of each day kernel
     python benchmarks/bench_shock.py --only threads    # 1 → 2 threads, idle and with a busy process
+    python benchmarks/bench_shock.py --only cpu --days 12   # CPU per day on one thread
 
 Prints sizes, seconds, peak memory and the ratio to the reference measured or quoted:
 
@@ -163,6 +164,35 @@ def bench_threads(net: Any, hit: np.ndarray, days: int, rules: tuple[str, ...]) 
                       f"{load()}", flush=True)
 
 
+def bench_cpu(n_firms: int, n_links: int, days: int) -> None:
+    """CPU time per simulated day on one thread (``--only cpu``), the set-up and day 0 taken
+    out (a 1-day run timed first): less sensitive to other processes than wall time."""
+    from _busy import load, threads
+
+    from chainatlas.datasets.synthetic import generate_network
+    from chainatlas.model.dataset import Dataset
+    from chainatlas.shock import ShockNetwork, simulate
+
+    net = ShockNetwork.from_dataset(Dataset("bench", generate_network(n_firms, n_links, 50, seed=1)))
+    gc.collect()
+    rng = np.random.default_rng(7)
+    hit = net.firm_ids[rng.choice(net.n_firms, max(1, net.n_firms // 100), replace=False)]
+    with threads(1):
+        for rule in ("proportional", "priority"):
+            simulate(net, _speed_scenario(hit, rule, 1))
+            c0 = time.process_time()
+            simulate(net, _speed_scenario(hit, rule, 1))
+            first = time.process_time() - c0
+            t0, c0 = time.perf_counter(), time.process_time()
+            res = simulate(net, _speed_scenario(hit, rule, days))
+            cpu, dt = time.process_time() - c0, time.perf_counter() - t0
+            print(f"cpu {rule:12s} ({net.n_firms:,} firms, {net.n_links:,} links, {days} days, "
+                  f"1 thread): {1e3 * (cpu - first) / (days - 1):.1f} ms CPU per day after day 0 "
+                  f"(set-up + day 0 {first:.2f} s), wall {1e3 * dt / days:.0f} ms/day, loss "
+                  f"{res.total_output_loss:.6e}, firms updated {res.meta['active_firms']:,}; "
+                  f"{load()}", flush=True)
+
+
 def bench_profile(n_firms: int, n_links: int, days: int) -> None:
     """Milliseconds per simulated day spent in each day kernel (wrapped and timed)."""
     import chainatlas.shock.firm_model as fm
@@ -298,7 +328,7 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=100)
     ap.add_argument("--lp", type=int, default=1600)
     ap.add_argument("--sweep", type=int, default=1000)
-    ap.add_argument("--only", choices=["dynamic", "lp", "sweep", "profile", "threads"],
+    ap.add_argument("--only", choices=["dynamic", "lp", "sweep", "profile", "threads", "cpu"],
                     default=None)
     a = ap.parse_args()
     if a.only in (None, "lp"):
@@ -309,6 +339,8 @@ def main() -> None:
         bench_dynamic(a.firms, a.links, a.days)
     if a.only == "threads":
         bench_threads_only(a.firms, a.links, a.days)
+    if a.only == "cpu":
+        bench_cpu(a.firms, a.links, max(a.days, 2))
     if a.only == "profile":
         bench_profile(a.firms, a.links, min(a.days, 30))
 

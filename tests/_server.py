@@ -27,7 +27,8 @@ def start_server(db: Path, *, env: Mapping[str, str] | None = None, capture: boo
     """The server process and its base URL, once ``/api/v1/health`` answers.
 
     ``capture`` keeps stdout and stderr in a pipe (read them after terminating the process);
-    otherwise they are discarded. A server that does not come up is killed and reported with
+    otherwise they are discarded. The dashboard's background warm-up is off
+    (``CHAINATLAS_WARM=0``) unless ``env`` turns it on. A server that does not come up is killed and reported with
     the tail of its output.
     """
     port = port or free_port()
@@ -35,7 +36,7 @@ def start_server(db: Path, *, env: Mapping[str, str] | None = None, capture: boo
     proc = subprocess.Popen([sys.executable, "-m", "chainatlas.cli", "serve", "--db", str(db),
                              "--port", str(port)], stdout=out,
                             stderr=subprocess.STDOUT if capture else subprocess.DEVNULL,
-                            env={**os.environ, **(env or {})})
+                            env={**os.environ, "CHAINATLAS_WARM": "0", **(env or {})})
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while True:

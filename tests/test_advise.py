@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -213,3 +215,28 @@ def test_large_networks_fall_back_to_structural_chokepoint_risk(tiny, parts):
     expect = t[["foreign_share", "hhi_firm"]].max(axis=1) * t["essential"].map({True: 1.0,
                                                                                False: 0.5})
     np.testing.assert_allclose(t["chokepoint"], expect)
+
+
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def test_reasons_in_english_say_the_same_evidence(tiny):
+    regions = tiny.regions.assign(name_en=["Nanjing", "", "Shanghai", "Tongcheng", "Japan"])
+    ds = Dataset.from_frames(tiny.name, {**tiny.tables, "regions": regions}, tiny.meta)
+    res = advise_region(ds, "R", top=10)
+    for r in res.recommendations:
+        assert len(r["reasons_en"]) == len(r["reasons"]), r["segment"]
+        for text in r["reasons_en"]:
+            assert not _CJK.search(text), text  # English throughout, the region named in English
+        for c in r["candidates"]:
+            assert not _CJK.search(c["why_en"].replace("上市", "")), c["why_en"]
+    cell = next(r for r in res.recommendations if r["segment"] == "cell")
+    assert cell["reasons_en"][0] == ("Nanjing has no firm in this segment (missing), and it is "
+                                     "an essential input")
+    # 80 万元 = CNY 800,000 bought locally a year, written as the money format writes it
+    assert any(x.startswith("local firms buy CNY 800") for x in cell["reasons_en"])
+    sw = next(r for r in res.recommendations if r["segment"] == "software")
+    assert any(x.startswith("local anchor firms buy CNY 600") for x in sw["reasons_en"])
+    assert "a key core technology" in sw["reasons_en"]
+    s2 = next(c for c in cell["candidates"] if c["firm"] == "s2")
+    assert "tags: listed" in s2["why_en"] and "already supplies local firms" in s2["why_en"]

@@ -38,7 +38,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     TOKENS["planner"] = sharing.add_account(db, admin, "dash-planner", "planner", dataset="yrd-nev")
     TOKENS["firm"] = sharing.add_account(db, admin, "dash-firm", "firm", dataset="yrd-nev",
                                          firm=SHARING_FIRM)
-    proc, base = start_server(db, env={"CHAINATLAS_TOKEN": "t"}, capture=True)
+    proc, base = start_server(db, env={"CHAINATLAS_TOKEN": "t", "CHAINATLAS_WARM": "1"},
+                              capture=True)
     try:
         yield base
     finally:
@@ -85,6 +86,47 @@ def test_every_page_loads_offline_without_console_errors(server: str, browser: o
     page.screenshot(path=str(tmp_path / "last.png"))
     assert watch.external == []
     assert watch.errors == []
+
+
+def test_first_screen_comes_with_the_page_and_gives_way_to_the_dashboard(
+        server: str, browser: object) -> None:
+    """Once the background warm-up has cached the chain map, the page the server sends already
+    holds the health score and charts (they paint before any script runs); when the dashboard
+    has drawn its first page the static screen is gone, leaving one chart of each id."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + 120
+    while "first-screen" not in (html := httpx.get(f"{server}/dash/", timeout=30).text):
+        assert time.monotonic() < deadline, "the warm-up never cached the overview"
+        time.sleep(1)
+    assert 'id="overview-health"' in html and "/ 100" in html
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    watch = _Watch(page)
+    page.route("**/_dash-component-suites/**", lambda route: route.abort())  # no scripts at all
+    page.goto(f"{server}/dash/", wait_until="domcontentloaded")
+    assert page.evaluate("() => { const i = document.querySelector('#overview-health');"
+                         " return i.complete && i.naturalWidth > 0; }")
+    page.close()
+    page, watch = _open(browser, server)
+    page.wait_for_selector("#page-overview #overview-health", timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('#first-screen')", timeout=30_000)
+    assert page.locator("#overview-health").count() == 1
+    assert watch.errors == [] and watch.external == []
+
+
+def test_risk_map_is_framed_on_the_firms_in_china(server: str, browser: object) -> None:
+    page, watch = _open(browser, server)
+    page.get_by_text("系统性风险", exact=True).click()
+    page.wait_for_selector("#risk-map .geo", timeout=60_000)
+    geo = page.evaluate("() => { const g = document.querySelector('#risk-map .js-plotly-plot')"
+                        "._fullLayout.geo; return [g.lonaxis.range, g.lataxis.range]; }")
+    (lon0, lon1), (lat0, lat1) = geo
+    # the demo's Chilean and Australian mines stay out of the frame: China fills it
+    assert 70 < lon0 < lon1 < 140 and 15 < lat0 < lat1 < 55, geo
+    assert "境外企业" in page.locator("#risk-map").inner_text()
+    assert watch.errors == [] and watch.external == []
 
 
 def test_clicking_a_chain_node_filters_the_firm_grid(server: str, browser: object) -> None:

@@ -250,3 +250,29 @@ def test_every_label_has_both_languages() -> None:
 
     for key, (zh, en) in LABELS.items():
         assert zh and en, key
+
+
+def test_risk_map_frames_the_firms_in_china_not_the_world() -> None:
+    from chainatlas.web.page_risk import map_extent
+
+    firms = pd.DataFrame({"country": ["CHN", "CHN", "CHL", "AUS"]},
+                         index=["a", "b", "c", "d"])
+    points = pd.DataFrame({"firm": ["a", "b", "c", "d"], "lon": [116.0, 121.5, -70.6, 115.9],
+                           "lat": [30.0, 31.2, -33.4, -31.9]})
+    lon, lat, abroad = map_extent(points, firms, pad=1.0)
+    assert lon == [115.0, 122.5] and lat == [29.0, 32.2] and abroad == 2
+    # no firm in China: every point is framed, none said to be outside
+    lon, lat, abroad = map_extent(points[points["firm"].isin(["c", "d"])], firms, pad=0.0)
+    assert lon == [-70.6, 115.9] and lat == [-33.4, -31.9] and abroad == 0
+    assert map_extent(points.iloc[:0], firms) == (None, None, 0)
+
+
+def test_selected_segment_stylesheet_draws_its_edges_out() -> None:
+    from chainatlas.web.chain_elements import EDGE_IN, EDGE_OUT, STYLESHEET, highlighted
+
+    assert highlighted(None) == STYLESHEET
+    extra = highlighted('cells"x')[len(STYLESHEET):]
+    by = {rule["selector"]: rule["style"] for rule in extra}
+    assert by['edge[target = "cells\\"x"]']["line-color"] == EDGE_IN
+    assert by['edge[source = "cells\\"x"]']["line-color"] == EDGE_OUT
+    assert by["edge"]["opacity"] < 0.5  # the other edges fade

@@ -68,7 +68,7 @@ class Watch:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("walk") / "demo.duckdb"
     build_demo_store(db)
-    proc, base = start_server(db, env={"CHAINATLAS_TOKEN": "t"})
+    proc, base = start_server(db, env={"CHAINATLAS_TOKEN": "t", "CHAINATLAS_WARM": "1"})
     try:
         yield base
     finally:
@@ -142,6 +142,20 @@ def check_chain_labels(page: Any) -> None:
     assert span >= 0.8 * got["width"], f"the graph uses {span:.0f} of {got['width']:.0f} px"
 
 
+_EDGES = """(id) => {
+  const cy = document.querySelector('#chain-graph')._cyreg.cy;
+  const n = cy.getElementById(id);
+  const col = (e) => e.style('line-color').replace(/ /g, '');
+  return {into: n.incomers('edge').map(col), out: n.outgoers('edge').map(col),
+          others: cy.edges().difference(n.connectedEdges()).map(e => parseFloat(e.style('opacity')))};
+}"""
+_EDGES_DRAWN = """(id) => {
+  const cy = document.querySelector('#chain-graph')._cyreg.cy;
+  const e = cy.getElementById(id).connectedEdges();
+  return e.length > 0 && e.every(x => parseFloat(x.style('width')) >= 3);
+}"""
+
+
 def _click_node(page: Any, node: str) -> None:
     """A real mouse click on ``node`` of the chain graph."""
     pos = page.evaluate("(id) => { const el = document.querySelector('#chain-graph');"
@@ -197,6 +211,12 @@ def test_planner_walk(server: str, browser: Any, tmp_path: Path, lang: str) -> N
     assert firms and all("示例" in f for f in firms)
     panel = page.locator("#chain-panel").inner_text()
     assert ("健康度分项" if zh else "Health parts") in panel
+    # the selected segment's edges stand out: its inputs blue, what it feeds orange, the rest faded
+    page.wait_for_function(_EDGES_DRAWN, arg="cells", timeout=30_000)
+    edges = page.evaluate(_EDGES, "cells")
+    assert edges["into"] and edges["out"], edges
+    assert set(edges["into"]) == {"rgb(31,95,168)"} and set(edges["out"]) == {"rgb(217,72,15)"}
+    assert edges["others"] and max(edges["others"]) < 0.2
     check_page(page, watch, lang, "chain")
 
     # stress test from the form
@@ -223,12 +243,18 @@ def test_planner_walk(server: str, browser: Any, tmp_path: Path, lang: str) -> N
     _tab(page, "advise")
     page.wait_for_selector("#advise-grid .ag-row", timeout=120_000)
     check_page(page, watch, lang, "advice")
+    reasons = page.locator("#advise-grid .ag-cell[col-id='reasons']").all_inner_texts()
+    assert reasons and all(r.strip() for r in reasons)
+    cjk = [r for r in reasons if re.search(r"[\u4e00-\u9fff]", r)]
+    # reasons in the reader's language (region and firm names aside: the demo's are Chinese)
+    assert len(cjk) == len(reasons) if zh else not cjk, reasons[:3]
     with page.expect_download(timeout=60_000) as info:
         page.locator("#advise-grid button.download-xlsx").click()
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
     rows = list(load_workbook(path, read_only=True).worksheets[0].values)
     assert rows[0][:3] == (("排名", "名称", "链位") if zh else ("Rank", "Name", "Stage"))
+    assert not [h for h in rows[0] if SNAKE.search(str(h))], rows[0]  # readers' headers
     assert len(rows) > 1 and isinstance(rows[1][4], float)  # the score keeps full precision
 
     # a dataset without a chain: each page says what it can and cannot show

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,14 @@ def test_demo_command_runs_end_to_end(tmp_path: Path) -> None:
         assert list((out / topic).glob("*.csv")), topic
     assert (out / "report.html").stat().st_size > 10_000
     assert (out / "report.xlsx").stat().st_size > 1_000
+    # the lists workbook speaks to readers: every header in Chinese, no field names
+    from openpyxl import load_workbook
+
+    book = load_workbook(out / "report.xlsx", read_only=True)
+    for ws in book.worksheets:
+        header = [str(c) for c in next(ws.iter_rows(max_row=1, values_only=True))]
+        assert all(re.search(r"[\u4e00-\u9fff]", h) for h in header), (ws.title, header)
+        assert not [h for h in header if re.search(r"[a-z]_[a-z]", h)], (ws.title, header)
 
 
 def test_demo_store_round_trips_the_packaged_data(tmp_path: Path) -> None:

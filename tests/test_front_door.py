@@ -196,6 +196,8 @@ def test_bars_pick_the_largest_or_the_smallest() -> None:
     assert ">b</text>" in largest and ">a</text>" not in largest
     assert ">b</text>" in smallest and ">a</text>" not in smallest
     assert bar_svg(["a"], [float("nan")]).count("<rect") == 0
+    shared = bar_svg(["引进示例·甲公司", "引进示例·乙公司"], [2.0, 1.0], title="gain")
+    assert ">甲公司</text>" in shared and "gain · 引进示例·…" in shared
 
 
 def test_decisions_are_the_services_ranking() -> None:

@@ -91,6 +91,9 @@ CODES: dict[str, _T] = {
     "direction": {"up": ("上升", "up"), "down": ("下降", "down")},
     "warning_method": {"cusum": ("累积和 (CUSUM)", "CUSUM"), "robust_z": ("稳健 z 分数", "robust z-score")},
     "travel_mode": {"road": ("公路", "road"), "rail": ("高铁", "rail")},
+    "tag": {"链主": ("链主", "anchor firm"), "专精特新": ("专精特新", "specialised SME"),
+            "高新": ("高新", "high-tech"), "上市": ("上市", "listed"),
+            "规上": ("规上", "above designated size")},
     "yes_no": {"True": ("是", "yes"), "False": ("否", "no"), "yes": ("是", "yes"),
                "no": ("否", "no")},
 }
@@ -186,6 +189,21 @@ COLUMNS: _T = {
     "share_p95": ("依赖份额 95% 分位", "Share, 95th pct"),
     "p_chokepoint": ("成为卡脖子的概率", "Probability of a chokepoint"),
     "p_top_k": ("进入前列的概率", "Probability of top rank"), "loss_share": ("损失占比", "Share of loss"),
+    # firms, gaps, systemic risk, targets (the report's lists)
+    "employees": ("从业人员", "Employees"), "rd_intensity": ("研发强度", "R&D intensity"),
+    "founded": ("成立年份", "Founded"), "hhi_region": ("地区集中度 HHI", "Regional HHI"),
+    "hhi_firm": ("企业集中度 HHI", "Firm HHI"), "foreign_share": ("境外供应占比", "Foreign share"),
+    "hmt_share": ("港澳台供应占比", "Hong Kong, Macao, Taiwan share"),
+    "anchor_by_output": ("龙头企业 (按产值)", "Lead firm by output"),
+    "anchor_by_customers": ("龙头企业 (按客户数)", "Lead firm by customers"),
+    "esri": ("系统性风险 ESRI", "ESRI"), "esri_downstream": ("ESRI 下游", "ESRI downstream"),
+    "esri_upstream": ("ESRI 上游", "ESRI upstream"),
+    "hours_away": ("距离 (小时)", "Hours away"), "why": ("理由", "Why"),
+    "map_status": ("状态", "Status"), "self_sufficiency": ("本地配套率", "Self-sufficiency"),
+    "bought_local": ("本地采购额", "Bought locally"),
+    "bought_outside": ("外地采购额", "Bought outside"),
+    "anchor_bought_outside": ("链主外地采购额", "Anchor firms' purchases outside"),
+    "chokepoint_share": ("卡点依赖份额", "Chokepoint share"),
 }
 
 

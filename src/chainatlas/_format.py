@@ -268,6 +268,8 @@ _EXACT: dict[str, str] = {
     "total_output_loss_days": "days", "lead_time_days": "days", "inventory_days": "days",
     "nearest_hours": "hours", "hours": "hours",
     "max_firms_below_half": "count",
+    "employees": "count", "rd_intensity": "share", "hours_away": "hours",
+    "esri": "share", "esri_downstream": "share", "esri_upstream": "share",
 }
 _MONEY = re.compile(r"(^|_)(output|output_value|value_added|loss|value_total|value_within|"
                     r"output_loss|bought_local|bought_outside|final_demand|revenue)(_|$)")

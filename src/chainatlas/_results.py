@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -140,7 +141,8 @@ class Result:
                 parts.append(bar_svg(self.frame[label].astype(str).tolist(),
                                      self.frame[value].tolist(),
                                      title=f"{value} ({'smallest' if smallest else 'largest'})",
-                                     smallest=smallest))
+                                     smallest=smallest,
+                                     value_text=partial(self._shown, value)))
         shown = self.frame.head(HTML_ROWS)
         formatters = {c: (lambda v, c=str(c): self._shown(c, v)) for c in shown.columns}
         parts.append(shown.to_html(index=False, na_rep="—", formatters=formatters))
@@ -200,9 +202,11 @@ def bands_result(title: str, b: Any, figure: tuple[str, str] | None) -> Result:
 
 
 def bar_svg(labels: Sequence[str], values: Sequence[Any], *, title: str = "",
-            bars: int = FIGURE_BARS, width: int = 420, smallest: bool = False) -> str:
+            bars: int = FIGURE_BARS, width: int = 420, smallest: bool = False,
+            value_text: Callable[[float], str] | None = None) -> str:
     """A horizontal bar chart as inline SVG: the ``bars`` largest |values| (``smallest``: the
-    smallest values), labelled.
+    smallest values), labelled; ``value_text`` writes each bar's number (default: 3 significant
+    digits).
 
     Non-numeric and missing values are left out. Negative values draw to the left of zero.
 
@@ -214,6 +218,13 @@ def bar_svg(labels: Sequence[str], values: Sequence[Any], *, title: str = "",
              if _is_number(v)]
     pairs.sort(key=(lambda p: p[1]) if smallest else (lambda p: -abs(p[1])))
     pairs = pairs[:bars]
+    import os
+
+    common = os.path.commonprefix([lab for lab, _ in pairs]) if len(pairs) > 1 else ""
+    if len(common) >= 3 and all(len(lab) > len(common) for lab, _ in pairs):
+        # a prefix every label shares says nothing: show it once, in the title
+        pairs = [(lab[len(common):], v) for lab, v in pairs]
+        title = f"{title} · {common}…" if title else f"{common}…"
     row, pad, text_w = 18, 4, 150
     height = row * len(pairs) + 22
     lo = min([0.0] + [v for _, v in pairs])
@@ -234,7 +245,7 @@ def bar_svg(labels: Sequence[str], values: Sequence[Any], *, title: str = "",
         out.append(f"<rect x='{x0:.1f}' y='{y + 2}' width='{w:.1f}' height='{row - 5}' "
                    f"fill='{'#3b6ea8' if v >= 0 else '#c0504d'}'/>")
         out.append(f"<text x='{x0 + w + pad:.1f}' y='{y + 12}' fill='#333'>"
-                   f"{_float_text(v)}</text>")
+                   f"{html.escape((value_text or _float_text)(v))}</text>")
     out.append("</svg>")
     return "".join(out)
 

@@ -43,6 +43,9 @@ class Settings:
     threads : int | None
         Most threads one simulation may use (``CHAINATLAS_THREADS``; default: every core numba
         sees). ``1`` runs every kernel single-threaded. See :func:`compute_threads`.
+    warm : bool
+        Whether the server computes the dashboard's analyses of every dataset in the background
+        when it starts, so first visits find them cached (``CHAINATLAS_WARM``, default true).
     """
 
     db_path: Path
@@ -55,6 +58,7 @@ class Settings:
     max_job_seconds: float = 3600.0
     store_wait: float = 120.0
     threads: int | None = None
+    warm: bool = True
 
 
 def _truthy(value: str | None, default: bool = False) -> bool:
@@ -79,6 +83,7 @@ def get_settings(db: str | os.PathLike[str] | None = None) -> Settings:
         max_job_seconds=float(env.get("CHAINATLAS_MAX_JOB_SECONDS") or 3600),
         store_wait=float(env.get("CHAINATLAS_STORE_WAIT") or 120),
         threads=_threads(env.get("CHAINATLAS_THREADS")),
+        warm=_truthy(env.get("CHAINATLAS_WARM"), default=True),
     )
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from chainatlas._codes import code_label
+from chainatlas._format import money
 from chainatlas.cluster.panel import table_of
 from chainatlas.model.dataset import Dataset
 from chainatlas.network.graph import FirmGraph
@@ -104,19 +106,26 @@ def candidate_firms(ds: Dataset, segments: list[str], local: set[str], hours: pd
     out: dict[str, list[dict[str, object]]] = {s: [] for s in segments}
     for row in df.itertuples(index=False):
         tags = _tags(row.tags)
-        why = []
+        why, why_en = [], []
         if np.isfinite(row.hours_away):
             why.append(f"距本地约{row.hours_away:.1f}小时")
+            why_en.append(f"about {row.hours_away:.1f} hours away")
         else:
-            why.append("境外企业" if row.country != "CHN" else "距离未知")
+            foreign = row.country != "CHN"
+            why.append("境外企业" if foreign else "距离未知")
+            why_en.append("abroad" if foreign else "distance unknown")
         if pd.notna(row.capacity):
             why.append(f"产能{row.capacity:,.0f}单位/天")
+            why_en.append(f"capacity {row.capacity:,.0f} units a day")
         if pd.notna(row.output_value):
             why.append(f"该环节产值{row.output_value:,.0f}万元")
+            why_en.append(f"output in the segment {money(row.output_value, 'en')}")
         if tags:
             why.append("标签：" + "、".join(tags))
+            why_en.append("tags: " + ", ".join(code_label("tag", x, "en") for x in tags))
         if row.supplies_region > 0:
             why.append(f"已向本地企业供货{row.supplies_region:,.0f}万元")
+            why_en.append(f"already supplies local firms {money(row.supplies_region, 'en')}")
         out[row.segment].append({
             "firm": row.firm, "name": row.name, "region": row.region,
             "region_name": region_name.get(row.region, row.region),
@@ -125,6 +134,6 @@ def candidate_firms(ds: Dataset, segments: list[str], local: set[str], hours: pd
             "output_value": float(row.output_value) if pd.notna(row.output_value) else None,
             "tags": tags, "foreign": row.country != "CHN",
             "supplies_region": float(row.supplies_region), "score": round(float(row.score), 4),
-            "why": "；".join(why),
+            "why": "；".join(why), "why_en": "; ".join(why_en),
         })
     return out

@@ -64,6 +64,8 @@ class RegionParts:
     hours: pd.Series
     graph: FirmGraph
     notes: list[str] = field(default_factory=list)
+    #: the region's English name (``regions.name_en``; empty where the table has none)
+    region_name_en: str = ""
 
 
 def local_regions(regions: pd.DataFrame, region: str) -> set[str]:
@@ -251,6 +253,9 @@ def segment_parts(ds: Dataset, region: str, *, mode: str | TravelMode = "road",
         "distance": (1 - nearest / DISTANCE_HORIZON_H).clip(0, 1).fillna(0.0),
     }, index=st.index)
     names = regions.drop_duplicates("code")
-    name = names.loc[names["code"].astype(str) == region, "name"]
-    return RegionParts(region, str(name.iloc[0]) if len(name) else region, local, table, hours,
-                       g, notes)
+    hit = names.loc[names["code"].astype(str) == region]
+    name = str(hit["name"].iloc[0]) if len(hit) else region
+    name_en = ""
+    if len(hit) and "name_en" in hit and pd.notna(hit["name_en"].iloc[0]):
+        name_en = str(hit["name_en"].iloc[0]).strip()
+    return RegionParts(region, name, local, table, hours, g, notes, region_name_en=name_en)

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from chainatlas._format import money as _money
 from chainatlas.advise.candidates import candidate_firms
 from chainatlas.advise.parts import RegionParts, segment_parts
 from chainatlas.cluster.travel import TravelMode
@@ -94,45 +95,77 @@ def _classify(t: pd.DataFrame) -> pd.Series:
     return pd.Series(action, index=t.index)
 
 
-def _fmt_wan(v: float) -> str:
+def _fmt_wan(v: float, lang: str = "zh") -> str:
+    if lang != "zh":
+        return _money(v, "en")
     return f"{v / 1e4:,.2f}亿元" if v >= 1e4 else f"{v:,.0f}万元"
 
 
-def _reasons(action: str, r: pd.Series, region_name: str) -> list[str]:
+def _reasons(action: str, r: pd.Series, region_name: str, lang: str = "zh") -> list[str]:
+    """Why ``action`` for the segment row ``r``, in Chinese (``lang="zh"``) or English."""
+    zh = lang == "zh"
     out: list[str] = []
     if not r["present"]:
-        out.append(f"{region_name}尚无该环节企业（缺失）" + ("，且为必需投入" if r["essential"] else ""))
+        out.append(f"{region_name}尚无该环节企业（缺失）" + ("，且为必需投入" if r["essential"] else "")
+                   if zh else f"{region_name} has no firm in this segment (missing)"
+                   + (", and it is an essential input" if r["essential"] else ""))
     else:
-        grade = {"strong": "（强）", "weak": "（弱）"}.get(str(r["map_status"]), "")
-        out.append(f"{region_name}有{int(r['firms_local'])}家该环节企业{grade}，区位熵{r['lq']:.2f}，"
-                   f"占全链该环节规模{r['local_share']:.0%}")
+        status = str(r["map_status"])
+        if zh:
+            grade = {"strong": "（强）", "weak": "（弱）"}.get(status, "")
+            out.append(f"{region_name}有{int(r['firms_local'])}家该环节企业{grade}，区位熵{r['lq']:.2f}，"
+                       f"占全链该环节规模{r['local_share']:.0%}")
+        else:
+            grade = {"strong": " (strong)", "weak": " (weak)"}.get(status, "")
+            n = int(r["firms_local"])
+            out.append(f"{region_name} has {n} firm{'' if n == 1 else 's'} in this segment{grade}, "
+                       f"location quotient {r['lq']:.2f}, {r['local_share']:.0%} of the "
+                       "segment's size in the chain")
     if r["bought_local"] > 0:
         ss = r["self_sufficiency"]
-        out.append(f"本地企业年采购该环节{_fmt_wan(r['bought_local'])}，"
-                   f"本地配套率{0 if pd.isna(ss) else ss:.0%}")
+        ss = 0 if pd.isna(ss) else ss
+        out.append(f"本地企业年采购该环节{_fmt_wan(r['bought_local'])}，本地配套率{ss:.0%}" if zh
+                   else f"local firms buy {_fmt_wan(r['bought_local'], lang)} a year of it, "
+                        f"{ss:.0%} of it from local suppliers")
     if r["anchor_bought_outside"] > 0:
-        out.append(f"本地链主企业从外地采购{_fmt_wan(r['anchor_bought_outside'])}")
+        out.append(f"本地链主企业从外地采购{_fmt_wan(r['anchor_bought_outside'])}" if zh
+                   else f"local anchor firms buy {_fmt_wan(r['anchor_bought_outside'], lang)} "
+                        "of it from outside")
     if r["needed_by_local"] and not r["present"]:
-        out.append("是本地已有环节的物料清单投入")
+        out.append("是本地已有环节的物料清单投入" if zh
+                   else "an input in the bill of materials of segments the region has")
     if action == "延链" and r["feeds_local"]:
-        out.append("以本地已有环节的产品为投入，可向下游延伸")
+        out.append("以本地已有环节的产品为投入，可向下游延伸" if zh
+                   else "uses the products of local segments as inputs: a step downstream")
     if r["chokepoint_share"] > 0:
-        out.append(f"卡点：该环节断供将使全链最终产出损失{r['chokepoint_share']:.0%}")
+        out.append(f"卡点：该环节断供将使全链最终产出损失{r['chokepoint_share']:.0%}" if zh
+                   else f"chokepoint: losing this segment cuts the chain's final output by "
+                        f"{r['chokepoint_share']:.0%}")
     hmt = float(r.get("hmt_share", 0.0) or 0.0)
     if r["foreign_share"] >= 0.5:
-        out.append(f"境外依赖{r['foreign_share']:.0%}，宜国产化替代")
+        out.append(f"境外依赖{r['foreign_share']:.0%}，宜国产化替代" if zh
+                   else f"{r['foreign_share']:.0%} foreign supply: a case for domestic "
+                        "substitution")
     elif r["foreign_share"] + hmt >= 0.5 and hmt > 0:
-        out.append(f"境外依赖{r['foreign_share']:.0%}、港澳台{hmt:.0%}")
+        out.append(f"境外依赖{r['foreign_share']:.0%}、港澳台{hmt:.0%}" if zh
+                   else f"{r['foreign_share']:.0%} foreign and {hmt:.0%} Hong Kong, Macao and "
+                        "Taiwan supply")
     elif r["hhi_firm"] >= 0.25:
-        out.append(f"供应集中（企业HHI {r['hhi_firm']:.2f}）")
+        out.append(f"供应集中（企业HHI {r['hhi_firm']:.2f}）" if zh
+                   else f"concentrated supply (firm HHI {r['hhi_firm']:.2f})")
     if r["key_technology"]:
-        out.append("关键核心技术环节")
-    out.append(f"关联密度{r['density']:.2f}" + (f"，产品复杂度PCI {r['pci']:.2f}"
-                                                if pd.notna(r["pci"]) else ""))
+        out.append("关键核心技术环节" if zh else "a key core technology")
+    pci = pd.notna(r["pci"])
+    out.append(f"关联密度{r['density']:.2f}" + (f"，产品复杂度PCI {r['pci']:.2f}" if pci else "")
+               if zh else f"relatedness density {r['density']:.2f}"
+               + (f", product complexity (PCI) {r['pci']:.2f}" if pci else ""))
     if pd.notna(r["nearest_hours"]):
-        out.append(f"最近的外地生产企业约{r['nearest_hours']:.1f}小时车程")
+        out.append(f"最近的外地生产企业约{r['nearest_hours']:.1f}小时车程" if zh
+                   else f"the nearest producer elsewhere is about {r['nearest_hours']:.1f} "
+                        "hours' drive away")
     else:
-        out.append("国内外地无生产企业（仅境外或无）")
+        out.append("国内外地无生产企业（仅境外或无）" if zh
+                   else "no producer elsewhere in China (only abroad, or none)")
     return out
 
 
@@ -206,6 +239,7 @@ def advise_region(ds: Dataset, region: str, *, strategy: str = "near", top: int 
                                  "chokepoint_share", "foreign_share", "hmt_share", "hhi_firm", "pci", "cog",
                                  "nearest_hours")},
             "reasons": _reasons(r["action"], r, rp.region_name),
+            "reasons_en": _reasons(r["action"], r, rp.region_name_en or rp.region_name, "en"),
             "candidates": cands.get(seg, []),
         })
     cols = ["rank", "name", "stage", "action", "map_status", "score", *PARTS, "lq", "firms_local",

@@ -32,6 +32,7 @@ def _mount_dashboard(app: FastAPI) -> None:
     from chainatlas.web.app import create_dashboard
 
     dash_app = create_dashboard(lambda: app.state.store, lambda: app.state.jobs, prefix="/dash/")
+    app.state.dash = dash_app
     app.mount("/dash", WSGIMiddleware(dash_app.server))  # type: ignore[arg-type]
 
     @app.get("/", include_in_schema=False)
@@ -75,9 +76,16 @@ def create_app(settings: Settings | None = None, *, db: str | Path | None = None
         app.state.store = open_store(settings.db_path)
         app.state.jobs = JobManager(max_seconds=settings.max_job_seconds, store=app.state.store)
         app.state.jobs.recover()
+        stop = None
+        if settings.warm and getattr(app.state, "dash", None) is not None:
+            from chainatlas.web import warm  # the dashboard's analyses, in the background
+
+            _, stop = warm.start(app.state.dash, app.state.store)
         try:
             yield
         finally:
+            if stop is not None:
+                stop.set()
             app.state.jobs.shutdown()
             app.state.store.close()
 

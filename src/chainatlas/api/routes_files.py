@@ -162,4 +162,4 @@ def report_xlsx(request: Request, name: str, region: str | None = None,
     from chainatlas.services.datasets import load_dataset
 
     lists = report_lists(load_dataset(_store(request), name), region=region, lang=lang)
-    return _workbook(lambda p: write_lists_workbook(lists, p), f"{name}-lists.xlsx")
+    return _workbook(lambda p: write_lists_workbook(lists, p, lang), f"{name}-lists.xlsx")

@@ -117,6 +117,10 @@ def decide(
             print_table(pd.DataFrame(res["check_scenario"]["portfolios"]),
                         f"{res['check_scenario']['name']}: loss before/after (万元)", 20)
         print_table(svc.settings_frame(res), "情景、种子与成本 scenarios, seeds and costs", 200)
+        if res["notes"]:
+            import pandas as pd
+
+            print_table(pd.DataFrame({"note": res["notes"]}), "说明 notes", 50)
         return
     emit(res if fmt is Format.json else table, fmt, out, table=table)
 

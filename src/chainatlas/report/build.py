@@ -303,11 +303,13 @@ def _advise(ds: Dataset, region: str | None, lang: str, lists: dict[str, pd.Data
     for r in res["recommendations"]:
         rows.append({"rank": r["rank"], "segment": r["segment"], "name": r["name"],
                      "action": r["action"], "score": r["score"],
-                     "reasons": "；".join(map(str, r.get("reasons", [])))})
+                     "reasons": ("；".join(map(str, r.get("reasons", []))) if lang == "zh" else
+                                 "; ".join(map(str, r.get("reasons_en") or r.get("reasons", []))))})
         for c in r.get("candidates", []):
-            targets.append({"segment": r["name"], "action": r["action"], **{
+            targets.append({"segment_name": r["name"], "action": r["action"], **{
                 k: c.get(k) for k in ("firm", "name", "region_name", "hours_away", "capacity",
-                                      "tags", "why")}})
+                                      "tags")}, "why": c.get("why") if lang == "zh" else
+                c.get("why_en") or c.get("why")})
     frame = pd.DataFrame(rows)
     lists["招商目标清单" if lang == "zh" else "targets"] = pd.DataFrame(targets)
     fig = bar_chart([f"{a} {n}" for a, n in zip(frame["action"], frame["name"], strict=True)],
@@ -414,5 +416,5 @@ def write_report(db: Any, dataset: str, out: PathArg, *, region: str | None = No
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
-    xpath = write_lists_workbook(lists, xlsx) if xlsx is not None else None
+    xpath = write_lists_workbook(lists, xlsx, lang) if xlsx is not None else None
     return ReportResult(path, xpath, done, skipped, time.perf_counter() - started)

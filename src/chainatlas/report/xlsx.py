@@ -7,9 +7,34 @@ from pathlib import Path
 
 import pandas as pd
 
+from chainatlas._codes import CODE_COLUMNS, code_label, column_label
 from chainatlas._format import EXCEL_FORMATS, column_kind
 
-__all__ = ["write_frames", "write_lists_workbook"]
+__all__ = ["reader_headers", "write_frames", "write_lists_workbook"]
+
+#: Code columns of the lists beyond :data:`chainatlas._codes.CODE_COLUMNS` (column → domain).
+LIST_CODES = {"type": "chokepoint_type", "kind": "chokepoint_kind", "asset_kind": "asset_kind"}
+
+
+def reader_headers(frame: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
+    """Field name → the header a reader sees (:func:`chainatlas._codes.column_label`), money
+    columns with their unit (万元; the cells hold 万元 values)."""
+    unit = "万元" if lang == "zh" else "10k CNY"
+    out = {}
+    for col in frame.columns:
+        c = str(col)
+        money = column_kind(c) == "money" and pd.api.types.is_numeric_dtype(frame[col])
+        out[c] = column_label(c, lang, unit=unit if money else None)
+    return out
+
+
+def _codes_as_words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with each code column (stage, status, chokepoint type, …) in words."""
+    out = frame.copy()
+    for col, dom in {**CODE_COLUMNS, **LIST_CODES}.items():
+        if col in out and not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = [code_label(dom, v, lang) if isinstance(v, str) else v for v in out[col]]
+    return out
 
 
 def write_frames(writer: pd.ExcelWriter, sheets: Mapping[str, pd.DataFrame], *,
@@ -51,11 +76,15 @@ def write_frames(writer: pd.ExcelWriter, sheets: Mapping[str, pd.DataFrame], *,
             ws.column_dimensions[letter].width = width + 2
 
 
-def write_lists_workbook(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
-    """Write each frame to a sheet named by its key (≤ 31 characters), with sized columns and
-    number formats (:func:`write_frames`)."""
+def write_lists_workbook(sheets: Mapping[str, pd.DataFrame], path: str | Path,
+                         lang: str = "zh") -> Path:
+    """Write each frame to a sheet named by its key (≤ 31 characters), with readers' headers in
+    ``lang`` (:func:`reader_headers`), code values in words, sized columns and number formats
+    (:func:`write_frames`); the cells keep their full-precision values."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        write_frames(writer, sheets)
+        for name, frame in sheets.items():
+            write_frames(writer, {name: _codes_as_words(frame, lang)},
+                         headers=reader_headers(frame, lang))
     return path

@@ -179,6 +179,10 @@ def decide_of(ds: Dataset, *, scenarios: Sequence[Scenario] | PathArg | None = N
         portfolios = [greedy_portfolio(net, items, rows, base, ms, float(b), by=by, pool=pool,
                                        executor=ex, memo=memo) for b in budgets]
     for p in portfolios:
+        if p["pool_left_out"]:
+            notes.append(f"budget {p['budget']:g}: the portfolio was chosen from the {p['pool']} "
+                         f"best single interventions; {p['pool_left_out']} more with a positive "
+                         "gain within the budget were not tried (pool)")
         if p["superadditive"]:
             notes.append(f"budget {p['budget']:g}: the portfolio's measured gain "
                          f"({p['gain']:,.1f}) exceeds the sum of its single gains "
@@ -284,7 +288,7 @@ def settings_frame(result: dict[str, Any]) -> pd.DataFrame:
                      "seed": None})
     rows.append({"setting": "measure", "name": "esri_top_firms",
                  "value": "、".join(f["name"] for f in result["esri_top_firms"]), "seed": None})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows)[["setting", "name", "seed", "value"]]
 
 
 def write_xlsx(result: dict[str, Any], path: PathArg) -> Path:

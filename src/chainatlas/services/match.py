@@ -164,13 +164,15 @@ def engine_for(ds: Dataset, store: Store | None = None, *, rebuild: bool = False
 
 
 @contextmanager
-def _opened(db: DbArg, dataset: str) -> Iterator[tuple[Store, Dataset]]:
-    """The store (an open one is used and left open; a path is opened and closed) and the dataset."""
+def _opened(db: DbArg, dataset: str,
+            loaded: Dataset | None = None) -> Iterator[tuple[Store, Dataset]]:
+    """The store (an open one is used and left open; a path is opened and closed) and the
+    dataset (``loaded`` when the caller holds it already, say from a cache)."""
     if isinstance(db, Store):
-        yield db, db.load_dataset(dataset)
+        yield db, loaded if loaded is not None else db.load_dataset(dataset)
         return
     with open_store(db) as store:
-        yield store, store.load_dataset(dataset)
+        yield store, loaded if loaded is not None else store.load_dataset(dataset)
 
 
 def _with_model(eng: MatchingEngine, ds: Dataset, backend: str, model: Path | None,
@@ -209,14 +211,16 @@ def build_index(db: DbArg, dataset: str) -> dict[str, Any]:
 
 def classify(db: DbArg, dataset: str, *, text: str | None = None, assets: bool = False,
              k: int = 3, threshold: float | None = None, backend: str = "bm25",
-             model: Path | None = None) -> Classification:
-    """Attach free ``text`` or every innovation asset of ``dataset`` to chain segments (挂链)."""
+             model: Path | None = None, loaded: Dataset | None = None) -> Classification:
+    """Attach free ``text`` or every innovation asset of ``dataset`` to chain segments (挂链).
+
+    ``loaded``: the dataset as already loaded by the caller (not read again)."""
     if (text is None) == (not assets):
         raise InputError("give either a text (--text) or --assets")
     if text is not None and not text.strip():
         raise InputError("the text is empty; give a title or an abstract to classify")
     notes: list[str] = []
-    with _opened(db, dataset) as (store, ds), _collect(notes):
+    with _opened(db, dataset, loaded) as (store, ds), _collect(notes):
         eng = engine_for(ds, store)
         eng, backend = _with_model(eng, ds, backend, model, notes)
         if text is not None:
@@ -234,10 +238,12 @@ def classify(db: DbArg, dataset: str, *, text: str | None = None, assets: bool =
 
 
 def results_for_needs(db: DbArg, dataset: str, *, need: str | None = None, top: int = 5,
-                      backend: str = "bm25", model: Path | None = None) -> NeedMatches:
-    """The ``top`` research results for each (or one) technology need of ``dataset``."""
+                      backend: str = "bm25", model: Path | None = None,
+                      loaded: Dataset | None = None) -> NeedMatches:
+    """The ``top`` research results for each (or one) technology need of ``dataset``
+    (``loaded``: the dataset as already loaded by the caller)."""
     notes: list[str] = []
-    with _opened(db, dataset) as (store, ds), _collect(notes):
+    with _opened(db, dataset, loaded) as (store, ds), _collect(notes):
         if ds.tech_needs.empty:
             raise DataNotFound(f"dataset '{dataset}' has no technology needs")
         eng = engine_for(ds, store)

@@ -23,10 +23,43 @@ TABS = ("overview", "chain", "map", "stress", "risk", "io", "cluster", "evaluate
         "decide", "sharing")
 
 
+#: Shown over the page until the dashboard has drawn its first page, then removed.
+_FIRST_SCREEN = """<div id="first-screen" style="position:absolute;top:0;left:0;right:0;
+min-height:100vh;background:#fff;z-index:1000;padding:0 1.5em;font-family:'Noto Sans CJK SC',
+'Microsoft YaHei',sans-serif"><h2 style="margin:0.4em 0;padding:0.2em 0 0.4em;
+border-bottom:3px solid #2f6fb3">{title}</h2>{body}</div>
+<script>(function () {{
+  var shell = document.getElementById('first-screen');
+  var done = function () {{ if (shell && document.querySelector('#page .page')) {{
+    shell.remove(); shell = null; return true; }} return false; }};
+  var watch = new MutationObserver(function () {{ if (done()) watch.disconnect(); }});
+  watch.observe(document.documentElement, {{childList: true, subtree: true}});
+}})();</script>"""
+
+
+class _Dashboard(Dash):
+    """Dash whose page, as the server sends it, already shows the overview's head (health score
+    and charts, when cached), so the first numbers paint before the scripts have loaded."""
+
+    first_screen: Callable[[], str] | None = None
+
+    def interpolate_index(self, **kwargs: Any) -> str:
+        body = ""
+        if self.first_screen is not None:
+            try:
+                body = self.first_screen()
+            except Exception:  # the page then waits for the dashboard, as without it
+                body = ""
+        if body:
+            kwargs["app_entry"] = _FIRST_SCREEN.format(title=t("title"), body=body) + \
+                kwargs.get("app_entry", "")
+        return str(super().interpolate_index(**kwargs))
+
+
 def create_dashboard(get_store: Callable[[], Any], get_jobs: Callable[[], Any], *,
                      prefix: str = "/dash/") -> Dash:
     """Build the Dash app. ``get_store``/``get_jobs`` return the server's store and job manager."""
-    app = Dash(
+    app = _Dashboard(
         __name__,
         requests_pathname_prefix=prefix,
         routes_pathname_prefix="/",
@@ -75,6 +108,15 @@ def create_dashboard(get_store: Callable[[], Any], get_jobs: Callable[[], Any], 
             return html.P("—")
         return pages.render(tab, get_store(), dataset, lang)
 
+    def first_screen() -> str:
+        from chainatlas.web.page_overview import first_screen as head
+
+        store = get_store()
+        names = list(store.list_datasets()) if hasattr(store, "list_datasets") else []
+        name = "yrd-nev" if "yrd-nev" in names else (names[0] if names else None)
+        return head(store, name) if name else ""
+
+    app.first_screen = first_screen
     pages.register_callbacks(app, get_store, get_jobs)
     # keep the component packages referenced so their bundles are served up front
     _ = (cyto.Cytoscape, dag.AgGrid)

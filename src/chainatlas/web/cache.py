@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-__all__ = ["MAX_ENTRIES", "clear", "dataset", "memo", "version"]
+__all__ = ["MAX_ENTRIES", "clear", "dataset", "memo", "peek", "used_regions", "version"]
 
 MAX_ENTRIES = 96
 _T = TypeVar("_T")
@@ -50,6 +50,12 @@ def memo(key: Hashable, build: Callable[[], _T]) -> _T:
             while len(_entries) > MAX_ENTRIES:
                 _entries.popitem(last=False)
     return value
+
+
+def peek(key: Hashable) -> Any:
+    """The cached value of ``key`` if it is there, else ``None`` (never builds, never waits)."""
+    with _lock:
+        return _entries.get(key)
 
 
 def dataset(store: Any, name: str) -> Any:
@@ -113,3 +119,13 @@ def of_dataset(ds: Any, what: str, build: Callable[[], _T]) -> _T:
             _entries.pop(key, None)
         held = memo(key, lambda: (ds, build()))
     return held[1]  # type: ignore[no-any-return]
+
+
+def used_regions(ds: Any) -> frozenset[str]:
+    """The region codes the firms of ``ds`` sit in (cached for the dataset object)."""
+    def build() -> frozenset[str]:
+        if not len(ds.firms) or "region" not in ds.firms:
+            return frozenset()
+        return frozenset(str(c) for c in ds.firms["region"].dropna().unique())
+
+    return of_dataset(ds, "used-regions", build)

@@ -12,6 +12,7 @@ planner finds a segment where it was last time.
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -20,7 +21,8 @@ import pandas as pd
 from chainatlas._codes import code_label
 from chainatlas.web.i18n import STATUS_COLORS
 
-__all__ = ["NODE_H", "NODE_W", "ROW_H_EN", "STYLESHEET", "chain_elements", "layout_size", "segment_depths"]
+__all__ = ["NODE_H", "NODE_W", "ROW_H_EN", "STYLESHEET", "chain_elements", "highlighted",
+           "layout_size", "segment_depths"]
 
 NODE_W, NODE_H = 138, 52      # node box (model units = pixels at zoom 1)
 COL_W, ROW_H = 156, 66        # grid pitch
@@ -185,3 +187,24 @@ STYLESHEET: list[dict[str, Any]] = [
     {"selector": "edge.near", "style": {"opacity": 1, "width": 2.5, "line-color": "#1f5fa8",
                                         "target-arrow-color": "#1f5fa8"}},
 ]
+
+
+#: Colours of the selected segment's edges: its inputs (in) and the segments it feeds (out).
+EDGE_IN, EDGE_OUT = "#1f5fa8", "#d9480f"
+
+
+def highlighted(segment: str | None) -> list[dict[str, Any]]:
+    """The stylesheet with ``segment``'s edges drawn out: the edges into it (its inputs) blue,
+    the edges out of it (what it feeds) orange, both thick and opaque above the others; the
+    other edges fade. ``None``: the plain stylesheet."""
+    if not segment:
+        return STYLESHEET
+    sid = json.dumps(str(segment))  # a quoted selector value: any id is safe
+    return [*STYLESHEET,
+            {"selector": "edge", "style": {"opacity": 0.12}},
+            {"selector": f"edge[target = {sid}]", "style": {
+                "opacity": 1, "width": 3, "line-color": EDGE_IN, "target-arrow-color": EDGE_IN,
+                "z-index": 20, "arrow-scale": 1.1}},
+            {"selector": f"edge[source = {sid}]", "style": {
+                "opacity": 1, "width": 3, "line-color": EDGE_OUT, "target-arrow-color": EDGE_OUT,
+                "z-index": 20, "arrow-scale": 1.1}}]

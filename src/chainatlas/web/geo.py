@@ -40,6 +40,7 @@ __all__ = [
     "firm_points",
     "geodesic_ring",
     "region_measures",
+    "rollup",
     "rollup_code",
     "segment_lq",
 ]
@@ -84,6 +85,14 @@ def rollup_code(code: object, level: Level) -> str | None:
     return s[:4] + "00"
 
 
+def rollup(codes: pd.Series, level: Level) -> pd.Series:
+    """:func:`rollup_code` of every code in ``codes`` (computed once per distinct code, so a
+    100,000-firm column costs a few hundred calls, not 100,000)."""
+    text = codes.astype(str)
+    distinct = pd.unique(text.to_numpy(dtype=object))
+    return text.map({c: rollup_code(c, level) for c in distinct})
+
+
 def region_measures(ds: Any, level: Level = "province", segment: str | None = None
                     ) -> pd.DataFrame:
     """Per map region: ``firms``, ``output`` (万元/yr), ``share`` of the chain's output (%),
@@ -95,9 +104,9 @@ def region_measures(ds: Any, level: Level = "province", segment: str | None = No
     """
     firms = ds.firms[["id", "region"]].rename(columns={"id": "firm"})
     fs = ds.firm_segments[["firm", "segment", "output_value"]].merge(firms, on="firm", how="left")
-    fs["code"] = fs["region"].map(lambda c: rollup_code(c, level))
+    fs["code"] = rollup(fs["region"], level)
     total = float(pd.to_numeric(fs["output_value"], errors="coerce").sum())
-    firms["code"] = firms["region"].map(lambda c: rollup_code(c, level))
+    firms["code"] = rollup(firms["region"], level)
     known = {f["properties"]["id"]: f["properties"]["name"]
              for f in boundaries(level)["features"]}
     firms = firms[firms["code"].isin(known)]
@@ -128,7 +137,7 @@ def segment_lq(ds: Any, level: Level, segment: str | None) -> pd.Series:
         X = region_activity_matrix(ds, "output_value", domestic_only=True)
     except ChainAtlasError:
         return pd.Series(dtype=float)
-    codes = X.index.map(lambda c: rollup_code(c, level))
+    codes = pd.Index(rollup(pd.Series(X.index), level).to_numpy())
     X = X[codes.notna()].groupby(codes[codes.notna()]).sum()
     if segment not in X.columns:
         return pd.Series(dtype=float)
@@ -148,10 +157,11 @@ def firm_points(ds: Any, *, spread_deg: float = 0.12) -> pd.DataFrame:
             .drop_duplicates("firm")[["firm", "segment", "output_value"]])
     f = ds.firms[["id", "name", "region", "tags"]].rename(columns={"id": "firm"})
     f = f.assign(region=f["region"].astype(str)).merge(main, on="firm", how="left")
-    f = f[f["region"].map(lambda c: rollup_code(c, "province") is not None)]
+    f = f[rollup(f["region"], "province").notna().to_numpy()]
     f = f[f["region"].isin(xy.index)].reset_index(drop=True)
     f["region_name"] = f["region"].map(xy["name"])
-    f["anchor"] = f["tags"].map(lambda t: isinstance(t, (list, tuple, np.ndarray)) and "链主" in list(t))
+    f["anchor"] = [isinstance(t, (list, tuple, np.ndarray)) and "链主" in list(t)
+                   for t in f["tags"].tolist()]
     k = f.groupby("region").cumcount().to_numpy(dtype=float)
     n = f.groupby("region")["firm"].transform("size").to_numpy(dtype=float)
     r = spread_deg * np.sqrt((k + 0.5) / n)

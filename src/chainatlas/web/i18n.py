@@ -44,6 +44,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "segment_firms": ("环节企业", "Firms of the segment"),
     "legend_chokepoint": ("⚠ 红框：卡脖子环节", "⚠ red border: chokepoint"),
     "legend_dashed": ("虚线框：本地缺失", "dashed border: missing locally"),
+    "legend_edges_in": ("选中环节的投入", "inputs of the selected segment"),
+    "legend_edges_out": ("选中环节供给的环节", "segments it feeds"),
     "candidates_label": ("候选企业", "Candidate firms"),
     "no_firms_stress": ("本数据集没有企业和供应关系，无法进行压力测试。",
                         "This dataset has no firms or supply links, so no stress test can run."),

@@ -142,21 +142,17 @@ def _scorecard(store: Any, dataset: str, lang: str) -> Any:
 
 
 def _region_name(store: Any, dataset: str, code: str) -> str:
-    from chainatlas.services.datasets import load_dataset
-
-    regs = load_dataset(store, dataset).regions
+    regs = cache.dataset(store, dataset).regions
     hit = regs[regs["code"].astype(str) == str(code)]
     return str(hit["name"].iloc[0]) if len(hit) else str(code)
 
 
 def _regions(store: Any, dataset: str) -> pd.DataFrame:
-    from chainatlas.services.datasets import load_dataset
-
-    ds = load_dataset(store, dataset)
+    ds = cache.dataset(store, dataset)
     regs = ds.regions
     if not len(regs) or not len(ds.firms):
         return pd.DataFrame({"code": [], "name": []})
-    used = set(ds.firms["region"].astype(str))
+    used = cache.used_regions(ds)
     regs = regs[regs["code"].astype(str).isin(used)]
     cols = [c for c in ("code", "name", "name_en") if c in regs]
     return regs[cols].astype(str).reset_index(drop=True)
@@ -249,7 +245,9 @@ def _needs_table(store: Any, dataset: str, lang: str) -> Any:
 
     try:
         res = cache.memo(("needs", dataset, cache.version(store, dataset)),
-                         lambda: match.results_for_needs(store, dataset, top=3).to_dict())
+                         lambda: match.results_for_needs(store, dataset, top=3,
+                                                         loaded=cache.dataset(store, dataset)
+                                                         ).to_dict())
     except DataNotFound:  # a dataset without needs (or without segments): say so plainly
         return notice(t("no_needs", lang))
     except Exception as err:
@@ -288,8 +286,9 @@ def advice_table(store: Any, dataset: str, region: str, lang: str = "zh") -> pd.
     for r in recs:
         rows.append({"rank": r.get("rank"), "name": r.get("name"), "stage": r.get("stage"),
                      "action": r.get("action"), "score": r.get("score"),
-                     "reasons": "；".join(map(str, r.get("reasons", []))),
-                     "candidates": "；".join(str(c.get("name") or c.get("firm"))
+                     "reasons": ("；".join(map(str, r.get("reasons", []))) if lang == "zh" else
+                                 "; ".join(map(str, r.get("reasons_en") or r.get("reasons", [])))),
+                     "candidates": ("；" if lang == "zh" else "; ").join(str(c.get("name") or c.get("firm"))
                                             for c in r.get("candidates", [])),
                      "segment": r.get("segment")})
     return pd.DataFrame(rows)
@@ -364,7 +363,9 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
         if not text or not text.strip():
             return html.P("—")
         try:
-            res = match.classify(get_store(), dataset, text=text).to_dict()
+            store = get_store()
+            res = match.classify(store, dataset, text=text,
+                                 loaded=cache.dataset(store, dataset)).to_dict()
         except Exception as err:
             return error_box(err, lang)
         rows = pd.DataFrame(_results(res))
@@ -420,9 +421,7 @@ def _spaced_labels(xs: list[float], ys: list[float], names: list[str],
 
 
 def _segment_names(store: Any, dataset: str, lang: str) -> dict[str, str]:
-    from chainatlas.services.datasets import load_dataset
-
-    segs = load_dataset(store, dataset).segments
+    segs = cache.dataset(store, dataset).segments
     if not len(segs):
         return {}
     col = "name_en" if lang == "en" and "name_en" in segs else "name"
@@ -431,7 +430,5 @@ def _segment_names(store: Any, dataset: str, lang: str) -> dict[str, str]:
 
 
 def _region_lookup(store: Any, dataset: str, lang: str) -> dict[str, str]:
-    from chainatlas.services.datasets import load_dataset
-
-    regs = load_dataset(store, dataset).regions
+    regs = cache.dataset(store, dataset).regions
     return region_names(regs, lang)

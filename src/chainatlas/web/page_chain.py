@@ -20,11 +20,14 @@ from chainatlas.network.area import adcode_prefix
 from chainatlas.web import cache
 from chainatlas.web._widgets import error_box, grid, notice, region_names
 from chainatlas.web.chain_elements import (
+    EDGE_IN,
+    EDGE_OUT,
     HEAD_H,
     ROW_H,
     ROW_H_EN,
     STYLESHEET,
     chain_elements,
+    highlighted,
     layout_size,
 )
 from chainatlas.web.i18n import HEALTH_LABELS, STATUS_COLORS, STATUS_LABELS, label, t
@@ -87,7 +90,11 @@ def _legend(lang: str) -> html.Div:
         for k, c in STATUS_COLORS.items()]
     items += [html.Span(t("legend_chokepoint", lang), style={"color": "#c1121f",
                                                              "marginRight": "1.2em"}),
-              html.Span(t("legend_dashed", lang))]
+              html.Span(t("legend_dashed", lang), style={"marginRight": "1.2em"}),
+              html.Span([html.Span("→ ", style={"color": EDGE_IN, "fontWeight": "bold"}),
+                         t("legend_edges_in", lang)], style={"marginRight": "1.2em"}),
+              html.Span([html.Span("→ ", style={"color": EDGE_OUT, "fontWeight": "bold"}),
+                         t("legend_edges_out", lang)])]
     return html.Div(items, style={"fontSize": "13px", "margin": "0.4em 0"})
 
 
@@ -276,6 +283,13 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
                 panel = error_box(err, lang)
         return (grid("firm-grid", frame, lang=lang, hidden=("firm", "segment", "region")),
                 selected, panel)
+
+
+    @app.callback(Output("chain-graph", "stylesheet"), Input("chain-graph", "tapNodeData"),
+                  prevent_initial_call=True)
+    def _highlight(node: dict[str, Any] | None) -> list[dict[str, Any]]:
+        sid = str(node.get("id", "")) if node else ""
+        return highlighted(None if not sid or sid.startswith("band:") else sid)
 
 
 def _names(ds: Any, lang: str) -> dict[str, str]:

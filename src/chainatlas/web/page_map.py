@@ -26,11 +26,12 @@ from chainatlas.web.geo import (
     boundaries,
     firm_points,
     region_measures,
+    rollup,
     rollup_code,
 )
 from chainatlas.web.i18n import t
 
-__all__ = ["MAX_POINTS", "map_figure", "register", "render"]
+__all__ = ["MAX_POINTS", "map_figure", "map_figure_json", "register", "render"]
 
 #: Firm points drawn at most (the largest by output); more would slow the browser, not inform.
 MAX_POINTS = 3000
@@ -44,7 +45,8 @@ def _measure_label(key: str, lang: str) -> str:
 def map_figure(ds: Any, *, level: str = "province", measure: str = "firms", lang: str = "zh",
                site: str | None = None, hours: float | None = None, mode: str = "road",
                show_firms: bool = True, segment: str | None = None,
-               within: list[str] | None = None, height: int = 620) -> go.Figure:
+               within: list[str] | None = None, height: int = 620,
+               legend: bool = True) -> go.Figure:
     """The map: an outline layer of every boundary, the measure's choropleth, firm points and
     (with ``site`` and ``within``, the region codes reachable within ``hours``) the N-hour area:
     the regions themselves, outlined on top of everything else. ``measure="lq"`` shades the
@@ -86,7 +88,7 @@ def map_figure(ds: Any, *, level: str = "province", measure: str = "firms", lang
         pts = cache.of_dataset(ds, "points", lambda: firm_points(ds))
         if level == "city":  # a regional map shows the firms inside its region only
             inside = set(ids)
-            pts = pts[pts["region"].map(lambda c: rollup_code(c, "city") in inside)]
+            pts = pts[rollup(pts["region"], "city").isin(inside).to_numpy()]
         if len(pts) > MAX_POINTS:  # the largest firms; the page notes the cut
             pts = pts.sort_values("output_value", ascending=False, na_position="last") \
                 .head(MAX_POINTS)
@@ -108,8 +110,17 @@ def map_figure(ds: Any, *, level: str = "province", measure: str = "firms", lang
         fig.update_geos(lonaxis_range=[72, 136], lataxis_range=[16.5, 54.5])
     fig.update_layout(height=height, margin={"l": 0, "r": 0, "t": 10, "b": 0},
                       legend={"orientation": "h", "y": 0.02, "x": 0.01},
-                      dragmode="pan")
+                      dragmode="pan", showlegend=legend)
     return fig
+
+
+def map_figure_json(ds: Any, **options: Any) -> dict[str, Any]:
+    """:func:`map_figure` as the JSON-ready dict the browser receives, cached for the dataset
+    object and the options (building a figure of 3,000 points and every boundary takes a second
+    or two; a cached one is sent at once)."""
+    key = "map-figure:" + repr(sorted((k, tuple(v) if isinstance(v, list) else v)
+                                      for k, v in options.items()))
+    return cache.of_dataset(ds, key, lambda: map_figure(ds, **options).to_plotly_json())
 
 
 def _area_traces(fig: go.Figure, ds: Any, site: str, within: list[str], hours: float | None,
@@ -220,8 +231,9 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
                     total=res.segments_total))
             except Exception as err:  # shown on the page; the map still draws
                 summary = error_box(err, lang)
-        fig = map_figure(ds, level=level, measure=measure, lang=lang, site=site, hours=hours,
-                         mode=mode, show_firms=bool(firms), segment=segment, within=within)
+        fig = map_figure_json(ds, level=level, measure=measure, lang=lang, site=site,
+                              hours=hours, mode=mode, show_firms=bool(firms), segment=segment,
+                              within=within)
         if firms and len(ds.firms) > MAX_POINTS:
             summary = html.Div([summary, html.P(t("points_cut", lang).format(
                 shown=f"{MAX_POINTS:,}", total=f"{len(ds.firms):,}"))])

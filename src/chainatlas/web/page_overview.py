@@ -25,7 +25,7 @@ from chainatlas.web import cache
 from chainatlas.web._widgets import error_box, grid, notice, region_names, svg_image
 from chainatlas.web.i18n import HEALTH_LABELS, STATUS_COLORS, STATUS_LABELS, label, t
 
-__all__ = ["register", "render"]
+__all__ = ["first_screen", "register", "render"]
 
 HOURS = 4.0
 
@@ -61,7 +61,7 @@ def _default_site(ds: Any) -> str | None:
 
 def _sites(ds: Any, lang: str = "zh") -> list[dict[str, str]]:
     regs = ds.regions
-    used = set(ds.firms["region"].astype(str))
+    used = cache.used_regions(ds)
     rows = regs[regs["code"].astype(str).isin(used) & regs["lon"].notna()
                 & regs["code"].astype(str).str.fullmatch(r"\d{6}")]
     names = region_names(rows, lang)
@@ -93,6 +93,58 @@ def _no_chain(store: Any, dataset: str, lang: str) -> Any:
     except Exception:
         children.append(html.Div(id="overview-health"))
     return html.Div(children)
+
+
+def _charts(health: Any, status: Any, lang: str) -> tuple[str, str]:
+    """The SVG of the health parts (empty without a health row) and of the segment status."""
+    score = float(health["health"].iloc[0]) if len(health) else float("nan")
+    parts = [c for c in health.columns if c.startswith("h_")]
+    health_svg = bar_chart(
+        [label(HEALTH_LABELS, p[2:], lang) for p in parts],
+        [float(health[p].iloc[0]) * 100 for p in parts], unit="%", width=560,
+        title=f"{t('health', lang)}: {fmt_ratio(score)} / 100") if len(health) else ""
+    status_svg = bar_chart(
+        [label(STATUS_LABELS, s, lang) for s in status.index], [float(v) for v in status.values],
+        title=t("segments", lang), colors=[STATUS_COLORS.get(s, "#999") for s in status.index],
+        width=560)
+    return health_svg, status_svg
+
+
+def first_screen(store: Any, dataset: str, lang: str = "zh") -> str:
+    """Static HTML of the overview's head — the chain's health score and the two server-drawn
+    charts — for the page the server sends, so the numbers paint before the scripts load.
+    Empty unless the chain map is cached already (it never computes, never waits: on a cold
+    cache the page simply waits for the dashboard)."""
+    try:
+        v = cache.version(store, dataset)
+    except Exception:
+        return ""
+    done = cache.peek(("first-screen", dataset, lang, v))
+    if done is not None:
+        return str(done)
+    cmap = cache.peek(("chain-map", dataset, v))
+    if cmap is None or not len(cmap.health):
+        return ""
+    return str(cache.memo(("first-screen", dataset, lang, v),
+                          lambda: _first_screen(cmap, dataset, lang)))
+
+
+def _first_screen(cmap: Any, dataset: str, lang: str) -> str:
+    import base64
+    from html import escape
+
+    health_svg, status_svg = _charts(cmap.health, cmap.segments["status"].value_counts(), lang)
+    score = float(cmap.health["health"].iloc[0])
+
+    def img(element_id: str, svg: str) -> str:
+        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        return (f'<img id="{element_id}" class="chart" src="data:image/svg+xml;base64,{data}" '
+                'style="max-width:100%;display:block;margin:0.6em 0">')
+
+    return ('<div style="font-size:14px;color:#5b6673">' + escape(dataset) + " · " +
+            escape(t("health", lang)) + '</div><div style="font-size:30px;font-weight:bold;'
+            f'color:#1f3b5c">{escape(fmt_ratio(score))} / 100</div>' +
+            img("overview-health", health_svg) + img("overview-status-first", status_svg))
 
 
 def render(store: Any, dataset: str, lang: str) -> Any:
@@ -127,16 +179,10 @@ def render(store: Any, dataset: str, lang: str) -> Any:
                                                                    "color": "#5b6673"})],
                                   style={"marginBottom": "0.4em"})
                           for _, r in top.iterrows()], id="overview-chokepoints")
-    parts = [c for c in health.columns if c.startswith("h_")]
-    health_fig = svg_image("overview-health", bar_chart(
-        [label(HEALTH_LABELS, p[2:], lang) for p in parts],
-        [float(health[p].iloc[0]) * 100 for p in parts], unit="%", width=560,
-        title=f"{t('health', lang)}: {fmt_ratio(score)} / 100")) if len(health) else \
+    health_svg, status_svg = _charts(health, status, lang)
+    health_fig = svg_image("overview-health", health_svg) if health_svg else \
         html.Div(id="overview-health")
-    status_fig = svg_image("overview-status", bar_chart(
-        [label(STATUS_LABELS, s, lang) for s in status.index], [float(v) for v in status.values],
-        title=t("segments", lang), colors=[STATUS_COLORS.get(s, "#999") for s in status.index],
-        width=560))
+    status_fig = svg_image("overview-status", status_svg)
     cards = html.Div([
         _card(t("health", lang), f"{fmt_ratio(score)} / 100",
               t("segments_present", lang).format(
@@ -184,8 +230,9 @@ def _latest_warning(store: Any, dataset: str, lang: str) -> Any:
     from chainatlas.store.access import Account
 
     try:
-        warns = sharing.early_warnings(store, dataset, Account("dashboard", "planner",
-                                                               dataset=dataset))
+        warns = cache.memo(("warnings", dataset, cache.version(store, dataset)),
+                           lambda: sharing.early_warnings(store, dataset, Account(
+                               "dashboard", "planner", dataset=dataset)))
     except Exception:
         return None
     if not len(warns):
@@ -216,7 +263,7 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
                   Input("overview-site", "value"), State("dataset", "value"),
                   State("lang", "data"))
     def _site(site: str | None, dataset: str, lang: str) -> tuple[Any, Any, Any]:
-        from chainatlas.web.page_map import map_figure
+        from chainatlas.web.page_map import map_figure_json
 
         store = get_store()
         ds = cache.dataset(store, dataset)
@@ -235,8 +282,7 @@ def register(app: Dash, get_store: Callable[[], Any]) -> None:
                              "overview-circle")
             except Exception as err:
                 card = error_box(err, lang)
-        fig = map_figure(ds, level="city", measure="output", lang=lang, site=site, hours=HOURS,
-                         within=within, height=430)
-        fig.update_layout(showlegend=False)
+        fig = map_figure_json(ds, level="city", measure="output", lang=lang, site=site,
+                              hours=HOURS, within=within, height=430, legend=False)
         return card, fig, _latest_warning(store, dataset, lang)
 

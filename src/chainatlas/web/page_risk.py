@@ -20,7 +20,7 @@ from chainatlas.web._widgets import bar_figure, error_box, grid, notice
 from chainatlas.web.geo import boundaries
 from chainatlas.web.page_analyses import _segment_names
 
-__all__ = ["MAX_FIRMS", "register", "render"]
+__all__ = ["MAX_FIRMS", "map_extent", "register", "render"]
 
 #: Firms computed inside a page request; larger datasets use ``POST …/risk/esri`` (a job).
 MAX_FIRMS = 20_000
@@ -78,14 +78,38 @@ def _map(ri: Any, rows: list[dict[str, Any]], lang: str) -> go.Figure:
         hoverinfo="text", marker={"size": 4 + 30 * np.sqrt(pct / max(pct.max(), 1e-9)),
                                   "color": pct, "colorscale": "Reds", "showscale": True,
                                   "colorbar": {"title": "ESRI %"}, "line": {"width": 0.3}}))
-    if len(frame):
-        pad = 1.5
-        fig.update_geos(lonaxis_range=[frame["lon"].min() - pad, frame["lon"].max() + pad],
-                        lataxis_range=[frame["lat"].min() - pad, frame["lat"].max() + pad])
+    lon_range, lat_range, abroad = map_extent(frame, f)
+    if lon_range is not None:
+        fig.update_geos(lonaxis_range=lon_range, lataxis_range=lat_range)
     fig.update_geos(visible=False, projection_type="mercator", showframe=False)
     fig.update_layout(title=_L(lang, "系统性风险分布（点大小 = ESRI）", "Where the risk sits (size = ESRI)"),
                       height=520, margin={"l": 0, "r": 0, "t": 40, "b": 0})
+    if abroad:
+        fig.add_annotation(text=_L(lang, f"另有 {abroad} 家境外企业在图框外",
+                                   f"{abroad} firms abroad lie outside the frame"),
+                           x=0.01, y=0.01, xref="paper", yref="paper", showarrow=False,
+                           xanchor="left", yanchor="bottom", font={"size": 12, "color": "#5b6673"})
     return fig
+
+
+def map_extent(points: pd.DataFrame, firms: pd.DataFrame, pad: float = 1.0
+               ) -> tuple[list[float] | None, list[float] | None, int]:
+    """Longitude and latitude ranges that frame the firms in China (``points``: ``firm``,
+    ``lon``, ``lat``; ``firms`` indexed by id with ``country`` or ``region``), ``pad`` degrees
+    around them, and how many firms abroad fall outside. Firms abroad (a Chilean mine, a German
+    supplier) would stretch the frame to the whole world and shrink China to a dot; without any
+    firm in China the frame holds every point. ``(None, None, 0)`` without points."""
+    if not len(points):
+        return None, None, 0
+    if "country" in firms:
+        home = firms["country"].astype("string").fillna("CHN").eq("CHN")
+    else:
+        home = firms["region"].astype(str).str.fullmatch(r"\d{6}")
+    inside = points["firm"].map(home).fillna(False).astype(bool)
+    shown = points[inside] if inside.any() else points
+    lon, lat = shown["lon"].astype(float), shown["lat"].astype(float)
+    return ([float(lon.min()) - pad, float(lon.max()) + pad],
+            [float(lat.min()) - pad, float(lat.max()) + pad], int((~inside).sum()) if inside.any() else 0)
 
 
 def _distribution(rows: list[dict[str, Any]], lang: str) -> go.Figure:
