@@ -51,7 +51,7 @@ def _random_bom(seed: int, n: int, inventory_days: float) -> BomNetwork:
     rng = np.random.default_rng(seed)
     sup, cus = [], []
     for i in range(1, n):
-        k = int(rng.integers(0, min(i, 4) + 1))
+        k = int(rng.integers(0 if i > 1 else 1, min(i, 4) + 1))   # node 1 buys from 0
         for j in rng.choice(i, size=k, replace=False).tolist():
             sup.append(j)
             cus.append(i)
