@@ -3,7 +3,7 @@
 Usage::
 
     python3 benchmarks/bench_esri.py [--sizes 10000,100000,1000000] [--degree 6]
-        [--generator chain|random] [--sample N] [--full-sweep-sample M] [--threads T]
+        [--generator chain|random] [--sample N] [--full-sweep-sample M] [--threads T[,T2...]]
 
 For each size: build a network (``chain``: the project's synthetic national network — tiered
 segments with an acyclic bill of materials, heavy-tailed degrees and values; ``random``: a
@@ -63,6 +63,10 @@ def random_network(n: int, degree: float, seed: int):
     return s, c, w, sec, ess
 
 
+def wts_of(net):
+    return net.out_strength_weights()
+
+
 def _cpu() -> float:
     t = os.times()
     return t.user + t.system
@@ -76,7 +80,9 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=0,
                     help="firms to run per size (0: all firms)")
     ap.add_argument("--full-sweep-sample", type=int, default=20)
-    ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--threads", default=None,
+                    help="thread counts to time the frontier method with, e.g. 2,1 "
+                         "(default: CHAINATLAS_THREADS, else all)")
     ap.add_argument("--no-substitution", action="store_true")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
@@ -87,14 +93,16 @@ def main() -> None:
     from chainatlas.config import compute_threads
 
     allowed = compute_threads(numba.config.NUMBA_NUM_THREADS)
-    used = allowed if args.threads is None else max(1, min(args.threads, allowed))
-    print(f"load average {os.getloadavg()}, cpus {os.cpu_count()}, threads {used}, "
+    thread_list = [allowed] if args.threads is None else \
+        [max(1, min(int(t), allowed)) for t in str(args.threads).split(",")]
+    print(f"load average {os.getloadavg()}, cpus {os.cpu_count()}, threads {thread_list}, "
           f"generator {args.generator}, σ {'on' if sub else 'off'}, ε 0.01", flush=True)
     warm = esri_network([0, 1], [1, 2], [1.0, 1.0], [0, 0, 0], [[2]])
     esri_single_firms(warm)
-    header = ("firms", "links", "run", "wall_s", "cpu_s", "ms/firm", "touched", "steps",
+    header = ("firms", "links", "run", "threads", "wall_s", "cpu_s", "ms/firm", "cpu_ms/firm",
+              "touched", "steps",
               "all_firms_s", "full_ms/firm", "speedup", "max|Δ|", "steps=", "ESRIcascade.jl",
-              "peak_MB")
+              "peak_MB", "load1")
     print(" | ".join(header))
     for n in (int(x) for x in args.sizes.split(",")):
         s, c, w, sec, ess = gen(n, args.degree, args.seed)
@@ -104,34 +112,38 @@ def main() -> None:
               f"load average {os.getloadavg()}", flush=True)
         firms = np.arange(n) if args.sample <= 0 or args.sample >= n else \
             np.linspace(0, n - 1, args.sample).astype(np.int64)
-        t0, c0 = time.perf_counter(), _cpu()
-        res = esri_single_firms(net, firms, substitution=sub, threads=args.threads)
-        wall, cpu = time.perf_counter() - t0, _cpu() - c0
-        ms = 1e3 * wall / firms.size
-        all_s = wall if firms.size == n else ms * n / 1e3
-        all_label = f"{all_s:.1f}" if firms.size == n else f"{all_s:.1f} (extrapolated)"
-        # the straightforward full sweep on a sample, same process
         fs = full_sweep_model(s, c, w, sec, ess)
         pick = firms[np.linspace(0, firms.size - 1, min(args.full_sweep_sample, firms.size))
                      .astype(np.int64)]
-        wts = net.out_strength_weights()
-        diff, same = 0.0, 0
+        full: list[tuple[int, float, int]] = []
         t1 = time.perf_counter()
         for k in pick:
             psi = np.ones(n)
             psi[k] = 0.0
             hd, hu, steps, _ = fs.run(psi, substitution=sub)
-            r = int(np.searchsorted(firms, k))
-            diff = max(diff, abs(float(wts @ (1 - np.minimum(hd, hu))) - res.esri[r]))
-            same += int(steps == res.steps[r])
-        fms = 1e3 * (time.perf_counter() - t1) / pick.size
-        ref = ESRICASCADE_MS.get(n)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(" | ".join(str(x) for x in (
-            n, net.n_links, firms.size, f"{wall:.2f}", f"{cpu:.2f}", f"{ms:.3f}",
-            f"{res.touched.mean():.0f}", f"{res.steps.mean():.2f}", all_label, f"{fms:.2f}",
-            f"{fms / ms:.1f}x", f"{diff:.1e}", f"{same}/{pick.size}",
-            f"{ref} ms/firm (1 thread)" if ref else "-", f"{peak:.0f}")), flush=True)
+            full.append((int(k), float(wts_of(net) @ (1 - np.minimum(hd, hu))), steps))
+        fms = 1e3 * (time.perf_counter() - t1) / max(pick.size, 1)
+        for th in thread_list:
+            t0, c0 = time.perf_counter(), _cpu()
+            res = esri_single_firms(net, firms, substitution=sub, threads=th)
+            wall, cpu = time.perf_counter() - t0, _cpu() - c0
+            ms = 1e3 * wall / firms.size
+            all_s = wall if firms.size == n else ms * n / 1e3
+            all_label = f"{all_s:.1f}" if firms.size == n else f"{all_s:.1f} (extrapolated)"
+            diff, same = 0.0, 0
+            for k, e_full, st_full in full:
+                r = int(np.searchsorted(firms, k))
+                diff = max(diff, abs(e_full - res.esri[r]))
+                same += int(st_full == res.steps[r])
+            ref = ESRICASCADE_MS.get(n)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(" | ".join(str(x) for x in (
+                n, net.n_links, firms.size, th, f"{wall:.2f}", f"{cpu:.2f}", f"{ms:.3f}",
+                f"{1e3 * cpu / firms.size:.3f}",
+                f"{res.touched.mean():.0f}", f"{res.steps.mean():.2f}", all_label, f"{fms:.2f}",
+                f"{fms / ms:.1f}x", f"{diff:.1e}", f"{same}/{len(full)}",
+                f"{ref} ms/firm (1 thread)" if ref else "-", f"{peak:.0f}",
+                f"{os.getloadavg()[0]:.1f}")), flush=True)
     print(f"load average {os.getloadavg()}")
 
 

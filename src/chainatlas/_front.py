@@ -208,16 +208,20 @@ def reconstruct_network(ds: Dataset, *, io: Table | None = None, members: int = 
                         import_share: float = 0.0, keep_observed: bool = True) -> Dataset:
     r"""An ensemble of plausible supply networks for firms whose suppliers are unknown.
 
-    Links are drawn per member from an IO- or BOM-constrained gravity model,
+    Links are drawn per member from an IO- or BOM-constrained, size- and distance-aware model
+    (``docs/reconstruct.md``): supplier :math:`i` of input sector :math:`a` links to buyer
+    :math:`j` with probability :math:`p_{ij} = 1 - e^{-\lambda_{ij}}`,
 
     .. math::
 
-        p_{ij} \propto \frac{s^{out}_i\, s^{in}_j\, a_{s(i)s(j)}}{(d_0 + d_{ij})^{\gamma}}
+        \lambda_{ij} = z\, s_{out,i}^{\alpha}\, D_{j,a}^{\alpha}\,
+                       (1 + d_{ij}/d_0)^{-\gamma}
 
-    (size, input requirement :math:`a` of the customer's segment for the supplier's, distance
-    :math:`d` in km), every essential input supplied, and link values fitted so each member
-    reproduces the sector flows exactly (万元/yr). Hyperparameters (mean degree, α, median link
-    distance) are drawn per member from their priors (``docs/reconstruct.md``).
+    (:math:`s_{out,i}` sales to producers, :math:`D_{j,a}` the buyer's purchases of the input,
+    :math:`d_{ij}` distance in km, :math:`d_0` = 10 km, :math:`z` solved for the mean degree),
+    every essential input supplied, and link values fitted so each member reproduces the
+    sector flows exactly (万元/yr). Mean degree, α and the median link distance (which fixes
+    γ) are drawn per member from their priors.
 
     Returns
     -------

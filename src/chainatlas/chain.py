@@ -84,16 +84,19 @@ def chokepoints(ds: Dataset, target: str | None = None, *, limit: int | None = 2
                 top_k: int = 10, max_members: int | None = None, **options: Any) -> Result:
     r"""Ranked chokepoints: segments, firms and regions whose loss cuts the chain's output most.
 
-    A firm produces only with every essential input (the BOM's ``segment_inputs``), so the
-    share lost when node :math:`v` fails is
+    A firm produces only with every essential input (the BOM's ``segment_inputs``); when a
+    candidate's firms fail, the failure cascade runs to its fixed point and the share lost is
 
     .. math::
 
-        s_v = \frac{\sum_{j \in D(v)} w_j}{\sum_{j} w_j}
+        s_v = \frac{\sum_{i \in F(v)} w_i}{\sum_i w_i}
 
-    where :math:`D(v)` is the set of final producers that can no longer produce and
-    :math:`w_j` their output weight (firm output, 万元/yr). Types: no domestic supplier of a key
-    technology, sole supplier, a region holding most of a segment, dominator nodes.
+    with :math:`F(v)` the failed firms and :math:`w` the target weights (final output, 万元/yr).
+    Seven kinds (``type``): ``dominator`` (on every supply path into the target),
+    ``sole_supplier`` (only supplier of an essential input to some customer), ``import_only``
+    and ``foreign_dominated`` segments, ``key_technology_no_domestic``,
+    ``geographic_concentration`` (a segment in one region) and ``region``. The ranking is exact,
+    also with a ``limit`` (see :mod:`chainatlas.network.chokepoints`).
 
     Parameters
     ----------
