@@ -52,7 +52,7 @@ def _stage_step(label: str, rows: list[dict[str, Any]], size: str, fn: Any) -> A
 
 
 def run_stages(sizes: list[int], arcs_per_stage: float, stressed_max: int,
-               seed: int) -> list[dict[str, Any]]:
+               seed: int, throughput_max: int = 10_000) -> list[dict[str, Any]]:
     import tempfile
     from pathlib import Path
 
@@ -90,6 +90,9 @@ def run_stages(sizes: list[int], arcs_per_stage: float, stressed_max: int,
                              lambda ds=ds: tts_ttr_of(ds, inventory_days=3.0, ttr_days=20.0))
             print(f"    losing {int((st['performance_impact'] > 0).sum()):,} of {len(st):,} "
                   "(each a TTR LP)")
+        if n > throughput_max:
+            print(f"    throughput skipped above {throughput_max:,} stages (--throughput-max)")
+            continue
         th = _stage_step("throughput (final-demand mix)", rows, size,
                          lambda ds=ds: throughput_of(ds))
         takt = "unbounded" if th.takt_seconds is None else f"{th.takt_seconds:.3g} s"
@@ -190,6 +193,8 @@ def main() -> None:
     ap.add_argument("--arcs-per-stage", type=float, default=8.0)
     ap.add_argument("--stressed-max", type=int, default=2000,
                     help="Largest chain also run with 3 days of stock and TTR 20 days.")
+    ap.add_argument("--throughput-max", type=int, default=10_000,
+                    help="Largest chain whose throughput LP is solved.")
     ap.add_argument("--stages-only", action="store_true", help="Skip the firm network.")
     args = ap.parse_args()
     import os
@@ -199,7 +204,8 @@ def main() -> None:
     sizes = [int(v) for v in args.stage_sizes.split(",") if v.strip()]
     if sizes:
         print(f"stage chains ({args.arcs_per_stage:g} arcs per stage): sizes stages/arcs")
-        srows = run_stages(sizes, args.arcs_per_stage, args.stressed_max, args.seed)
+        srows = run_stages(sizes, args.arcs_per_stage, args.stressed_max, args.seed,
+                           args.throughput_max)
         first = next((r for r in srows if r["step"].startswith("TTS/TTR, all")
                       and int(r["size"].split("/")[0].replace(",", "")) >= 2000), None)
         if first is not None:
