@@ -146,6 +146,7 @@ def test_hyperparameters_drawn_inside_their_priors() -> None:
         s = m.settings
         assert 4.0 <= s.mean_degree <= 25.0 and 0.3 <= s.alpha <= 0.5
         assert 20.0 <= s.median_distance_km <= 50.0 and s.gamma is not None
+        assert 0.5 <= s.weight_cv <= 2.0 and 0.5 <= s.firm_cv <= 2.0
     fixed = reconstruct(inp, LinkModel(mean_degree=3.0, alpha=0.45), members=4, seed=0)
     assert all(m.settings.mean_degree == 3.0 and m.settings.alpha == 0.45 for m in fixed.members)
 

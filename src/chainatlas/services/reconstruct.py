@@ -201,7 +201,7 @@ def member_table(ens: Ensemble) -> pd.DataFrame:
                      "mean_degree": m.settings.mean_degree, "alpha": m.settings.alpha,
                      "gamma": m.settings.gamma,
                      "median_distance_km": m.settings.median_distance_km,
-                     "weight_cv": m.settings.weight_cv,
+                     "weight_cv": m.settings.weight_cv, "firm_cv": m.settings.firm_cv,
                      "local_share": local / total if total else float("nan"),
                      "ipf_rounds": m.iterations})
     return pd.DataFrame(rows)
@@ -240,8 +240,10 @@ def reconstruct_dataset(db: DbArg, dataset: str, into: str, *, io: IOTable | Non
     notes.append("hyperparameters per member from their priors unless fixed: mean degree "
                  "log-uniform [4, 25], α uniform [0.3, 0.5], median link distance uniform "
                  "[20, 50] km (γ solved), d0 = 10 km, 10 km within a region; link values start "
-                 "from Gamma draws with a coefficient of variation per contact log-uniform "
-                 "[0.5, 2] and are fitted to the flows by IPF")
+                 "from contacts × Gamma draws with a coefficient of variation log-uniform "
+                 "[0.5, 2] and are fitted to the flows by IPF; each firm's purchases and sales "
+                 "vary around its sector's average by a Gamma factor with a coefficient of "
+                 "variation log-uniform [0.5, 2] (sector flows kept exactly)")
     notes.append("lead times: 1 day within a region, +1 day per 500 km; 3 days from the rest "
                  "of the country, 30 from imports")
     per_member: dict[str, int] = {}
