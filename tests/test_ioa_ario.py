@@ -224,3 +224,17 @@ def test_threaded_and_single_threaded_sweeps_give_the_same_bits(order_type, monk
     for res in runs[1:]:
         np.testing.assert_array_equal(res.production_, runs[0].production_)
         np.testing.assert_array_equal(res.final_demand_unmet_, runs[0].final_demand_unmet_)
+    # a threaded run may switch between threads and one thread step by step (ThreadChooser):
+    # switching every step changes no bit either
+    from chainatlas._jit import ThreadChooser
+
+    class Alternate(ThreadChooser):
+        def threaded(self, t):
+            return t % 2 == 1
+
+    monkeypatch.setenv("CHAINATLAS_THREADS", "2")
+    monkeypatch.setattr(ario, "PARALLEL_FROM_FLOWS", 0)
+    monkeypatch.setattr(ario, "ThreadChooser", Alternate)
+    res = ARIOModel(order_type=order_type).simulate(t, events, 60)
+    np.testing.assert_array_equal(res.production_, runs[0].production_)
+    np.testing.assert_array_equal(res.final_demand_unmet_, runs[0].final_demand_unmet_)

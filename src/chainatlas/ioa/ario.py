@@ -37,6 +37,7 @@ impacts as shares of capacity in [0, 1].
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -47,6 +48,7 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
+from chainatlas._jit import ThreadChooser
 from chainatlas.config import compute_threads
 from chainatlas.exceptions import InputError, ModelError
 from chainatlas.ioa._ario_kernels import (
@@ -67,6 +69,9 @@ __all__ = ["ARIOEvent", "ARIOModel", "ARIOResult", "PARALLEL_FROM_FLOWS", "RECOV
 #: (below it a parallel region costs more than the work: at 48 industries a step takes
 #: 0.05 ms on one thread).
 PARALLEL_FROM_FLOWS = 100_000
+
+#: Steps between probes of the other thread mode in threaded runs, at first.
+PROBE_EVERY = 8
 
 Array = npt.NDArray[np.float64]
 
@@ -383,8 +388,9 @@ class ARIOModel:
     def _simulate(self, table: IOTable, events: Sequence[ARIOEvent], steps: int,
                   record_stocks: bool, parallel: bool) -> ARIOResult:
         self._validate(table, steps)
-        orders_kernel = place_orders if parallel else place_orders_serial
-        deliveries_kernel = distribute_intermediate if parallel else distribute_intermediate_serial
+        # threaded runs take each step on threads or on one thread, whichever ran a step faster
+        # when last tried (the same bits either way; see chainatlas._jit.ThreadChooser)
+        chooser = ThreadChooser(PROBE_EVERY) if parallel else None
         n = table.n
         sf = 1.0 / self.steps_per_year
         x_year = table.x
@@ -485,6 +491,10 @@ class ARIOModel:
             # 4. proportional rationing and inventory update
             served = np.zeros(n)
             np.divide(production, demand, out=served, where=demand != 0)
+            threaded = chooser is not None and chooser.threaded(t)
+            t0 = time.perf_counter()
+            deliveries_kernel = distribute_intermediate if threaded \
+                else distribute_intermediate_serial
             deliveries_kernel(col_run_ptr, run_ptr, run_prod, row_idx, orders, served,
                               received_t)
             if use_and_restock(tech, production, received_t, stocks, rtol, atol):
@@ -501,8 +511,11 @@ class ARIOModel:
             if self.order_type == "alt":
                 weight = np.ones(n)
                 np.divide(cap, X0, out=weight, where=X0 != 0)
+            orders_kernel = place_orders if threaded else place_orders_serial
             orders_kernel(col_run_ptr, run_ptr, run_prod, row_idx, z0, weight, need_t, orders,
                           orders_tot, partial)
+            if chooser is not None:
+                chooser.record(t, threaded, time.perf_counter() - t0)
             if rec_stocks is not None:
                 rec_stocks[t] = stocks
         return ARIOResult(table.labels, X0, rec_prod, rec_cap, rec_unmet, rec_alpha, rec_reb,

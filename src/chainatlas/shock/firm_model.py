@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
+from chainatlas._jit import ThreadChooser
 from chainatlas.config import compute_threads
 from chainatlas.exceptions import InputError, LimitExceeded
 from chainatlas.shock._kernels import (
@@ -150,46 +151,8 @@ SERIAL_BELOW_LINKS = 50_000
 BUCKET_SUMS_FROM = 0.25
 
 
-class ThreadChooser:
-    """Day by day, the threaded kernels or the single-threaded ones: whichever ran a day faster
-    when last tried (the results are the same bits either way).
-
-    On a machine shared with other work two threads can be slower than one: when another
-    process holds a core, every parallel region waits at its barrier for the thread that lost
-    its core (and the scheduler may share one allowance among all of a session's threads).
-    So the run keeps its current mode and, every ``every`` days, runs one day in the other
-    mode; it switches when that day was faster than the day before it. A probe that loses
-    doubles the interval (up to ``max_every``), one that wins resets it, so an idle machine
-    pays a few single-threaded days per run and a busy one falls back to one thread.
-    """
-
-    def __init__(self, every: int = 8, max_every: int = 64) -> None:
-        self.base = every
-        self.every = every
-        self.max_every = max_every
-        self.mode = True                  # threaded
-        self.next_probe = every
-        self.last: dict[bool, float] = {}
-        self.probing = False
-
-    def threaded(self, t: int) -> bool:
-        """Whether day ``t`` runs the threaded kernels."""
-        self.probing = t >= self.next_probe and self.mode in self.last
-        return self.mode != self.probing
-
-    def record(self, t: int, threaded: bool, seconds: float) -> None:
-        """Wall seconds the kernels of day ``t`` took in mode ``threaded``."""
-        if self.probing:
-            if seconds < self.last[self.mode]:
-                self.mode = threaded
-                self.every = self.base
-            else:
-                self.every = min(2 * self.every, self.max_every)
-            self.next_probe = t + self.every
-        self.last[threaded] = seconds
-
-
-#: Days between probes of the other thread mode (see :class:`ThreadChooser`), at first.
+#: Days between probes of the other thread mode (see :class:`chainatlas._jit.ThreadChooser`),
+#: at first.
 PROBE_EVERY = 8
 
 
