@@ -7,7 +7,11 @@ with Playwright. Each run opens a fresh browser context (cold cache) and measure
 page's own clock (``performance.now()``, 0 at navigation start):
 
 * **first meaningful paint**: the overview's health chart is in the page and decoded
-  (``#overview-health``, a server-drawn SVG image, ``complete`` with a width);
+  (``#overview-health``, a server-drawn SVG image, ``complete`` with a width). Once the
+  server's background warm-up has cached the chain map, the page the server sends carries the
+  health score and charts itself (the first screen), so they paint before any script runs;
+* **dashboard drawn**: the dashboard's own overview is on screen (``#page-overview``), after
+  the scripts have loaded and the callbacks answered (the static first screen is gone);
 * **load event**, the reference measured in the same run: every script and style of the page
   has arrived (``PerformanceNavigationTiming.loadEventEnd``); the ratio paint / load is what the
   Dash callbacks (dataset list, page render, figure) add on top of loading the bundles;
@@ -100,7 +104,7 @@ def main() -> None:
                     if time.monotonic() > deadline:
                         raise
                     time.sleep(0.3)
-            paint, load, maps = [], [], []
+            paint, drawn, load, maps = [], [], [], []
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=exe, headless=True, args=[
                     "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
@@ -113,6 +117,8 @@ def main() -> None:
                         "() => { const i = document.querySelector('#overview-health');"
                         " return i && i.complete && i.naturalWidth > 0; }", timeout=60_000)
                     t_paint = page.evaluate("performance.now()")
+                    page.wait_for_selector("#page-overview #overview-health", timeout=60_000)
+                    t_drawn = page.evaluate("performance.now()")
                     page.wait_for_load_state("load")
                     t_load = page.evaluate("performance.getEntriesByType('navigation')[0]"
                                            ".loadEventEnd")
@@ -126,6 +132,7 @@ def main() -> None:
                     ctx.close()
                     if run:
                         paint.append(t_paint / 1000)
+                        drawn.append(t_drawn / 1000)
                         load.append(t_load / 1000)
                         maps.append(t_map / 1000)
                 pages: list[tuple[str, float, float]] = []
@@ -139,7 +146,8 @@ def main() -> None:
     print(f"dashboard on the yrd-nev demo, {args.runs} cold-cache runs (Chromium headless, "
           "software rendering)")
     print(f"{'measure':<28} {'median s':>9} {'worst s':>8}")
-    for label, vals in (("first meaningful paint", paint), ("load event (reference)", load),
+    for label, vals in (("first meaningful paint", paint),
+                        ("dashboard drawn", drawn), ("load event (reference)", load),
                         ("map tab → map drawn", maps)):
         print(f"{label:<28} {statistics.median(vals):>9.2f} {max(vals):>8.2f}")
     print(f"paint / load ratio {statistics.median(paint) / statistics.median(load):.2f}; "

@@ -83,13 +83,22 @@ def chain_rows(out: str, full: bool) -> list[Row]:
     m = _search(r"^chain benchmark: ([\d,]+) firms / ([\d,]+) links", out)
     size = f"{m[1]} firms / {m[2]} links" if m else "?"
     at = bool(m) and num(m[1]) >= 1_000_000
-    for label, key, limit in (("chokepoints (all kinds)", r"chokepoints \(all kinds", 15.0),
+    for label, key, limit in (("chokepoints (top 100, exact)", r"chokepoints \(top 100", 15.0),
                               ("chain map", r"chain map \(domestic", 10.0)):
         c = _search(key + r".*?\s" + NUM + r" s\s+peak RSS\s+" + NUM + " GiB", out)
         if c:
             secs = num(c[1])
             rows.append(Row("3", label, size, f"{secs:.2f} s", f"{num(c[2]):.2f} GiB",
                             target=f"≤ {limit:g} s at 1M/5M", status=judge(secs <= limit, at)))
+    for st in re.finditer(r"^  (TTS/TTR, all single-stage disruptions|chokepoints, exhaustive "
+                          r"\(every candidate\))\s+([\d,]+)/([\d,]+)\s+wall\s+" + NUM
+                          + r" s\s+cpu\s+" + NUM + r" s\s+peak RSS\s+" + NUM + " GiB", out,
+                          re.M):
+        rows.append(Row("18", st[1].split(" (")[0] + " (stage chain)",
+                        f"{st[2]} stages / {st[3]} arcs", f"{num(st[4]):.2f} s",
+                        f"{num(st[6]):.2f} GiB",
+                        reference="stress tts on chain 38 before: 159 s (issue 18)"
+                        if st[1].startswith("TTS") else ""))
     d = _search(r"igraph vs networkx on ([\d,]+) firms", out)
     ours = _search(r"dominator tree, CHK on CSR.*?\s" + NUM + " s", out)
     nx = _search(r"dominator tree, networkx.*?\s" + NUM + " s", out)
@@ -362,7 +371,8 @@ def warning_rows(out: str, full: bool) -> list[Row]:
 BENCHES = [
     Bench("generate", ["--small"], [], generate_rows),
     Bench("import", ["--firms", "100000", "--links", "500000"], [], import_rows),
-    Bench("chain", ["--firms", "100000", "--links", "500000", "--oracle-firms", "20000"], [],
+    Bench("chain", ["--firms", "100000", "--links", "500000", "--oracle-firms", "20000",
+                    "--stage-sizes", "2000"], [],
           chain_rows),
     Bench("ioa", ["--sizes", "500", "--ario-sizes", "48", "300", "--hem-size", "500"], [],
           ioa_rows),

@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-TABS = ("overview", "chain", "map", "stress", "io", "cluster", "evaluate", "match", "advise",
+TABS = ("overview", "chain", "map", "stress", "risk", "io", "cluster", "evaluate", "match", "advise",
         "sharing")
 DATASETS = ("yrd-nev", "gd-clusters")
 

@@ -12,6 +12,10 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
+# API apps started by the tests (TestClient lifespans, servers) do not warm the dashboard's
+# analyses in the background; the dashboard's own tests turn it on for their server.
+os.environ.setdefault("CHAINATLAS_WARM", "0")
+
 
 def _shared_data_dir() -> Path:
     env = os.environ.get("CHAINATLAS_SHARED_DATA")

@@ -273,6 +273,15 @@ def test_firm_coordinates_are_used_where_given_else_the_region_centre(monkeypatc
 
     m = reconstruct(inp, LinkModel(mean_degree=3.0), members=1, seed=0).members[0]
     assert m.n_links > 0 and m.settings.gamma is not None
+    # lead times from the firms' own places: 1 day + 1 per 500 km, to the half day
+    from chainatlas.services.reconstruct import _lead_days
+
+    far = {t: f.copy() for t, f in tables.items()}
+    far["firms"].loc[same[0], "lon"] = lon0 - 5.0  # ~470 km west, still in the same region
+    km = _haversine_km(lon0 - 5.0, lat0, lon0 + 0.3, lat0)
+    assert 1.25 < 1 + km / 500 < 2.25
+    days = _lead_days(Dataset.from_frames("far", far), np.array([a, b]), np.array([b, c]))
+    assert days.tolist() == [round((1 + km / 500) * 2) / 2, 1.0]  # by distance; one point
     # more points than the cap: snapped to a coarser grid, said, at most the cap
     firms["lon"] = lon0 + np.linspace(-1, 1, len(firms))
     firms["lat"] = lat0

@@ -51,7 +51,7 @@ def _random_bom(seed: int, n: int, inventory_days: float) -> BomNetwork:
     rng = np.random.default_rng(seed)
     sup, cus = [], []
     for i in range(1, n):
-        k = int(rng.integers(0, min(i, 4) + 1))
+        k = int(rng.integers(0 if i > 1 else 1, min(i, 4) + 1))   # node 1 buys from 0
         for j in rng.choice(i, size=k, replace=False).tolist():
             sup.append(j)
             cus.append(i)
@@ -96,3 +96,20 @@ def test_cyclic_bom_uses_the_reduced_lp() -> None:
         assert fast.time_to_survive([i]) == pytest.approx(full.time_to_survive([i]), rel=1e-6)
         assert fast.performance_impact([i], 9.0) == pytest.approx(
             full.performance_impact([i], 9.0), rel=1e-6, abs=1e-9)
+
+
+def test_reduced_ttr_on_a_generated_chain_with_large_impacts(tmp_path: Path) -> None:
+    # impacts are output values (up to ~1e9 here): the reduced TTR LP scales its objective
+    from chainatlas.datasets.stage_chains import write_stage_chain
+
+    path = write_stage_chain(tmp_path / "c.csv", 300, 2400)
+    bom = BomNetwork.from_network(network_of(Dataset("c", read_willems(path))),
+                                  inventory_days=3.0)
+    assert bom.impact.max() > 1e9   # costs HiGHS rejects unscaled
+    fast, full = TtsTtrSolver(bom), TtsTtrSolver(bom, restrict=False)
+    losses = 0
+    for i in range(0, bom.n_nodes, 15):
+        a, b = fast.performance_impact([i], 20.0), full.performance_impact([i], 20.0)
+        assert a == pytest.approx(b, rel=1e-6, abs=1e-6 * bom.impact.max())
+        losses += a > 0
+    assert losses > 5

@@ -216,6 +216,9 @@ def code_label(domain: str, code: Any, lang: str = "zh") -> str:
     translated one by one; an unknown code is returned as it is (a test keeps them known)."""
     if code is None:
         return ""
+    if isinstance(code, (list, tuple)) or getattr(code, "ndim", 0) >= 1:
+        sep = "、" if lang == "zh" else ", "  # a list of codes (a firm's tags)
+        return sep.join(code_label(domain, part, lang) for part in list(code))
     text = str(code)
     table = CODES[domain]
     if text in table:
@@ -246,7 +249,7 @@ def column_label(column: str, lang: str = "zh", *, unit: str | None = None) -> s
 CODE_COLUMNS: dict[str, str] = {
     "stage": "stage", "status": "status", "action": "action", "ownership": "ownership",
     "owner_kind": "owner_kind", "signal_kind": "signal_kind", "role": "role",
-    "recovery": "recovery", "rationing": "rationing", "map_status": "status",
+    "recovery": "recovery", "rationing": "rationing", "map_status": "status", "tags": "tag",
 }
 
 

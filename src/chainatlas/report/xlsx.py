@@ -33,7 +33,8 @@ def _codes_as_words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = frame.copy()
     for col, dom in {**CODE_COLUMNS, **LIST_CODES}.items():
         if col in out and not pd.api.types.is_numeric_dtype(out[col]):
-            out[col] = [code_label(dom, v, lang) if isinstance(v, str) else v for v in out[col]]
+            out[col] = [code_label(dom, v, lang) if isinstance(v, (str, list, tuple)) or
+                        getattr(v, "ndim", 0) >= 1 else v for v in out[col]]
     return out
 
 

@@ -93,10 +93,11 @@ def reconstruct_of(ds: Dataset, *, io: IOTable | None = None, members: int = 20,
 
 
 def _lead_days(ds: Dataset, sup: np.ndarray, cus: np.ndarray) -> np.ndarray:
-    """Lead time from the firms' regions: 1 day locally, +1 per 500 km (great circle)."""
-    from chainatlas.reconstruct.build import _region_coords
+    """Lead time from where the firms are (their own coordinates where given, else their
+    region's centre): 1 day within one place, +1 per 500 km (great circle)."""
+    from chainatlas.reconstruct.build import firm_places
 
-    idx, lon, lat = _region_coords(ds, ds.firms["region"])
+    idx, lon, lat, _ = firm_places(ds, [])
     a, b = idx[sup], idx[cus]
     km = np.nan_to_num(great_circle_km(lon[a], lat[a], lon[b], lat[b]), nan=500.0)
     days = np.where(a == b, LEAD_DAYS["local"], LEAD_DAYS["local"] + LEAD_DAYS["per_500km"]
@@ -244,7 +245,8 @@ def reconstruct_dataset(db: DbArg, dataset: str, into: str, *, io: IOTable | Non
                  "[0.5, 2] and are fitted to the flows by IPF; each firm's purchases and sales "
                  "vary around its sector's average by a Gamma factor with a coefficient of "
                  "variation log-uniform [0.5, 2] (sector flows kept exactly)")
-    notes.append("lead times: 1 day within a region, +1 day per 500 km; 3 days from the rest "
+    notes.append("lead times: 1 day within one place (a firm's own coordinates, else its region), "
+                 "+1 day per 500 km; 3 days from the rest "
                  "of the country, 30 from imports")
     per_member: dict[str, int] = {}
     for m in ens.members:

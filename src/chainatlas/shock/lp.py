@@ -330,12 +330,13 @@ class TtsTtrSolver:
         return red
 
     def _reduced_model(self, kind: str, nodes: _I, disrupted: npt.NDArray[np.int32],
-                       ttr: float = 0.0) -> tuple[Any, _F]:
+                       ttr: float = 0.0) -> tuple[Any, _F, float]:
         r"""The LP on the affected nodes only, shipments eliminated (single sourcing: a unit of
         *k* takes exactly :math:`r_{jk}` units of *j*): columns ``u`` (production) and ``z``
         (sales of the final nodes), plus θ for TTS; one balance row per node,
-        :math:`\sum_k r_{jk} u_k - u_j + z_j - s_j\theta \le 0`. Returns the model and the
-        demand value of its final nodes."""
+        :math:`\sum_k r_{jk} u_k - u_j + z_j - s_j\theta \le 0`. Returns the model, the
+        demand value of its final nodes and the factor the TTR objective was divided by (the
+        largest impact, so that HiGHS sees costs of order 1)."""
         net = self.network
         B = self._reduced()[0]
         sub = B[nodes][:, nodes]
@@ -357,21 +358,24 @@ class TtsTtrSolver:
         cost = np.zeros(ncol)
         dem = net.demand[nodes[fin]]
         zc = k + np.arange(kv)
+        scale = 1.0
         if tts:
             lower[zc] = dem
             lower[-1] = 1.0 / self.max_days
             cost[-1] = 1.0
             hi = np.zeros(k)
-        else:
+        if not tts:
             upper[zc] = dem
-            cost[zc] = -net.impact[nodes[fin]]
+            imp = net.impact[nodes[fin]]
+            scale = float(imp.max()) if kv and imp.max() > 0 else 1.0
+            cost[zc] = -imp / scale
             hi = net.inventory[nodes] / ttr
         h = self._highs()
         h.addVars(ncol, lower, upper)
         h.changeColsCost(ncol, np.arange(ncol, dtype=np.int32), cost)
         h.addRows(k, np.full(k, -np.inf), hi, A.nnz, A.indptr.astype(np.int32),
                   A.indices.astype(np.int32), A.data)
-        return h, dem * net.impact[nodes[fin]]
+        return h, dem * net.impact[nodes[fin]], scale
 
     def _tts_restricted(self, nodes: npt.NDArray[np.int32]) -> float:
         """TTS on the affected subnetwork: the compiled least-θ pass (:mod:`._lp_kernels`) on
@@ -397,12 +401,16 @@ class TtsTtrSolver:
             finally:
                 cap[nodes] = net.capacity[nodes]
         if theta == NO_CONVERGENCE:
-            hs, _ = self._reduced_model("tts", D, nodes)
+            hs, _, _ = self._reduced_model("tts", D, nodes)
             best = self._solve(hs, "TTS")
             theta = INFEASIBLE if best is None else best
         if theta == INFEASIBLE:
             return 0.0
         return min(self.max_days, 1.0 / theta)
+
+    def _impact_scale(self, V: _I) -> float:
+        imp = self.network.impact[V]
+        return float(imp.max()) if len(imp) and imp.max() > 0 else 1.0
 
     def _build(self, kind: str) -> Any:
         net = self.network
@@ -416,7 +424,8 @@ class TtsTtrSolver:
         zcols = n + len(net.supplier) + np.arange(len(V))
         if kind == "ttr":
             upper[zcols] = net.demand[V]
-            cost[zcols] = -net.impact[V]
+            # costs of order 1 (impacts are output values, up to ~1e10); undone after solving
+            cost[zcols] = -net.impact[V] / self._impact_scale(V)
             lower[theta] = upper[theta] = 1.0
         else:
             lower[zcols] = net.demand[V]
@@ -455,8 +464,9 @@ class TtsTtrSolver:
             return 0.0
         nodes = np.asarray(disrupted, dtype=np.int32)
         if self.restricted:
-            hs, value = self._reduced_model("ttr", self.affected(nodes), nodes, ttr)
+            hs, value, scale = self._reduced_model("ttr", self.affected(nodes), nodes, ttr)
             best_s = self._solve(hs, "TTR")
+            best_s = None if best_s is None else best_s * scale
             total_s = float(value.sum())
             pi_s = max(0.0, ttr * (total_s + (best_s or 0.0)))
             return 0.0 if pi_s <= ZERO_TOL * ttr * max(total_s, 1e-300) else pi_s
@@ -470,6 +480,7 @@ class TtsTtrSolver:
             best = self._solve(h, "TTR")
         finally:
             self._disrupt(h, nodes, False)
+        best = None if best is None else best * self._impact_scale(V)
         total = float((net.impact[V] * net.demand[V]).sum())
         pi = max(0.0, ttr * (total - (-(best or 0.0))))
         return 0.0 if pi <= ZERO_TOL * ttr * max(total, 1e-300) else pi

@@ -115,7 +115,9 @@ def grid(grid_id: str, frame: pd.DataFrame, *, height: int = 360, lang: str = "z
     shown = frame.copy()
     for col, dom in domains.items():
         if col in shown:
-            shown[col] = [code_label(dom, v, lang) if v is not None and v == v else v
+            shown[col] = [code_label(dom, v, lang)
+                          if isinstance(v, (list, tuple)) or getattr(v, "ndim", 0) >= 1 or
+                          (v is not None and v == v) else v
                           for v in shown[col].tolist()]
     kinds = kinds or {}
     texts = _formatted(frame, kinds, lang)
