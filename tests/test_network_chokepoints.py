@@ -42,6 +42,19 @@ def test_toy_chain_chokepoints() -> None:
     assert t["share"].is_monotonic_decreasing
 
 
+def test_english_reasons_name_regions_in_english() -> None:
+    ds = toy_nev()
+    ds.tables["regions"] = ds.regions.assign(name_en=["Tongcheng", "Hefei", "Nanjing", ""])
+    t = find_chokepoints(ds, max_regions=5).table
+    cell = _row(t, "segment", "cell")
+    assert "sits in Tongcheng;" in cell["reason_en"] and "桐城市" in cell["reason_zh"]
+    region_rows = t[t["kind"] == "region"]
+    assert len(region_rows)
+    regional = (t["kind"] == "region") | (t["type"] == "geographic_concentration")
+    for text in t.loc[regional, "reason_en"]:  # firm names stay as registered
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), text
+
+
 def test_target_firm_and_segment() -> None:
     ds = toy_nev()
     t = find_chokepoints(ds, "A1").table

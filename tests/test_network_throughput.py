@@ -250,17 +250,16 @@ def _independent_mix_lp(ds: Dataset, weights: dict[str, float]) -> float:
         rows.append(r)
     c = np.zeros(nv)
     c[-1] = -1.0
-    bounds = [(0.0, cap[f]) for f in firms] + [(0.0, None)] * (ny + 1)
+    bounds = [(0.0, None if np.isnan(cap[f]) else cap[f]) for f in firms] + [(0.0, None)] * (ny + 1)
     res = linprog(c, A_ub=np.array(rows), b_ub=np.zeros(len(rows)), bounds=bounds,
                   method="highs")
+    if res.status == 3:  # unbounded, proved by HiGHS on the original LP
+        return float("inf")
     assert res.status == 0
     return float(-res.fun)
 
 
-@settings(max_examples=25, deadline=None)
-@given(st.lists(st.floats(1.0, 500.0), min_size=7, max_size=7),
-       st.lists(st.floats(0.0, 10.0), min_size=2, max_size=2))
-def test_mix_lp_matches_an_independent_formulation(caps: list[float], dem: list[float]) -> None:
+def _two_product_toy(caps: list[float], dem: list[float]) -> Dataset:
     # the toy chain with a second product (bus: 2 packs and 4 chips, made by B1 from P1 and X1)
     ds = toy_nev()
     fs = pd.concat([ds.firm_segments, pd.DataFrame({"firm": ["B1"], "segment": ["bus"]})],
@@ -279,6 +278,14 @@ def test_mix_lp_matches_an_independent_formulation(caps: list[float], dem: list[
     ds.tables["supply_links"] = pd.concat([ds.supply_links, pd.DataFrame(
         {"supplier": ["P1", "X1"], "customer": ["B1", "B1"], "segment": ["pack", "chip"]})],
         ignore_index=True)
+    return ds
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.floats(1.0, 500.0), min_size=7, max_size=7),
+       st.lists(st.floats(0.0, 10.0), min_size=2, max_size=2))
+def test_mix_lp_matches_an_independent_formulation(caps: list[float], dem: list[float]) -> None:
+    ds = _two_product_toy(caps, dem)
     weights = {"car": 2 * dem[0], "bus": dem[1]}
     if sum(weights.values()) == 0:
         return
@@ -287,3 +294,34 @@ def test_mix_lp_matches_an_independent_formulation(caps: list[float], dem: list[
     expected = _independent_mix_lp(ds, weights)
     assert res.units_per_day == pytest.approx(expected, rel=1e-7, abs=1e-7)
     assert res.units_per_day <= res.segment_bound * (1 + 1e-9) + 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.just(float("nan")), st.floats(1.0, 500.0)), min_size=7,
+                max_size=7),
+       st.lists(st.floats(0.5, 10.0), min_size=2, max_size=2))
+def test_unknown_capacities_decided_like_the_original_lp(caps: list[float],
+                                                         dem: list[float]) -> None:
+    """With some capacities unknown the throughput is first decided on the LP's recession cone;
+    bounded or unbounded, the answer equals HiGHS on the original LP written out by hand."""
+    ds = _two_product_toy(caps, dem)
+    expected = _independent_mix_lp(ds, {"car": 2 * dem[0], "bus": dem[1]})
+    res = chain_throughput(ds)
+    if np.isinf(expected):
+        assert res.units_per_day == float("inf") and res.takt_seconds is None
+    else:
+        assert res.units_per_day == pytest.approx(expected, rel=1e-7, abs=1e-7)
+
+
+def test_cone_check_acts_both_ways() -> None:
+    """The recession-cone check is forced to decide: every capacity unknown (unbounded), and one
+    unknown capacity behind a finite one (bounded: the car maker's 30/day binds)."""
+    nan = float("nan")
+    ds = _two_product_toy([nan] * 7, [1.0, 0.0])
+    assert _independent_mix_lp(ds, {"car": 2.0, "bus": 0.0}) == float("inf")
+    assert chain_throughput(ds).units_per_day == float("inf")
+    caps = [nan, nan, nan, 30.0, 30.0, nan, nan]  # both car makers finite, the rest unknown
+    ds = _two_product_toy(caps, [1.0, 0.0])
+    expected = _independent_mix_lp(ds, {"car": 2.0, "bus": 0.0})
+    assert np.isfinite(expected)
+    assert chain_throughput(ds).units_per_day == pytest.approx(expected, rel=1e-9)

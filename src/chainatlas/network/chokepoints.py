@@ -381,6 +381,8 @@ def _segment_chokepoints(g: FirmGraph, tgt: Target, groups: Any, ds: Dataset,
     seg_name = _names(ds.segments, "id", "name")
     seg_name_en = _names(ds.segments, "id", "name_en")
     region_name = _names(ds.regions, "code", "name")
+    region_en = {**region_name, **{k: v for k, v in _names(ds.regions, "code", "name_en").items()
+                                   if v.strip()}}
     t_zh, t_en = _target_label(tgt, _firm_namer(ds, g), seg_name)
     fs_seg, fs_firm = g.fs_segment, g.fs_firm.astype(np.int64)
     rows = []
@@ -423,7 +425,8 @@ def _segment_chokepoints(g: FirmGraph, tgt: Target, groups: Any, ds: Dataset,
             rname = region_name.get(code, code)
             found.append(("geographic_concentration", in_region, code,
                           f"环节「{zh_name}」{tshare:.0%}的规模集中在{rname}",
-                          f"{tshare:.0%} of segment '{en_name}' sits in {rname}"))
+                          f"{tshare:.0%} of segment '{en_name}' sits in "
+                          f"{region_en.get(code, code)}"))
         for typ, seeds, code, zh, en in found:
             share, lost = lost_share(groups, seeds, tgt.weight)
             rows.append({
@@ -444,6 +447,8 @@ def _region_chokepoints(g: FirmGraph, tgt: Target, groups: Any, ds: Dataset,
     is_target = np.zeros(g.n_firms, dtype=bool)
     is_target[tgt.firms] = True
     region_name = _names(ds.regions, "code", "name")
+    region_en = {**region_name, **{k: v for k, v in _names(ds.regions, "code", "name_en").items()
+                                   if v.strip()}}
     t_zh, t_en = _target_label(tgt, _firm_namer(ds, g), _names(ds.segments, "id", "name"))
     rows = []
     for r in np.argsort(-counts, kind="stable")[:max_regions].tolist():
@@ -458,7 +463,8 @@ def _region_chokepoints(g: FirmGraph, tgt: Target, groups: Any, ds: Dataset,
             "type": "region", "kind": "region", "id": str(codes[r]), "name": rname, "segment": "",
             "region": str(codes[r]), "share": share, "firms_lost": lost, "dominated_share": np.nan,
             "reason_zh": f"{rname}的{len(seeds)}家供应企业全部停产将使{t_zh}损失{share:.0%}",
-            "reason_en": f"losing the {len(seeds)} supplier firm(s) in {rname} stops {share:.0%} "
+            "reason_en": f"losing the {len(seeds)} supplier firm(s) in "
+                         f"{region_en.get(str(codes[r]), rname)} stops {share:.0%} "
                          f"of {t_en}",
         })
     return rows
