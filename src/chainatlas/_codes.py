@@ -204,6 +204,17 @@ COLUMNS: _T = {
     "bought_outside": ("外地采购额", "Bought outside"),
     "anchor_bought_outside": ("链主外地采购额", "Anchor firms' purchases outside"),
     "chokepoint_share": ("卡点依赖份额", "Chokepoint share"),
+    # interventions (措施清单) and their portfolios
+    "what": ("措施", "Intervention"), "falls": ("减少的损失", "Losses that fall"),
+    "gain_stress": ("压力测试减损 (万元)", "Stress loss removed (10k CNY)"),
+    "gain_esri": ("重点企业 ESRI 降低 (百分点)", "Top firms' ESRI cut (points)"),
+    "gain_esri_total": ("平均 ESRI 降低 (百分点)", "Mean ESRI cut (points)"),
+    "gain_lp": ("断供损失减少", "TTS/TTR loss removed"),
+    "gain_gap": ("恢复缺口缩短 (天)", "TTR − TTS gap closed (days)"),
+    "cost": ("成本 (万元)", "Cost (10k CNY)"), "gain_per_wan": ("每万元减损", "Gain per 10k CNY"),
+    "budget": ("预算 (万元)", "Budget (10k CNY)"), "step": ("步骤", "Step"),
+    "single_gain": ("单项减损", "Gain alone"), "marginal_gain": ("组合中的边际减损", "Marginal gain"),
+    "loss_after": ("实施后损失", "Loss after"),
 }
 
 
