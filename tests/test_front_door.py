@@ -147,6 +147,11 @@ def test_result_display_and_excel(tmp_path: Path) -> None:
                           summary={"total": 3.0}, notes=["cut at 3"], figure=("name", "v"))
     html = r._repr_html_()
     assert "t &amp; &lt;tag&gt;" in html and "<b>x</b>" not in html
+    # summary rows read as labels, with the field name of to_dict()["summary"] beside them
+    named = chainatlas.Result("s", frame, summary={"total_output_loss": 1.0, "odd_key": 2})
+    shown = named._repr_html_()
+    assert "Total output loss <code>total_output_loss</code>" in shown
+    assert "<th style='text-align:left'>odd_key</th>" in shown
     widths = [float(w) for w in re.findall(r"<rect[^>]* width='([\d.]+)'", html)]
     # bars ordered by |v| and drawn to scale: 4 : 2 : 1
     assert widths[0] / widths[1] == pytest.approx(2.0, rel=1e-2)

@@ -27,6 +27,17 @@ HTML_ROWS = 12
 FIGURE_BARS = 10
 
 
+def _summary_label(key: str) -> str:
+    """A summary row's header: the reader's label with the field name beside it (the key of
+    ``to_dict()["summary"]``), or the field name alone where no label is known."""
+    from chainatlas._codes import column_label
+
+    label = column_label(key, "en")
+    if label == key:
+        return html.escape(key)
+    return f"{html.escape(label)} <code>{html.escape(key)}</code>"
+
+
 class Result:
     """A labelled result: one main table, named extra tables, headline numbers and notes.
 
@@ -128,7 +139,7 @@ class Result:
     def _repr_html_(self) -> str:
         parts = [f"<div class='chainatlas-result'><h4>{html.escape(self.title)}</h4>"]
         if self.summary:
-            rows = "".join(f"<tr><th style='text-align:left'>{html.escape(str(k))}</th>"
+            rows = "".join(f"<tr><th style='text-align:left'>{_summary_label(str(k))}</th>"
                            f"<td>{html.escape(self._shown(str(k), v))}</td></tr>"
                            for k, v in self.summary.items())
             parts.append(f"<table>{rows}</table>")
