@@ -221,10 +221,22 @@ def test_planner_walk(server: str, browser: Any, tmp_path: Path, lang: str) -> N
 
     # stress test from the form
     _tab(page, "stress")
-    page.click("#stress-target")
     town = "桐城市" if zh else "Tongcheng"  # names in the reader's language
-    page.keyboard.type(town[:2] if zh else town[:4])
-    page.get_by_role("option", name=town, exact=True).click()
+    option = page.get_by_role("option", name=town, exact=True)
+    for attempt in range(4):  # the list's options arrive by a callback after the page is drawn
+        page.click("#stress-target")
+        page.keyboard.type(town[:2] if zh else town[:4])
+        try:
+            option.wait_for(timeout=15_000)
+            break
+        except Exception:
+            if attempt == 3:
+                raise
+            page.keyboard.press("Control+A")  # clear what was typed, close the list, retry
+            page.keyboard.press("Backspace")
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(1_000)
+    option.click()
     page.fill("#stress-duration", "20")
     page.keyboard.press("Tab")
     page.wait_for_function("() => { const v = document.querySelector('#stress-scenario').value;"
