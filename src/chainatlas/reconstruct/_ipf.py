@@ -84,8 +84,11 @@ def _gap_nb(s: _F, t: _F) -> float:
 
 
 @numba.njit(cache=True, nogil=True)
-def _rounds_nb(rows: _I, cols: _I, x: _F, r: _F, c: _F, tol: float,
-               max_iter: int) -> tuple[int, float]:
+def _ipf_nb(rows: _I, cols: _I, x: _F, r: _F, c: _F, tol: float, max_iter: int,
+            check_cols: bool, give_up: bool) -> tuple[int, float, bool]:
+    """IPF rounds in place: (rounds run, last gap, converged). ``check_cols``: the gap is taken
+    over rows and columns (else rows only); ``give_up``: stop unconverged when the gap is
+    > 1e-3 after 51 rounds or > 1e-6 after 201."""
     nr, nc, n = len(r), len(c), len(x)
     rs = np.zeros(nr)
     cs = np.zeros(nc)
@@ -102,58 +105,36 @@ def _rounds_nb(rows: _I, cols: _I, x: _F, r: _F, c: _F, tol: float,
             cs[cols[k]] += x[k]
         _factors(c, cs, fc)
         rs[:] = 0.0
+        cs[:] = 0.0
         for k in range(n):
             x[k] *= fc[cols[k]]
             rs[rows[k]] += x[k]
+            cs[cols[k]] += x[k]
         resid = _gap_nb(rs, r)
+        if check_cols:
+            resid = max(resid, _gap_nb(cs, c))
         if resid <= tol:
-            break
-    return it, resid
-
-
-@numba.njit(cache=True, nogil=True)
-def _links_nb(lu: _I, lp: _I, y: _F, ru: _F, cp: _F, tol: float, max_iter: int) -> bool:
-    nu, npair, n = len(ru), len(cp), len(y)
-    rs = np.zeros(nu)
-    cs = np.zeros(npair)
-    fr = np.zeros(nu)
-    fc = np.zeros(npair)
-    for k in range(n):
-        rs[lu[k]] += y[k]
-    for it in range(max_iter):
-        _factors(ru, rs, fr)
-        cs[:] = 0.0
-        for k in range(n):
-            y[k] *= fr[lu[k]]
-            cs[lp[k]] += y[k]
-        _factors(cp, cs, fc)
-        rs[:] = 0.0
-        cs[:] = 0.0
-        for k in range(n):
-            y[k] *= fc[lp[k]]
-            rs[lu[k]] += y[k]
-            cs[lp[k]] += y[k]
-        gap = max(_gap_nb(rs, ru), _gap_nb(cs, cp))
-        if gap <= tol:
-            return True
-        if (it == 50 and gap > 1e-3) or (it == 200 and gap > 1e-6):
-            return False
-    return False
+            return it, resid, True
+        if give_up and ((it == 51 and resid > 1e-3) or (it == 201 and resid > 1e-6)):
+            return it, resid, False
+    return it, resid, False
 
 
 def ipf_rounds(rows: _I, cols: _I, x: _F, r: _F, c: _F, tol: float,
                max_iter: int) -> tuple[int, float]:
     """Compiled :func:`ipf_rounds_numpy`."""
-    it, resid = _rounds_nb(np.ascontiguousarray(rows, np.int64),
+    it, resid, _ = _ipf_nb(np.ascontiguousarray(rows, np.int64),
                            np.ascontiguousarray(cols, np.int64), x,
                            np.ascontiguousarray(r, np.float64),
-                           np.ascontiguousarray(c, np.float64), float(tol), int(max_iter))
+                           np.ascontiguousarray(c, np.float64), float(tol), int(max_iter),
+                           False, False)
     return int(it), float(resid)
 
 
 def ipf_links(lu: _I, lp: _I, y: _F, ru: _F, cp: _F, tol: float, max_iter: int) -> bool:
     """Compiled :func:`ipf_links_numpy`."""
-    return bool(_links_nb(np.ascontiguousarray(lu, np.int64),
-                          np.ascontiguousarray(lp, np.int64), y,
-                          np.ascontiguousarray(ru, np.float64),
-                          np.ascontiguousarray(cp, np.float64), float(tol), int(max_iter)))
+    return bool(_ipf_nb(np.ascontiguousarray(lu, np.int64),
+                        np.ascontiguousarray(lp, np.int64), y,
+                        np.ascontiguousarray(ru, np.float64),
+                        np.ascontiguousarray(cp, np.float64), float(tol), int(max_iter),
+                        True, True)[2])
