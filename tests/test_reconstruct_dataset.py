@@ -169,6 +169,8 @@ def test_reconstructed_links_grant_no_data_sharing(store: Path) -> None:
     from chainatlas.services.sharing import _partners
     from chainatlas.store import Store
 
+    if "rec-some" not in svc.list_datasets(store)["name"].astype(str).tolist():
+        reconstruct_dataset(store, "some-links", "rec-some", members=2, seed=1)  # run alone
     ds = svc.load_dataset(store, "rec-some", ensemble=True)
     lk = ds.supply_links
     guessed = lk[(lk["member"] == 1) & ~lk["supplier"].astype(str).str.startswith("ROC-")]
