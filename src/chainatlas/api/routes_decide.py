@@ -23,7 +23,8 @@ class DecideBody(BaseModel):
 
     budgets: list[float] = Field(default_factory=lambda: [500.0, 3000.0, 10000.0],
                                  min_length=1, max_length=10)
-    kinds: list[str] = Field(default_factory=lambda: ["dual_sourcing", "inventory", "attract",
+    kinds: list[str] = Field(default_factory=lambda: ["dual_sourcing", "inventory",
+                                                      "firm_inventory", "attract",
                                                       "localisation"], min_length=1)
     measures: list[str] = Field(default_factory=lambda: ["stress", "esri"], min_length=1)
     by: str = "stress"

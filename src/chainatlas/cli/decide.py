@@ -52,7 +52,8 @@ def decide(
         "--budget", help="Budget in 万元 (repeat for several; default 500, 3000, 10000).")] = None,
     kinds: Annotated[str, typer.Option(
         "--kinds", help="Intervention kinds, comma-separated: dual_sourcing, inventory, "
-                        "attract, localisation.")] = "dual_sourcing,inventory,attract,localisation",
+                        "firm_inventory, attract, localisation.")
+    ] = "dual_sourcing,inventory,firm_inventory,attract,localisation",
     measures: Annotated[str, typer.Option(
         "--measures", help="Measures, comma-separated: stress, esri, esri_total, lp "
                            "(TTS/TTR: lost sales and TTS−TTR gaps).")] = "stress,esri",

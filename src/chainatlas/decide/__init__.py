@@ -13,6 +13,7 @@ from chainatlas.decide.interventions import (
     apply_all,
     attract_candidates,
     dual_sourcing_candidates,
+    firm_inventory_candidates,
     inventory_candidates,
     localisation_candidates,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "attract_candidates",
     "dual_sourcing_candidates",
     "evaluate",
+    "firm_inventory_candidates",
     "greedy_portfolio",
     "inventory_candidates",
     "load_cost_model",

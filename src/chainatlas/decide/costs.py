@@ -5,6 +5,8 @@ Defaults (documented in ``docs/decide.md``; a user's YAML overrides any of them)
     dual_sourcing:  {fixed: 50,   per_flow: 0.03}   # qualifying a second supplier + 3 % price
                                                     # premium on the annual flow moved to it
     inventory:      {fixed: 0,    carrying_rate: 0.25}  # 25 % a year of the extra stock's value
+    firm_inventory: {fixed: 20,   carrying_rate: 0.25}  # one firm: warehouse space / a stocking
+                                                        # agreement + 25 % a year of the stock
     attract:        {fixed: 3000, per_output: 0.05} # incentives for a new plant + 5 % of its
                                                     # first year's output
     localisation:   {fixed: 80,   per_flow: 0.05}   # switching + 5 % premium on the moved flow
@@ -48,9 +50,11 @@ class AttractCost(_Strict):
 class CostModel(_Strict):
     """Cost parameters per intervention kind (万元 and shares; see the module docstring)."""
 
-    dual_sourcing: FlowCost = Field(default_factory=FlowCost)
-    inventory: InventoryCost = Field(default_factory=InventoryCost)
-    attract: AttractCost = Field(default_factory=AttractCost)
+    dual_sourcing: FlowCost = Field(default_factory=lambda: FlowCost.model_validate({}))
+    inventory: InventoryCost = Field(default_factory=lambda: InventoryCost.model_validate({}))
+    firm_inventory: InventoryCost = Field(
+        default_factory=lambda: InventoryCost(fixed=20.0, carrying_rate=0.25))
+    attract: AttractCost = Field(default_factory=lambda: AttractCost.model_validate({}))
     localisation: FlowCost = Field(default_factory=lambda: FlowCost(fixed=80.0, per_flow=0.05))
 
     def flow_cost(self, kind: str, annual_flow: float) -> float:
@@ -61,6 +65,11 @@ class CostModel(_Strict):
     def inventory_cost(self, stock_value: float) -> float:
         """One year of carrying ``stock_value`` (万元) more stock."""
         return self.inventory.fixed + self.inventory.carrying_rate * stock_value
+
+    def firm_inventory_cost(self, stock_value: float) -> float:
+        """One firm carrying ``stock_value`` (万元) more stock for a year, plus its fixed cost
+        (warehouse space, a stocking agreement with the supplier)."""
+        return self.firm_inventory.fixed + self.firm_inventory.carrying_rate * stock_value
 
     def attract_cost(self, annual_output: float) -> float:
         """Attracting a plant with ``annual_output`` (万元/yr)."""

@@ -6,6 +6,8 @@ kind           what changes
 dual_sourcing  a customer with a sole supplier of an essential input segment moves ``share``
                (default 30 %) of that flow to a second supplier of the segment
 inventory      customers hold ``extra_days`` (default 15) more days of an essential segment
+firm_inventory one firm holds ``extra_days`` (15) more days of its outage-exposed essential
+               inputs (candidates: the firms that lose most in the scenarios without being hit)
 attract        补链/强链: a candidate firm of the advice opens a plant in the region; the
                region's buyers of the segment move ``share`` (30 %) of their purchases to it
                and it buys its inputs from the parent firm's suppliers, scaled to its output
@@ -33,13 +35,15 @@ from chainatlas.exceptions import InputError
 from chainatlas.network.area import great_circle_km, travel_hours
 from chainatlas.places.classes import location_class
 from chainatlas.shock.network import DAYS_PER_YEAR
+from chainatlas.shock.scenario import Scenario
 
 __all__ = ["KINDS", "Intervention", "apply_all", "attract_candidates",
-           "dual_sourcing_candidates", "inventory_candidates", "localisation_candidates"]
+           "dual_sourcing_candidates", "firm_inventory_candidates", "inventory_candidates",
+           "localisation_candidates"]
 
-KINDS = ("dual_sourcing", "inventory", "attract", "localisation")
-KIND_ZH = {"dual_sourcing": "双源采购", "inventory": "增加库存", "attract": "补链/强链招商",
-           "localisation": "本地化替代"}
+KINDS = ("dual_sourcing", "inventory", "firm_inventory", "attract", "localisation")
+KIND_ZH = {"dual_sourcing": "双源采购", "inventory": "增加库存", "firm_inventory": "企业增加库存",
+           "attract": "补链/强链招商", "localisation": "本地化替代"}
 _CLASS_RANK = {"mainland": 0, "hmt": 1, "foreign": 2, "unknown": 3}
 
 
@@ -48,7 +52,7 @@ class Intervention:
     """One intervention: its edits (by firm and segment id), its cost and its explanation.
 
     ``edits`` are tuples: ``("reroute", customer, segment, from, to, share)``,
-    ``("inventory", segment, days)``, ``("plant", plant_id, name, parent, segment, region,
+    ``("inventory", segment, days)``, ``("firm_inventory", firm, segment, days)``, ``("plant", plant_id, name, parent, segment, region,
     country, lon, lat)`` and ``("inputs_of", plant, parent)`` (the plant buys what its parent
     buys, scaled to its output), ``("capacity", firm, daily)`` (its output capacity in the
     TTS/TTR model, 10,000 CNY/day).
@@ -86,6 +90,8 @@ def _apply_edit(net: DecisionNetwork, e: tuple[Any, ...]) -> DecisionNetwork:
                            net.firm_index(to), float(share))
     if op == "inventory":
         return net.with_inventory(str(e[1]), float(e[2]))
+    if op == "firm_inventory":
+        return net.with_firm_inventory(str(e[1]), str(e[2]), float(e[3]))
     if op == "plant":
         _, pid, name, _parent, seg, region, country, lon, lat = e
         return net.add_firm(pid, name, segment=net.segment_index(seg), region=region,
@@ -249,6 +255,75 @@ def inventory_candidates(net: DecisionNetwork, costs: CostModel, *, extra_days: 
             why_en=f"stock bridges more days of a {name} supply cut until suppliers recover",
             details={"segment": sid, "extra_days": float(extra_days), "stock_value": stock}))
     return out
+
+
+def firm_inventory_candidates(net: DecisionNetwork, costs: CostModel,
+                              scenarios: Sequence[Scenario], *, extra_days: float = 15.0,
+                              top: int = 10) -> tuple[list[Intervention], list[str]]:
+    """``extra_days`` more stock of one firm's outage-exposed essential inputs, for the ``top``
+    firms that lose most output in ``scenarios`` without being hit themselves.
+
+    Each scenario is simulated once on ``net``. A firm's *exposed* inputs are the essential
+    input segments it buys from a supplier whose output fell in some scenario (the supplier
+    was hit or ran short); its score is its output loss summed over the scenarios in which it
+    was not hit. Firms without an exposed input are not candidates. Returns the interventions
+    and notes (how many firms with a loss were left out by ``top``).
+    """
+    from chainatlas.decide.measures import _with_stock
+    from chainatlas.shock.firm_model import simulate
+    from chainatlas.shock.targets import capacity_schedule
+
+    out: list[Intervention] = []
+    notes: list[str] = []
+    if not scenarios:
+        return out, ["no scenario: firm inventory candidates need the stress scenarios"]
+    if not (np.isfinite(extra_days) and extra_days > 0):
+        raise InputError(f"extra inventory days must be > 0, got {extra_days}")
+    n0 = net.n_original
+    sn = net.shock_network()
+    segs = [str(v) for v in net.segment_ids.tolist()]
+    score = np.zeros(net.n_firms)
+    fell = np.zeros(net.n_firms, dtype=bool)
+    for sc in scenarios:
+        res = simulate(sn, _with_stock(sc, net.extra_days, net.firm_extra_days, segs))
+        loss = res.firm_loss.to_numpy(dtype=np.float64)
+        hit = np.zeros(net.n_firms, dtype=bool)
+        hit[capacity_schedule(sn, sc).firms] = True
+        score += np.where(hit, 0.0, np.maximum(loss, 0.0))
+        fell |= res.firm_min_ratio.to_numpy(dtype=np.float64) < 1.0
+    seg = net.link_segment
+    ess = (seg >= 0) & net.segment_essential[np.where(seg >= 0, seg, 0)]
+    exposed = ess & fell[net.supplier] & (net.customer < n0)
+    ranked = [int(f) for f in np.lexsort((net.firm_ids.astype(str), -score)).tolist()
+              if f < n0 and score[f] > 0 and exposed[net.customer == f].any()]
+    if len(ranked) > top:
+        notes.append(f"firm inventory: the {top} firms with the largest loss are candidates; "
+                     f"{len(ranked) - top} more firms with a loss and an exposed input are not")
+    for f in ranked[:top]:
+        mine = np.flatnonzero(exposed & (net.customer == f))
+        in_segs = sorted(set(seg[mine].tolist()))
+        flow = {s: float(net.value[(net.customer == f) & (seg == s)].sum()) for s in in_segs}
+        stock = extra_days * sum(flow.values()) / DAYS_PER_YEAR
+        names_zh = "、".join(_seg_name(net, s) for s in in_segs)
+        names_en = ", ".join(_seg_name(net, s) for s in in_segs)
+        fid = str(net.firm_ids[f])
+        out.append(Intervention(
+            key=f"firm_inventory:{fid}:{extra_days:g}", kind="firm_inventory",
+            edits=tuple(("firm_inventory", fid, segs[s], float(extra_days)) for s in in_segs),
+            cost=costs.firm_inventory_cost(stock),
+            what_zh=(f"{_name(net, f)}的{names_zh}库存增加{extra_days:g}天"
+                     f"（{stock:,.0f}万元）"),
+            what_en=(f"{_name(net, f)} holds {extra_days:g} more days of {names_en} "
+                     f"({stock:,.0f} 10k CNY)"),
+            why_zh=(f"{_name(net, f)}本身未受冲击，但各情景中其{names_zh}供应下降，"
+                    f"共损失产出{score[f]:,.0f}万元；多备库存可撑到供应恢复"),
+            why_en=(f"{_name(net, f)} is not hit itself but loses {score[f]:,.0f} 10k CNY of "
+                    f"output over the scenarios when its {names_en} supply falls; more stock "
+                    "bridges the gap until suppliers recover"),
+            details={"firm": fid, "segments": [segs[s] for s in in_segs],
+                     "extra_days": float(extra_days), "stock_value": stock,
+                     "scenario_loss": float(score[f])}))
+    return out, notes
 
 
 def attract_candidates(net: DecisionNetwork, costs: CostModel,

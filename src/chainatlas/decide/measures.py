@@ -76,14 +76,36 @@ class MeasureSet:
                 "spare_capacity": self.spare_capacity}
 
 
-def _with_stock(sc: Scenario, extra: dict[str, float]) -> Scenario:
-    if not extra:
+def _with_stock(sc: Scenario, extra: dict[str, float],
+                firm_extra: dict[tuple[str, str], float] | None = None,
+                segments: Sequence[str] = ()) -> Scenario:
+    """``sc`` with the stock bought by edits: segment days in ``segment_inventory_days``, a
+    firm's days of an input in ``firm_inventory_days`` (on top of what the firm would hold
+    otherwise: the scenario's own override for the firm, else the segment's days, else the
+    default); at most 3,650 days. A scenario's firm-wide override (one number) is spelt out
+    over ``segments`` so the firm's other inputs keep it."""
+    if not extra and not firm_extra:
         return sc
     pol = sc.policy
     days = dict(pol.segment_inventory_days)
     for seg, d in extra.items():
         days[seg] = min(3650.0, days.get(seg, pol.inventory_days) + d)
-    return sc.model_copy(update={"policy": pol.model_copy(update={"segment_inventory_days": days})})
+    update: dict[str, Any] = {"segment_inventory_days": days}
+    if firm_extra:
+        firms: dict[str, float | dict[str, float]] = dict(pol.firm_inventory_days)
+        for (firm, seg), d in sorted(firm_extra.items()):
+            own = firms.get(firm)
+            if isinstance(own, dict):
+                per = dict(own)
+            elif own is not None:
+                per = {str(s): float(own) for s in segments}
+            else:
+                per = {}
+            base = per.get(seg, days.get(seg, pol.inventory_days))
+            per[seg] = min(3650.0, base + d)
+            firms[firm] = per
+        update["firm_inventory_days"] = firms
+    return sc.model_copy(update={"policy": pol.model_copy(update=update)})
 
 
 def stress_losses(net: DecisionNetwork, scenarios: Sequence[Scenario],
@@ -92,7 +114,9 @@ def stress_losses(net: DecisionNetwork, scenarios: Sequence[Scenario],
     sn = net.shock_network()
     out = []
     for sc in scenarios:
-        res = simulate(sn, _with_stock(sc, net.extra_days), parallel=parallel)
+        stocked = _with_stock(sc, net.extra_days, net.firm_extra_days,
+                              [str(v) for v in net.segment_ids.tolist()])
+        res = simulate(sn, stocked, parallel=parallel)
         out.append(math.fsum(res.firm_loss.to_numpy().tolist()))
     return out
 

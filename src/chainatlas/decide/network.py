@@ -58,6 +58,7 @@ class DecisionNetwork:
     essentiality : int64 ((m+1) × (m+1)), ESRI class [supplier segment, customer segment];
         the last row/column is the ``unknown`` segment
     extra_days : dict, segment id → extra inventory days bought by edits
+    firm_extra_days : dict, (firm id, input segment id) → extra days one firm holds of an input
     n_original : int, firms before any edit (measures read these)
     """
 
@@ -81,6 +82,7 @@ class DecisionNetwork:
     segment_essential: npt.NDArray[np.bool_]
     essentiality: _I
     extra_days: dict[str, float] = field(default_factory=dict)
+    firm_extra_days: dict[tuple[str, str], float] = field(default_factory=dict)
     n_original: int = -1
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -136,7 +138,8 @@ class DecisionNetwork:
 
     def sales(self) -> _F:
         """Daily sales inside the network per firm."""
-        return np.bincount(self.supplier, weights=self.daily_flow(), minlength=self.n_firms)
+        return np.bincount(self.supplier, weights=self.daily_flow(),
+                           minlength=self.n_firms).astype(np.float64)
 
     def output(self) -> _F:
         """Daily baseline output :math:`P^{ini} = C + \\text{sales}` (10,000 CNY/day)."""
@@ -217,6 +220,19 @@ class DecisionNetwork:
         days = dict(self.extra_days)
         days[str(segment)] = days.get(str(segment), 0.0) + float(extra_days)
         return self._copy(extra_days=days)
+
+    def with_firm_inventory(self, firm: str, segment: str, extra_days: float
+                            ) -> DecisionNetwork:
+        """``firm`` holds ``extra_days`` more days of its input ``segment`` (added to earlier
+        edits; the Inoue–Todo measure's ``policy.firm_inventory_days``)."""
+        self.firm_index(firm)
+        self.segment_index(segment)
+        if not (np.isfinite(extra_days) and extra_days > 0):
+            raise InputError(f"extra inventory days must be > 0, got {extra_days}")
+        days = dict(self.firm_extra_days)
+        key = (str(firm), str(segment))
+        days[key] = days.get(key, 0.0) + float(extra_days)
+        return self._copy(firm_extra_days=days)
 
     def _scaled_purchases(self, value: _F, firm: int, factor: float) -> None:
         """Scale the in-links of ``firm`` by ``factor`` in place (its output changed)."""

@@ -26,6 +26,7 @@ from chainatlas.decide import (
     MeasureSet,
     attract_candidates,
     dual_sourcing_candidates,
+    firm_inventory_candidates,
     greedy_portfolio,
     inventory_candidates,
     load_cost_model,
@@ -163,6 +164,10 @@ def decide_of(ds: Dataset, *, scenarios: Sequence[Scenario] | PathArg | None = N
         items += dual_sourcing_candidates(net, cm)
     if "inventory" in kinds:
         items += inventory_candidates(net, cm)
+    if "firm_inventory" in kinds:
+        got_f, nf = firm_inventory_candidates(net, cm, scs)
+        items += got_f
+        notes += nf
     if "attract" in kinds:
         from chainatlas.advise import advise_region
 
@@ -218,6 +223,9 @@ def scenario_loss_after(ds: Dataset, result: dict[str, Any], budget: float,
     region = result["region"]
     cands: list[Intervention] = dual_sourcing_candidates(net, cm) + inventory_candidates(net, cm)
     cands += localisation_candidates(net, cm, hours=4.0)
+    if any(it["key"].startswith("firm_inventory:") for it in port["items"]):
+        cands += firm_inventory_candidates(
+            net, cm, [parse_scenario(s) for s in result["measures"]["scenarios"]])[0]
     if any(it["key"].startswith("attract:") for it in port["items"]):
         from chainatlas.advise import advise_region
 

@@ -91,6 +91,8 @@ def group_inventory_days(net: ShockNetwork, policy: Policy, grp_seg: np.ndarray,
                 raise InputError(f"policy.segment_inventory_days: unknown segment {seg!r}")
             days[known[seg]] = float(d)
     mean = days[np.where(grp_seg >= 0, grp_seg, len(net.segment_ids))]
+    if policy.firm_inventory_days:
+        mean = _firm_inventory_days(net, policy, grp_seg, grp_cus, mean)
     if policy.inventory_spread == "none":
         return mean
     if grp_cus is None:
@@ -100,6 +102,30 @@ def group_inventory_days(net: ShockNetwork, policy: Policy, grp_seg: np.ndarray,
     quantile = np.random.default_rng(policy.seed).random(net.n_firms)[grp_cus]
     drawn = poisson.ppf(quantile, mean)
     return np.maximum(drawn, float(policy.min_inventory_days))
+
+
+def _firm_inventory_days(net: ShockNetwork, policy: Policy, grp_seg: np.ndarray,
+                         grp_cus: np.ndarray | None, mean: np.ndarray) -> np.ndarray:
+    """``mean`` with ``policy.firm_inventory_days`` applied to the groups of those firms."""
+    if grp_cus is None:
+        raise InputError("per-firm inventory days need the customer of each input group")
+    firms = {str(f): k for k, f in enumerate(net.firm_ids.tolist())}
+    segs = {str(s): k for k, s in enumerate(net.segment_ids.tolist())}
+    out = np.array(mean, dtype=np.float64, copy=True)
+    cus = np.asarray(grp_cus, dtype=np.int64)
+    for firm, days in policy.firm_inventory_days.items():
+        if firm not in firms:
+            raise InputError(f"policy.firm_inventory_days: unknown firm {firm!r}")
+        mine = cus == firms[firm]
+        if not isinstance(days, dict):
+            out[mine] = float(days)
+            continue
+        for seg, d in days.items():
+            if seg not in segs:
+                raise InputError(f"policy.firm_inventory_days[{firm!r}]: unknown segment "
+                                 f"{seg!r}")
+            out[mine & (grp_seg == segs[seg])] = float(d)
+    return out
 
 
 def step_inputs(net: ShockNetwork, policy: Policy) -> dict[str, Any]:

@@ -57,6 +57,11 @@ class Policy(_Strict):
         Target (and initial) inventory of every input, in days of baseline use (n, ≥ 1).
     segment_inventory_days : dict[str, float]
         Per input segment override of ``inventory_days``.
+    firm_inventory_days : dict[str, float | dict[str, float]]
+        Per customer firm override (firm id → days): a number sets the days of every input of
+        that firm, a mapping ``{segment: days}`` the days of those input segments only (its
+        other inputs keep the segment's or the default days). Firm overrides win over segment
+        overrides; with ``inventory_spread="poisson"`` they are the mean of the firm's draw.
     inventory_spread : {"none", "poisson"}
         ``poisson``: each firm's target (and initial) stock of an input is drawn from a Poisson
         law with mean ``inventory_days`` (or the segment's), at least ``min_inventory_days``
@@ -83,6 +88,7 @@ class Policy(_Strict):
 
     inventory_days: float = Field(15.0, ge=1.0, le=3650.0)
     segment_inventory_days: dict[str, float] = Field(default_factory=dict)
+    firm_inventory_days: dict[str, float | dict[str, float]] = Field(default_factory=dict)
     tau: float = Field(6.0, gt=0.0, le=3650.0)
     substitution: bool = True
     rationing: Literal["proportional", "priority"] = "proportional"
@@ -98,6 +104,19 @@ class Policy(_Strict):
             if not (1.0 <= float(days) <= 3650.0):
                 raise ValueError(f"inventory days of segment '{seg}' must be between 1 and 3650, "
                                  f"got {days!r}")
+        return v
+
+    @field_validator("firm_inventory_days")
+    @classmethod
+    def _firm_days(cls, v: dict[str, float | dict[str, float]]
+                   ) -> dict[str, float | dict[str, float]]:
+        for firm, days in v.items():
+            per = days if isinstance(days, dict) else {"": days}
+            for seg, d in per.items():
+                if not (1.0 <= float(d) <= 3650.0):
+                    what = f"input '{seg}' of firm '{firm}'" if seg else f"firm '{firm}'"
+                    raise ValueError(f"inventory days of {what} must be between 1 and 3650, "
+                                     f"got {d!r}")
         return v
 
 
