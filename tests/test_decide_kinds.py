@@ -139,3 +139,21 @@ def test_firm_inventory_gain_matches_the_policy_and_cannot_matter_elsewhere() ->
     assert evaluate(far.apply(net), ms)["stress"] == base
     with pytest.raises(InputError):
         net.with_firm_inventory("B", "ore", 0.0)
+
+
+def test_firm_inventory_with_the_exact_skip_equals_the_full_run() -> None:
+    from chainatlas.decide.measures import stress_baseline, touched_firms
+
+    net = _net()
+    sc = _outage()
+    ms = MeasureSet(scenarios=(sc,))
+    ref = stress_baseline(net, [sc])
+    for firm, seg in (("B", "ore"), ("E", "x"), ("C", "part")):
+        edited = net.with_firm_inventory(firm, seg, 15.0)
+        t = touched_firms(net, edited)
+        assert t is not None and t.tolist() == [f == firm for f, _ in FIRMS]
+        full = evaluate(edited, ms)["stress"]
+        fast = evaluate(edited, ms, ref)
+        assert fast["stress"] == full
+    # E is out of A's reach: its scenario is taken from the baseline, not simulated again
+    assert evaluate(net.with_firm_inventory("E", "x", 15.0), ms, ref)["stress_skipped"] == [True]

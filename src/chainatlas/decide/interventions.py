@@ -269,7 +269,7 @@ def firm_inventory_candidates(net: DecisionNetwork, costs: CostModel,
     was not hit. Firms without an exposed input are not candidates. Returns the interventions
     and notes (how many firms with a loss were left out by ``top``).
     """
-    from chainatlas.decide.measures import _with_stock
+    from chainatlas.decide.measures import _stocked
     from chainatlas.shock.firm_model import simulate
     from chainatlas.shock.targets import capacity_schedule
 
@@ -285,7 +285,7 @@ def firm_inventory_candidates(net: DecisionNetwork, costs: CostModel,
     score = np.zeros(net.n_firms)
     fell = np.zeros(net.n_firms, dtype=bool)
     for sc in scenarios:
-        res = simulate(sn, _with_stock(sc, net.extra_days, net.firm_extra_days, segs))
+        res = simulate(sn, _stocked(sc, net))
         loss = res.firm_loss.to_numpy(dtype=np.float64)
         hit = np.zeros(net.n_firms, dtype=bool)
         hit[capacity_schedule(sn, sc).firms] = True

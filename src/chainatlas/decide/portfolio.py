@@ -14,13 +14,12 @@ of two inputs that fail together), and the ratio says by how much returns dimini
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Any
 
 from chainatlas.decide.interventions import Intervention
-from chainatlas.decide.measures import MeasureSet
+from chainatlas.decide.measures import MeasureSet, StressBaseline
 from chainatlas.decide.network import DecisionNetwork
-from chainatlas.decide.rank import evaluate_combination
+from chainatlas.decide.rank import Shared, _shared, evaluate_combination
 from chainatlas.exceptions import InputError
 from chainatlas.shock.executors import Executor, SerialExecutor
 
@@ -31,10 +30,9 @@ __all__ = ["greedy_portfolio"]
 ADDITIVE_TOL = 1e-6
 
 
-def _combo(shared: tuple[DecisionNetwork, MeasureSet], items: list[Intervention]
-           ) -> dict[str, Any]:
-    net, ms = shared
-    return evaluate_combination(net, items, ms)
+def _combo(shared: Shared, items: list[Intervention]) -> dict[str, Any]:
+    net, ms, ref = shared
+    return evaluate_combination(net, items, ms, ref)
 
 
 def greedy_portfolio(net: DecisionNetwork, items: Sequence[Intervention],
@@ -42,9 +40,12 @@ def greedy_portfolio(net: DecisionNetwork, items: Sequence[Intervention],
                      budget: float, *, by: str = "stress", pool: int = 20,
                      executor: Executor | None = None,
                      memo: dict[tuple[str, ...], dict[str, Any]] | None = None,
-                     progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+                     progress: Callable[[str], None] | None = None,
+                     reference: StressBaseline | None = None) -> dict[str, Any]:
     """The greedy portfolio within ``budget`` (万元); ``rows`` from
-    :func:`chainatlas.decide.rank.rank_interventions` (ranked)."""
+    :func:`chainatlas.decide.rank.rank_interventions` (ranked); ``reference``: the baseline's
+    stress runs (:func:`chainatlas.decide.rank.reference_of`), so that scenarios a combination
+    provably cannot change are not re-run (exact)."""
     if not budget >= 0:
         raise InputError(f"budget must be ≥ 0 (万元), got {budget}")
     by_key = {it.key: it for it in items}
@@ -54,7 +55,7 @@ def greedy_portfolio(net: DecisionNetwork, items: Sequence[Intervention],
     left_out = max(0, len(eligible) - pool)
     memo = memo if memo is not None else {}
     ex = executor or SerialExecutor()
-    shared = (replace(net, _cache={}), ms)
+    shared = _shared(net, ms, reference)
     chosen: list[Intervention] = []
     spent = 0.0
     current = base

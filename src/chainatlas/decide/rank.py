@@ -14,12 +14,12 @@ from dataclasses import replace
 from typing import Any
 
 from chainatlas.decide.interventions import KIND_ZH, Intervention, apply_all
-from chainatlas.decide.measures import MeasureSet, evaluate
+from chainatlas.decide.measures import MeasureSet, StressBaseline, evaluate, stress_baseline
 from chainatlas.decide.network import DecisionNetwork
 from chainatlas.exceptions import InputError
 from chainatlas.shock.executors import Executor, SerialExecutor
 
-__all__ = ["evaluate_combination", "gains_of", "rank_interventions"]
+__all__ = ["evaluate_combination", "gains_of", "rank_interventions", "reference_of"]
 
 Progress = Callable[[int, int], None]
 
@@ -30,14 +30,31 @@ def gains_of(base: dict[str, Any], after: dict[str, Any], measures: Sequence[str
 
 
 def evaluate_combination(net: DecisionNetwork, items: Sequence[Intervention],
-                         ms: MeasureSet) -> dict[str, Any]:
-    """The measures of ``net`` after ``items`` (applied in turn)."""
-    return evaluate(apply_all(net, items), ms)
+                         ms: MeasureSet, reference: StressBaseline | None = None
+                         ) -> dict[str, Any]:
+    """The measures of ``net`` after ``items`` (applied in turn); ``reference``: the
+    baseline's stress runs (scenarios the edits provably cannot change are not re-run)."""
+    return evaluate(apply_all(net, items), ms, reference)
 
 
-def _one(shared: tuple[DecisionNetwork, MeasureSet], item: Intervention) -> dict[str, Any]:
-    net, ms = shared
-    return evaluate(item.apply(net), ms)
+def reference_of(net: DecisionNetwork, ms: MeasureSet) -> StressBaseline | None:
+    """The baseline's stress runs of ``ms`` (``None`` without scenarios), on a copy of ``net``
+    without its cached layouts (what is sent to the workers)."""
+    if not ms.scenarios:
+        return None
+    return stress_baseline(net, ms.scenarios, ms.parallel)
+
+
+Shared = tuple[DecisionNetwork, MeasureSet, "StressBaseline | None"]
+
+
+def _shared(net: DecisionNetwork, ms: MeasureSet, reference: StressBaseline | None) -> Shared:
+    return (reference.net if reference is not None else replace(net, _cache={}), ms, reference)
+
+
+def _one(shared: Shared, item: Intervention) -> dict[str, Any]:
+    net, ms, ref = shared
+    return evaluate(item.apply(net), ms, ref)
 
 
 def _fall_text(base: dict[str, Any], after: dict[str, Any], ms: MeasureSet,
@@ -91,19 +108,26 @@ def _sort_key(r: dict[str, Any]) -> tuple[float, float, str]:
 
 def rank_interventions(net: DecisionNetwork, items: Sequence[Intervention], ms: MeasureSet, *,
                        by: str = "stress", executor: Executor | None = None,
-                       progress: Progress | None = None) -> tuple[dict[str, Any],
-                                                                 list[dict[str, Any]]]:
-    """Baseline measures and one row per candidate, best gain per 万元 first."""
+                       progress: Progress | None = None,
+                       reference: StressBaseline | None = None) -> tuple[dict[str, Any],
+                                                                         list[dict[str, Any]]]:
+    """Baseline measures and one row per candidate, best gain per 万元 first.
+
+    ``reference``: the baseline's stress runs (:func:`reference_of`; made here when not
+    given): a scenario a candidate provably cannot change takes the baseline's loss without a
+    run (exact, see :mod:`chainatlas.decide.measures`).
+    """
     if by not in ms.names():
         raise InputError(f"ranking measure {by!r} is not computed (measures: "
                          f"{', '.join(ms.names()) or 'none'})")
     keys = [it.key for it in items]
     if len(set(keys)) != len(keys):
         raise InputError("interventions must have distinct keys")
-    base = evaluate(net, ms)
+    ref = reference if reference is not None else reference_of(net, ms)
+    base = evaluate(net, ms, ref)
     ex = executor or SerialExecutor()
     total = len(items)
-    shared = (replace(net, _cache={}), ms)
+    shared = _shared(net, ms, ref)
     afters = ex.map(_one, shared, list(items),
                     progress=(lambda k: progress(k, total)) if progress else None)
     names = [str(v) for v in net.firm_names.tolist()]

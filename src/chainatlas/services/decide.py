@@ -36,6 +36,7 @@ from chainatlas.decide import (
 )
 from chainatlas.decide.interventions import Intervention, apply_all
 from chainatlas.decide.measures import evaluate
+from chainatlas.decide.rank import reference_of
 from chainatlas.exceptions import InputError
 from chainatlas.model.dataset import Dataset
 from chainatlas.risk import esri_single_firms
@@ -178,11 +179,15 @@ def decide_of(ds: Dataset, *, scenarios: Sequence[Scenario] | PathArg | None = N
         notes += n2
     if "localisation" in kinds:
         items += localisation_candidates(net, cm, hours=hours)
+    # the baseline's runs, once: scenarios a candidate provably cannot change are not re-run
+    ref = reference_of(net, ms)
     with make_executor(executor, workers=workers) as ex:
-        base, rows = rank_interventions(net, items, ms, by=by, executor=ex, progress=progress)
+        base, rows = rank_interventions(net, items, ms, by=by, executor=ex, progress=progress,
+                                        reference=ref)
         memo: dict[tuple[str, ...], dict[str, Any]] = {}
         portfolios = [greedy_portfolio(net, items, rows, base, ms, float(b), by=by, pool=pool,
-                                       executor=ex, memo=memo) for b in budgets]
+                                       executor=ex, memo=memo, reference=ref)
+                      for b in budgets]
     for p in portfolios:
         if p["pool_left_out"]:
             notes.append(f"budget {p['budget']:g}: the portfolio was chosen from the {p['pool']} "

@@ -184,7 +184,8 @@ PROBE_EVERY = 8
 
 def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
              record_firms: bool = False, parallel: bool | None = None,
-             event_driven: bool = True) -> SimulationResult:
+             event_driven: bool = True,
+             active_out: np.ndarray | None = None) -> SimulationResult:
     """Run the Inoue–Todo model for ``scenario.horizon_days`` days (module docstring).
 
     Parameters
@@ -204,6 +205,11 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
     event_driven : bool
         Update only firms that have left the baseline (bit-identical to updating all; ``False``
         updates every firm every day, the cost of a fully disturbed network).
+    active_out : bool array (n), optional
+        Filled with the firms that left the baseline at some point of the run (network order;
+        every firm when ``event_driven`` is off). A firm outside it was exactly at its baseline
+        on every day (see :mod:`chainatlas.decide.measures`, which uses it to skip scenarios
+        an edit provably cannot change).
 
     Returns
     -------
@@ -216,13 +222,14 @@ def simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], *,
     before = numba.get_num_threads()
     numba.set_num_threads(threads if parallel else before)
     try:
-        return _simulate(network, scenario, record_firms, parallel, event_driven)
+        return _simulate(network, scenario, record_firms, parallel, event_driven, active_out)
     finally:
         numba.set_num_threads(before)
 
 
 def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record_firms: bool,
-              parallel: bool, event_driven: bool) -> SimulationResult:
+              parallel: bool, event_driven: bool,
+              active_out: np.ndarray | None = None) -> SimulationResult:
     sc = parse_scenario(scenario)
     net = network
     pol = sc.policy
@@ -368,6 +375,8 @@ def _simulate(network: ShockNetwork, scenario: Scenario | dict[str, Any], record
         if firm_hist is not None:
             firm_hist[t] = x
 
+    if active_out is not None:
+        active_out[:] = active[rank] if event_driven else True
     daily = pd.DataFrame({
         "day": np.arange(H),
         "output": rows[:, 0],
