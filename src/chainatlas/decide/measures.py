@@ -223,22 +223,22 @@ def unreachable(ref: StressBaseline, k: int, net: DecisionNetwork, touched: np.n
     if pol.inventory_spread != "none":
         return False
     days = np.full(len(net.segment_ids) + 1, float(pol.inventory_days))
-    for seg, d in pol.segment_inventory_days.items():
-        hit = np.flatnonzero(net.segment_ids.astype(str) == str(seg))
-        days[hit] = float(d)
+    for sid, sd in pol.segment_inventory_days.items():
+        hit = np.flatnonzero(net.segment_ids.astype(str) == str(sid))
+        days[hit] = float(sd)
     into = touched[cus]
     seg = np.where(net.link_segment >= 0, net.link_segment, len(net.segment_ids))
     link_days = days[seg]
     if pol.firm_inventory_days:
         ids = net.firm_ids.astype(str)
         segs = np.append(net.segment_ids.astype(str), "")
-        for firm, d in pol.firm_inventory_days.items():
+        for firm, fd in pol.firm_inventory_days.items():
             mine = ids[cus] == firm
-            if isinstance(d, dict):
-                for sg, v in d.items():
+            if isinstance(fd, dict):
+                for sg, v in fd.items():
                     link_days[mine & (segs[seg] == sg)] = float(v)
             else:
-                link_days[mine] = float(d)
+                link_days[mine] = float(fd)
     if into.any() and link_days[into].min() < 2.0:
         return False
     from chainatlas.shock.targets import capacity_schedule, demand_schedule
