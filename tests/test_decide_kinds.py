@@ -157,3 +157,176 @@ def test_firm_inventory_with_the_exact_skip_equals_the_full_run() -> None:
         assert fast["stress"] == full
     # E is out of A's reach: its scenario is taken from the baseline, not simulated again
     assert evaluate(net.with_firm_inventory("E", "x", 15.0), ms, ref)["stress_skipped"] == [True]
+
+
+# ------------------------------------------------------------------ plants from the link model
+# three cities; ore (essential) → part → car
+CITY = {"R1": (118.8, 32.06), "R2": (120.6, 31.3), "R3": (117.2, 31.8)}
+PSEGS = ["ore", "part", "car"]
+PFIRMS = [("A1", "ore", "R1"), ("A2", "ore", "R2"), ("A3", "ore", "R3"),
+          ("B1", "part", "R1"), ("B2", "part", "R2"),
+          ("C1", "car", "R1"), ("C2", "car", "R2"), ("C3", "car", "R3")]
+PLINKS = [("A1", "B1", 1000.0), ("A2", "B1", 3000.0), ("A2", "B2", 2000.0),
+          ("A3", "B2", 500.0), ("B1", "C1", 4000.0), ("B1", "C2", 6000.0),
+          ("B2", "C2", 2500.0), ("B2", "C3", 7000.0)]
+PFINAL = {"C1": 40.0, "C2": 50.0, "C3": 45.0}
+
+
+def _pnet() -> DecisionNetwork:
+    ids = [f for f, _, _ in PFIRMS]
+    pos = {f: i for i, f in enumerate(ids)}
+    fseg = [PSEGS.index(s) for _, s, _ in PFIRMS]
+    sup = [pos[a] for a, _, _ in PLINKS]
+    net = ShockNetwork.from_arrays(
+        sup, [pos[b] for _, b, _ in PLINKS], [v / 365.0 for _, _, v in PLINKS],
+        n_firms=len(ids), firm_ids=ids, final_demand=[PFINAL.get(f, 0.0) for f in ids],
+        edge_segment=[fseg[s] for s in sup], segment_ids=PSEGS, firm_segment=fseg,
+        firm_region=[r for _, _, r in PFIRMS], firm_country=["CHN"] * len(ids),
+        segment_essential=[True, False, False])
+    net.firm_lon = np.array([CITY[r][0] for _, _, r in PFIRMS])
+    net.firm_lat = np.array([CITY[r][1] for _, _, r in PFIRMS])
+    return DecisionNetwork.from_shock_network(net, np.full((4, 4), 2))
+
+
+def _km(a: str, b: str) -> float:
+    if a == b:
+        return 10.0   # the model's distance within one region
+    (x1, y1), (x2, y2) = CITY[a], CITY[b]
+    p1, p2, dl = math.radians(y1), math.radians(y2), math.radians(x2 - x1)
+    c = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)
+    return 6371.0088 * math.acos(min(1.0, c))
+
+
+def _rate(model, s_sup: float, d_buy: float, r_sup: str, r_buy: str) -> float:
+    """λ = z s^α D^α (1 + d/d0)^−γ, written out."""
+    return (model.z * s_sup ** model.alpha * d_buy ** model.alpha
+            * (1.0 + _km(r_sup, r_buy) / model.d0_km) ** (-model.gamma))
+
+
+def _sales(seg: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for a, _, v in PLINKS:
+        if dict((f, s) for f, s, _ in PFIRMS)[a] == seg:
+            out[a] = out.get(a, 0.0) + v
+    return out
+
+
+REG = {f: r for f, _, r in PFIRMS}
+
+
+def test_link_model_fitted_to_the_network_expects_its_links() -> None:
+    from chainatlas.decide.plants import PlantLinkModel
+
+    model = PlantLinkModel.fit(_pnet())
+    assert model.n_links == len(PLINKS)
+    # Σ over every possible (seller of a segment, buyer of it) of the link probability, written
+    # out by hand (ore essential: conditioned on at least one supplier) = the 8 links
+    total = 0.0
+    for seg, buyers in (("ore", ("B1", "B2")), ("part", ("C1", "C2", "C3"))):
+        sellers = _sales(seg)
+        for b in buyers:
+            d = sum(v for a, c, v in PLINKS if c == b and a in sellers)
+            lam = {a: _rate(model, s, d, REG[a], REG[b]) for a, s in sellers.items()}
+            norm = -math.expm1(-sum(lam.values())) if seg == "ore" else 1.0
+            total += sum(-math.expm1(-v) for v in lam.values()) / norm
+    assert total == pytest.approx(len(PLINKS), rel=1e-6)
+    # the median contact distance it was fitted to is the network's median link distance
+    dists = sorted(_km(REG[a], REG[b]) for a, b, _ in PLINKS)
+    assert model.median_km == pytest.approx(0.5 * (dists[3] + dists[4]), rel=1e-6)
+
+
+def test_plant_customers_follow_the_link_model() -> None:
+    from chainatlas.decide.plants import PlantLinkModel
+
+    net = _pnet()
+    model = PlantLinkModel.fit(net)
+    part, parent, place = PSEGS.index("part"), net.firm_index("B1"), model.place_of("R3")
+    size = model.plant_size(parent, part)
+    assert size == pytest.approx(4000.0 + 6000.0)       # B1's sales of parts
+    sellers = _sales("part")
+    want_p, want_share = {}, {}
+    for c in ("C1", "C2", "C3"):
+        d = sum(v for a, b, v in PLINKS if b == c)
+        lam = _rate(model, size, d, "R3", REG[c])
+        rest = sum(_rate(model, s, d, REG[a], REG[c]) for a, s in sellers.items())
+        want_p[c], want_share[c] = -math.expm1(-lam), lam / (rest + lam)
+    n = 3000
+    hits = dict.fromkeys(want_p, 0)
+    for k in range(n):
+        cust, share, prob = model.draw_customers(part, place, parent, size,
+                                                 np.random.default_rng(k))
+        for c, sh, p in zip(cust.tolist(), share.tolist(), prob.tolist(), strict=True):
+            f = str(net.firm_ids[c])
+            hits[f] += 1
+            assert sh == pytest.approx(want_share[f], rel=1e-9)
+            assert p == pytest.approx(want_p[f], rel=1e-9)
+    for c, p in want_p.items():
+        assert abs(hits[c] / n - p) <= 5 * math.sqrt(p * (1 - p) / n) + 1e-9, c
+
+
+def test_plant_suppliers_follow_the_link_model() -> None:
+    from chainatlas.decide.plants import PlantLinkModel
+
+    net = _pnet()
+    model = PlantLinkModel.fit(net)
+    part, parent, place = PSEGS.index("part"), net.firm_index("B1"), model.place_of("R3")
+    output = 5000.0
+    # the part technology: ore bought by B1 and B2 per unit of their output (annual)
+    P = net.output()
+    t_ore = (1000 + 3000 + 2000 + 500) / ((P[net.firm_index("B1")] + P[net.firm_index("B2")])
+                                          * 365.0)
+    d = t_ore * output
+    lam = {a: _rate(model, s, d, REG[a], "R3") for a, s in _sales("ore").items()}
+    tot = sum(lam.values())
+    want = {a: -math.expm1(-v) / -math.expm1(-tot) for a, v in lam.items()}   # essential
+    n = 3000
+    hits = dict.fromkeys(want, 0)
+    for k in range(n):
+        sup, seg, coef, prob = model.draw_suppliers(part, place, parent, output,
+                                                    np.random.default_rng(k))
+        assert len(sup) >= 1                                # an essential input: ≥ 1 supplier
+        assert set(seg.tolist()) == {PSEGS.index("ore")}
+        assert coef.sum() == pytest.approx(t_ore, rel=1e-12)
+        for f, p in zip(sup.tolist(), prob.tolist(), strict=True):
+            name = str(net.firm_ids[f])
+            hits[name] += 1
+            assert p == pytest.approx(want[name], rel=1e-9)
+    for a, p in want.items():
+        assert abs(hits[a] / n - p) <= 5 * math.sqrt(p * (1 - p) / n) + 1e-9, a
+
+
+def test_attracted_plant_from_the_model_is_seeded_and_keeps_the_flows() -> None:
+    from chainatlas.decide import attract_candidates
+
+    net = _pnet()
+    rec = [{"action": "补链", "segment": "part", "name": "part",
+            "candidates": [{"firm": "B1", "name": "B1"}, {"firm": "B2", "name": "B2"}]}]
+    lon, lat = CITY["R3"]
+
+    def items(seed: int) -> list[Intervention]:
+        return attract_candidates(net, CostModel(), rec, "R3", "R3", lon, lat, seed=seed)[0]
+
+    a, b = items(7), items(7)
+    assert [x.edits for x in a] == [x.edits for x in b] and a
+    assert any([x.edits for x in items(s)] != [x.edits for x in a] for s in range(8, 20))
+    for it in a:
+        edited = it.apply(net)
+        plant = edited.firm_index(it.details["plant"])
+        out_yr = edited.output()[plant] * 365.0
+        assert out_yr == pytest.approx(it.details["moved_flow"], rel=1e-9)
+        # the plant buys ore, t_ore × its output, exactly
+        bought = edited.value[edited.customer == plant]
+        P = net.output()
+        t_ore = 6500.0 / ((P[net.firm_index("B1")] + P[net.firm_index("B2")]) * 365.0)
+        assert bought.sum() == pytest.approx(t_ore * out_yr, rel=1e-9)
+        # every customer keeps its purchases of parts, the plant's share of them moved
+        for c in it.details["customers"]:
+            ci = net.firm_index(c["firm"])
+            before = net.value[(net.customer == ci) & (net.link_segment == 1)
+                               & (net.supplier != net.firm_index(it.details["parent"]))].sum()
+            got = edited.value[(edited.customer == ci) & (edited.supplier == plant)].sum()
+            assert got == pytest.approx(c["share"] * before, rel=1e-9)
+    # the simple rule is still there
+    old = attract_candidates(net, CostModel(), rec, "R3", "R3", lon, lat, links="parent")[0]
+    assert old and all(("inputs_of", x.details["plant"], x.details["parent"]) in x.edits
+                       for x in old)

@@ -7,7 +7,7 @@ Scenarios (the Scenario YAML as JSON objects) and the cost model may go in the b
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
@@ -31,6 +31,8 @@ class DecideBody(BaseModel):
     region: str | None = None
     scenarios: list[dict[str, Any]] | None = Field(None, min_length=1, max_length=50)
     costs: dict[str, Any] | None = None
+    plant_links: Literal["model", "parent"] = "model"
+    seed: int = Field(0, ge=0)
 
 
 @router.post("/datasets/{name}/decide", status_code=202, tags=["decide"])
@@ -62,6 +64,7 @@ def decide_job(request: Request, name: str, body: DecideBody | None = None) -> A
         ctx.progress(0.01, "interventions")
         out = svc.decide_of(ds, scenarios=scs, budgets=opts.budgets, kinds=opts.kinds,
                             measures=opts.measures, by=opts.by, region=opts.region, costs=costs,
+                            plant_links=opts.plant_links, seed=opts.seed,
                             progress=lambda k, n: ctx.progress(0.8 * k / max(n, 1), f"{k}/{n}"))
         return to_jsonable(out)
 

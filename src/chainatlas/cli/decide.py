@@ -70,6 +70,12 @@ def decide(
     check: Annotated[Path | None, typer.Option(
         "--check-scenario", dir_okay=False,
         help="Also print this scenario's loss before and after each budget's portfolio.")] = None,
+    plant_links: Annotated[str, typer.Option(
+        "--plant-links", help="Links of an attracted plant: model (drawn from the "
+                              "reconstruction link model fitted to the network) or parent (its "
+                              "parent's suppliers, scaled; local buyers move 30 %).")] = "model",
+    seed: Annotated[int, typer.Option("--seed", min=0,
+                                      help="Seed of the plants' link draws.")] = 0,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the explanations.")] = Lang.zh,
     xlsx: Annotated[Path | None, typer.Option(
         "--xlsx", help="Also write an Excel workbook (措施清单, 组合, 情景与成本).")] = None,
@@ -95,7 +101,8 @@ def decide(
     with bar:
         res = svc.decide_of(ds, scenarios=scenarios, budgets=budget or svc.DEFAULT_BUDGETS,
                             kinds=_split(kinds), measures=ms, by=by, region=region, costs=costs,
-                            executor=executor.value, workers=workers, progress=update)
+                            executor=executor.value, workers=workers,
+                            plant_links=plant_links, seed=seed, progress=update)
     if check is not None:
         from chainatlas.shock.scenario import load_scenario
 

@@ -23,6 +23,7 @@ Every edit names firms by id, so interventions compose (a portfolio applies them
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,7 @@ import numpy as np
 
 from chainatlas.decide.costs import CostModel
 from chainatlas.decide.network import DecisionNetwork
+from chainatlas.decide.plants import PlantLinkModel
 from chainatlas.exceptions import InputError
 from chainatlas.network.area import great_circle_km, travel_hours
 from chainatlas.places.classes import location_class
@@ -54,7 +56,9 @@ class Intervention:
     ``edits`` are tuples: ``("reroute", customer, segment, from, to, share)``,
     ``("inventory", segment, days)``, ``("firm_inventory", firm, segment, days)``, ``("plant", plant_id, name, parent, segment, region,
     country, lon, lat)`` and ``("inputs_of", plant, parent)`` (the plant buys what its parent
-    buys, scaled to its output), ``("capacity", firm, daily)`` (its output capacity in the
+    buys, scaled to its output) or ``("inputs_model", plant, ((supplier, segment, coef), …))``
+    (annual purchases ``coef`` × its annual output from each supplier, drawn from the
+    reconstruction link model, :mod:`chainatlas.decide.plants`), ``("capacity", firm, daily)`` (its output capacity in the
     TTS/TTR model, 10,000 CNY/day).
     """
 
@@ -107,6 +111,17 @@ def _apply_edit(net: DecisionNetwork, e: tuple[Any, ...]) -> DecisionNetwork:
         factor = P[plant] / P[parent]
         return net.add_links(net.supplier[m], np.full(int(m.sum()), plant), net.link_segment[m],
                              net.value[m] * factor)
+    if op == "inputs_model":
+        plant = net.firm_index(e[1])
+        rows = e[2]
+        P = net.output()
+        if P[plant] <= 0 or not rows:
+            return net
+        sup = np.array([net.firm_index(r[0]) for r in rows], dtype=np.int64)
+        seg = np.array([net.segment_index(r[1]) for r in rows], dtype=np.int64)
+        coef = np.array([float(r[2]) for r in rows])
+        return net.add_links(sup, np.full(len(rows), plant), seg,
+                             coef * P[plant] * DAYS_PER_YEAR)
     if op == "capacity":
         return net.with_capacity(net.firm_index(e[1]), float(e[2]))
     raise InputError(f"unknown edit {op!r}")
@@ -329,28 +344,41 @@ def firm_inventory_candidates(net: DecisionNetwork, costs: CostModel,
 def attract_candidates(net: DecisionNetwork, costs: CostModel,
                        recommendations: Sequence[Mapping[str, Any]], region: str,
                        region_name: str, lon: float, lat: float, *, share: float = 0.3,
-                       per_segment: int = 2) -> tuple[list[Intervention], list[str]]:
+                       per_segment: int = 2, links: str = "model", seed: int = 0,
+                       model: PlantLinkModel | None = None
+                       ) -> tuple[list[Intervention], list[str]]:
     """补链/强链 plants of the advice's candidate firms in ``region`` (prefix match of codes).
 
+    ``links="model"`` (default): the plant's customers, the share of their purchases they move
+    to it and its suppliers are drawn from the reconstruction link model fitted to ``net``
+    (:mod:`chainatlas.decide.plants`; ``model`` reuses a fitted one), seeded by ``seed`` and
+    the plant's key, so every plant's draw is reproducible on its own. ``links="parent"``: the
+    region's buyers of the segment that buy it from outside move ``share`` of those purchases
+    to the plant and it buys what its parent buys, scaled to its output (the simple rule).
+
     Returns the interventions and notes on recommendations that gave none (no buyer in the
-    region, or a candidate not in the network).
+    region, no customer drawn, or a candidate not in the network) and on the model fitted.
     """
+    if links not in ("model", "parent"):
+        raise InputError(f"plant links must be 'model' or 'parent', got {links!r}")
     out: list[Intervention] = []
     notes: list[str] = []
     ids = {str(v): i for i, v in enumerate(net.firm_ids.tolist())}
     prefix = region.rstrip("0") if region.isdigit() and len(region) == 6 else region
     in_region = np.array([str(r).startswith(prefix) for r in net.firm_region.tolist()])
-    for rec in recommendations:
-        if rec.get("action") not in ("补链", "强链"):
-            continue
+    wanted = [r for r in recommendations if r.get("action") in ("补链", "强链")]
+    if links == "model" and model is None and wanted:
+        model = PlantLinkModel.fit(net, seed=seed, extra_places={region: (lon, lat)})
+        notes += list(model.notes)
+    for rec in wanted:
         sid = str(rec["segment"])
         try:
             s = net.segment_index(sid)
         except InputError:
             continue
-        links = np.flatnonzero((net.link_segment == s) & in_region[net.customer]
+        local = np.flatnonzero((net.link_segment == s) & in_region[net.customer]
                                & ~in_region[net.supplier])
-        if not len(links):
+        if links == "parent" and not len(local):
             notes.append(f"{rec.get('name', sid)}: no buyer in {region_name} buys it from "
                          "outside the region, so a plant there takes no flow (skipped)")
             continue
@@ -364,27 +392,72 @@ def attract_candidates(net: DecisionNetwork, costs: CostModel,
             used += 1
             pid = f"{cand['firm']}@{region}"
             pname = f"{cand.get('name', cand['firm'])}（{region_name}新厂）"
+            key = f"attract:{sid}:{cand['firm']}:{region}"
             edits: list[tuple[Any, ...]] = [("plant", pid, pname, str(cand["firm"]), sid, region,
                                               "CHN", lon, lat)]
-            moved = 0.0
-            for e in links.tolist():
-                edits.append(("reroute", str(net.firm_ids[net.customer[e]]), sid,
-                              str(net.firm_ids[net.supplier[e]]), pid, share))
-                moved += float(net.value[e]) * share
-            edits.append(("inputs_of", pid, str(cand["firm"])))
             seg = _seg_name(net, s)
+            cname = cand.get("name", cand["firm"])
+            details: dict[str, Any] = {"segment": sid, "parent": str(cand["firm"]),
+                                       "plant": pid, "region": region, "links": links}
+            if links == "parent":
+                moved = 0.0
+                for e in local.tolist():
+                    edits.append(("reroute", str(net.firm_ids[net.customer[e]]), sid,
+                                  str(net.firm_ids[net.supplier[e]]), pid, share))
+                    moved += float(net.value[e]) * share
+                edits.append(("inputs_of", pid, str(cand["firm"])))
+                n_buyers = int(len(local))
+                what_zh = (f"引进{cname}在{region_name}设{seg}工厂，"
+                           f"承接本地{n_buyers}条采购的{share:.0%}（{moved:,.0f}万元/年）")
+                what_en = (f"attract {cname} to open a {seg} plant in {region_name}, taking "
+                           f"{share:.0%} of {n_buyers} local purchases ({moved:,.0f} 10k CNY/yr)")
+                details.update(links_moved=n_buyers, moved_flow=moved)
+            else:
+                assert model is not None
+                rng = np.random.default_rng([int(seed), zlib.crc32(key.encode("utf-8"))])
+                drawn = model.draw(s, model.place_of(region), parent, rng)
+                if not len(drawn.customers):
+                    notes.append(f"{cname}（{seg}）: the link model gives the plant no customer "
+                                 f"(seed {seed}); skipped")
+                    continue
+                moved = 0.0
+                for c, sh in zip(drawn.customers.tolist(), drawn.share.tolist(), strict=True):
+                    for e in np.flatnonzero((net.customer == c) & (net.link_segment == s)
+                                            & (net.supplier != parent)).tolist():
+                        edits.append(("reroute", str(net.firm_ids[c]), sid,
+                                      str(net.firm_ids[net.supplier[e]]), pid, float(sh)))
+                        moved += float(net.value[e]) * float(sh)
+                if moved <= 0:
+                    notes.append(f"{cname}（{seg}）: the plant's customers buy {seg} only from "
+                                 "its parent; skipped")
+                    continue
+                edits.append(("inputs_model", pid, tuple(
+                    (str(net.firm_ids[k]), str(net.segment_ids[a]), float(c))
+                    for k, a, c in zip(drawn.suppliers.tolist(), drawn.segments.tolist(),
+                                       drawn.coef.tolist(), strict=True))))
+                n_buyers = int(len(drawn.customers))
+                n_sup = int(len(np.unique(drawn.suppliers)))
+                what_zh = (f"引进{cname}在{region_name}设{seg}工厂，按重构模型有{n_buyers}家客户"
+                           f"转来{moved:,.0f}万元/年采购，向{n_sup}家供应商采购投入")
+                what_en = (f"attract {cname} to open a {seg} plant in {region_name}: by the "
+                           f"reconstruction model {n_buyers} customers move {moved:,.0f} 10k "
+                           f"CNY/yr of purchases to it and it buys from {n_sup} suppliers")
+                details.update(
+                    links_moved=n_buyers, moved_flow=moved, seed=int(seed),
+                    customers=[{"firm": str(net.firm_ids[c]), "share": float(sh),
+                                "probability": float(p)} for c, sh, p in
+                               zip(drawn.customers.tolist(), drawn.share.tolist(),
+                                   drawn.customer_prob.tolist(), strict=True)],
+                    suppliers=[{"firm": str(net.firm_ids[k]), "segment": str(net.segment_ids[a]),
+                                "probability": float(p)} for k, a, p in
+                               zip(drawn.suppliers.tolist(), drawn.segments.tolist(),
+                                   drawn.supplier_prob.tolist(), strict=True)])
             out.append(Intervention(
-                key=f"attract:{sid}:{cand['firm']}:{region}", kind="attract", edits=tuple(edits),
-                cost=costs.attract_cost(moved),
-                what_zh=(f"引进{cand.get('name', cand['firm'])}在{region_name}设{seg}工厂，"
-                         f"承接本地{len(links)}条采购的{share:.0%}（{moved:,.0f}万元/年）"),
-                what_en=(f"attract {cand.get('name', cand['firm'])} to open a {seg} plant in "
-                         f"{region_name}, taking {share:.0%} of {len(links)} local purchases "
-                         f"({moved:,.0f} 10k CNY/yr)"),
+                key=key, kind="attract", edits=tuple(edits), cost=costs.attract_cost(moved),
+                what_zh=what_zh, what_en=what_en,
                 why_zh=f"{rec.get('action')}：{'；'.join(rec.get('reasons', [])[:1]) or seg}",
                 why_en=f"{rec.get('action')} ({seg}): local buyers depend on outside supply",
-                details={"segment": sid, "parent": str(cand["firm"]), "plant": pid,
-                         "region": region, "links_moved": int(len(links)), "moved_flow": moved}))
+                details=details))
     return out, notes
 
 

@@ -134,9 +134,18 @@ def decide_of(ds: Dataset, *, scenarios: Sequence[Scenario] | PathArg | None = N
               region: str | None = None, costs: CostModel | PathArg | None = None,
               esri_firms: int = 10, ttr_days: float = 30.0, hours: float = 4.0,
               pool: int = 20, executor: str = "serial", workers: int | None = None,
+              plant_links: str = "model", seed: int = 0,
               progress: Progress | None = None) -> dict[str, Any]:
-    """Rank the candidate interventions of ``ds`` and choose a portfolio per budget."""
+    """Rank the candidate interventions of ``ds`` and choose a portfolio per budget.
+
+    ``plant_links``: how an attracted plant gets its customers and suppliers — ``"model"``,
+    the reconstruction link model fitted to the network and drawn with ``seed``
+    (:mod:`chainatlas.decide.plants`), or ``"parent"``, the simple rule (local buyers that
+    buy from outside move 30 % to it; it buys what its parent buys, scaled).
+    """
     check_options(kinds, measures, by)
+    if plant_links not in ("model", "parent"):
+        raise InputError(f"plant links must be 'model' or 'parent', got {plant_links!r}")
     cm = costs if isinstance(costs, CostModel) else load_cost_model(costs)
     net = decision_network_of(ds)
     notes: list[str] = []
@@ -161,6 +170,7 @@ def decide_of(ds: Dataset, *, scenarios: Sequence[Scenario] | PathArg | None = N
                     ttr_days=ttr_days)
     region = region or _largest_region(net, ds)
     items: list[Intervention] = []
+    plant_model: dict[str, Any] | None = None
     if "dual_sourcing" in kinds:
         items += dual_sourcing_candidates(net, cm)
     if "inventory" in kinds:
@@ -170,11 +180,7 @@ def decide_of(ds: Dataset, *, scenarios: Sequence[Scenario] | PathArg | None = N
         items += got_f
         notes += nf
     if "attract" in kinds:
-        from chainatlas.advise import advise_region
-
-        rname, lon, lat = _region_centre(ds, region)
-        adv = advise_region(ds, region, top=10, candidates=2)
-        got, n2 = attract_candidates(net, cm, adv.recommendations, region, rname, lon, lat)
+        got, n2, plant_model = _attract(ds, net, cm, region, plant_links, seed)
         items += got
         notes += n2
     if "localisation" in kinds:
@@ -206,9 +212,28 @@ def decide_of(ds: Dataset, *, scenarios: Sequence[Scenario] | PathArg | None = N
         "seeds": {s.name: s.policy.seed for s in scs},
         "esri_top_firms": [{"firm": str(net.firm_ids[i]), "name": names[i]} for i in top_firms],
         "cost_model": cm.to_dict(), "notes": notes,
+        "plant_links": plant_links, "seed": seed, "plant_model": plant_model,
         "units": {"stress": "万元 output loss", "esri": "% of output (sum over the top firms)",
                   "lp": "万元 lost sales", "gap": "days", "cost": "万元"},
     }
+
+
+def _attract(ds: Dataset, net: DecisionNetwork, cm: CostModel, region: str, plant_links: str,
+             seed: int) -> tuple[list[Intervention], list[str], dict[str, Any] | None]:
+    """补链/强链 plants for ``region`` from the advice's candidates (and the link model used)."""
+    from chainatlas.advise import advise_region
+    from chainatlas.decide.plants import PlantLinkModel
+
+    rname, lon, lat = _region_centre(ds, region)
+    adv = advise_region(ds, region, top=10, candidates=2)
+    model = None
+    if plant_links == "model":
+        model = PlantLinkModel.fit(net, seed=seed, extra_places={region: (lon, lat)})
+    got, notes = attract_candidates(net, cm, adv.recommendations, region, rname, lon, lat,
+                                    links=plant_links, seed=seed, model=model)
+    if model is not None:
+        notes = [*model.notes, *notes]
+    return got, notes, (model.describe() | {"seed": seed}) if model is not None else None
 
 
 def decide(db: DbArg, dataset: str, **kwargs: Any) -> dict[str, Any]:
@@ -232,11 +257,8 @@ def scenario_loss_after(ds: Dataset, result: dict[str, Any], budget: float,
         cands += firm_inventory_candidates(
             net, cm, [parse_scenario(s) for s in result["measures"]["scenarios"]])[0]
     if any(it["key"].startswith("attract:") for it in port["items"]):
-        from chainatlas.advise import advise_region
-
-        rname, lon, lat = _region_centre(ds, region)
-        adv = advise_region(ds, region, top=10, candidates=2)
-        cands += attract_candidates(net, cm, adv.recommendations, region, rname, lon, lat)[0]
+        cands += _attract(ds, net, cm, region, result.get("plant_links", "model"),
+                          int(result.get("seed", 0)))[0]
     by_key = {c.key: c for c in cands}
     chosen = [by_key[it["key"]] for it in port["items"]]
     sc = parse_scenario(scenario)
@@ -299,6 +321,15 @@ def settings_frame(result: dict[str, Any]) -> pd.DataFrame:
                 "spare_capacity"):
         rows.append({"setting": "measure", "name": key, "value": json.dumps(m[key]),
                      "seed": None})
+    if result.get("plant_model"):
+        pm = result["plant_model"]
+        rows.append({"setting": "plant_links", "name": pm["rule"], "seed": pm["seed"],
+                     "value": json.dumps({k: pm[k] for k in ("alpha", "gamma", "z", "d0_km",
+                                                             "intra_region_km",
+                                                             "median_link_km", "links")})})
+    elif result.get("plant_links") == "parent":
+        rows.append({"setting": "plant_links", "name": "parent's suppliers, scaled",
+                     "seed": None, "value": json.dumps({"share": 0.3})})
     rows.append({"setting": "measure", "name": "esri_top_firms",
                  "value": "、".join(f["name"] for f in result["esri_top_firms"]), "seed": None})
     return pd.DataFrame(rows)[["setting", "name", "seed", "value"]]
