@@ -3,7 +3,7 @@
 Builds the demo store in a temporary folder, starts ``chainatlas serve`` on a free loopback
 port, opens each tab at 1440×900 in Debian's Chromium (Playwright; no browser download) and
 writes one full-page PNG per page, language and dataset, plus the chain map after a click and
-the stress page after a run::
+the stress and decision pages after a run::
 
     python3 scripts/dashboard_screenshots.py --out /tmp/chainatlas-shots
 
@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 TABS = ("overview", "chain", "map", "stress", "risk", "io", "cluster", "evaluate", "match", "advise",
-        "sharing")
+        "sharing", "decide")
 DATASETS = ("yrd-nev", "gd-clusters")
 
 
@@ -142,6 +142,16 @@ def _walk(browser: object, base: str, out: Path, lang: str, dataset: str,
                 print(f"stress run: {err}")
             _settle(page)
             path = out / f"{dataset}-{lang}-stress-run.png"
+            page.screenshot(path=str(path), full_page=True)
+            print(path)
+        if tab == "decide" and page.locator("#decide-run").count():
+            page.click("#decide-run")
+            try:
+                page.wait_for_selector("#decide-curves .main-svg", timeout=300_000)
+            except Exception as err:  # still take the picture: it shows what went wrong
+                print(f"decide run: {err}")
+            _settle(page)
+            path = out / f"{dataset}-{lang}-decide-run.png"
             page.screenshot(path=str(path), full_page=True)
             print(path)
     if errors:

@@ -146,6 +146,6 @@ def test_dashboard_page_shows_ranked_interventions_and_before_after(small, demo_
         view = str(page_decide.result_view(res, lang))
         assert word in view
         assert res["items"][0]["what_zh" if lang == "zh" else "what_en"] in view
-    fig = page_decide._before_after(res, "zh")
-    assert list(fig.data[0].x) == small["baseline"]["stress_by_scenario"]
-    assert list(fig.data[1].x) == small["portfolios"][1]["after_by_scenario"]
+    fig = page_decide._before_after(res, "zh")       # in 亿元 (万元 / 10⁴)
+    assert list(fig.data[0].x) == [v / 1e4 for v in small["baseline"]["stress_by_scenario"]]
+    assert list(fig.data[1].x) == [v / 1e4 for v in small["portfolios"][1]["after_by_scenario"]]

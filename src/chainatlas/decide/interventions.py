@@ -319,8 +319,10 @@ def firm_inventory_candidates(net: DecisionNetwork, costs: CostModel,
         in_segs = sorted(set(seg[mine].tolist()))
         flow = {s: float(net.value[(net.customer == f) & (seg == s)].sum()) for s in in_segs}
         stock = extra_days * sum(flow.values()) / DAYS_PER_YEAR
-        names_zh = "、".join(_seg_name(net, s) for s in in_segs)
-        names_en = ", ".join(_seg_name(net, s) for s in in_segs)
+        names = [_seg_name(net, s) for s in in_segs]
+        names_zh = "、".join(names[:3]) + (f"等{len(names)}类必需投入" if len(names) > 3 else "")
+        names_en = ", ".join(names[:3]) + (f" and {len(names) - 3} more essential inputs"
+                                           if len(names) > 3 else "")
         fid = str(net.firm_ids[f])
         out.append(Intervention(
             key=f"firm_inventory:{fid}:{extra_days:g}", kind="firm_inventory",

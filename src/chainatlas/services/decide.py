@@ -45,9 +45,9 @@ from chainatlas.services.stress import network_of
 from chainatlas.shock.executors import make_executor
 from chainatlas.shock.scenario import Scenario, load_scenario, parse_scenario
 
-__all__ = ["DEFAULT_BUDGETS", "check_options", "decide", "decide_of", "decision_network_of",
-           "items_frame", "load_scenario_dir", "portfolio_frame", "scenario_loss_after",
-           "settings_frame", "write_xlsx"]
+__all__ = ["DEFAULT_BUDGETS", "check_options", "daily_loss_curves", "decide", "decide_of",
+           "decision_network_of", "items_frame", "load_scenario_dir", "portfolio_frame",
+           "rebuild_interventions", "scenario_loss_after", "settings_frame", "write_xlsx"]
 
 #: Budgets (万元) when none is given: a small, a medium and a large programme.
 DEFAULT_BUDGETS = (500.0, 3000.0, 10000.0)
@@ -241,6 +241,33 @@ def decide(db: DbArg, dataset: str, **kwargs: Any) -> dict[str, Any]:
     return decide_of(load_dataset(db, dataset), **kwargs)
 
 
+def rebuild_interventions(ds: Dataset, result: dict[str, Any], keys: Sequence[str],
+                          net: DecisionNetwork | None = None) -> list[Intervention]:
+    """The interventions ``keys`` of a decision ``result``, rebuilt from the same dataset,
+    cost model, region, scenarios and plant seed (in the order of ``keys``)."""
+    net = net if net is not None else decision_network_of(ds)
+    cm = CostModel.model_validate(result["cost_model"])
+    kinds = {k.split(":", 1)[0] for k in keys}
+    cands: list[Intervention] = []
+    if "dual_sourcing" in kinds:
+        cands += dual_sourcing_candidates(net, cm)
+    if "inventory" in kinds:
+        cands += inventory_candidates(net, cm)
+    if "localisation" in kinds:
+        cands += localisation_candidates(net, cm, hours=4.0)
+    if "firm_inventory" in kinds:
+        cands += firm_inventory_candidates(
+            net, cm, [parse_scenario(s) for s in result["measures"]["scenarios"]])[0]
+    if "attract" in kinds:
+        cands += _attract(ds, net, cm, result["region"], result.get("plant_links", "model"),
+                          int(result.get("seed", 0)))[0]
+    by_key = {c.key: c for c in cands}
+    missing = [k for k in keys if k not in by_key]
+    if missing:
+        raise InputError(f"interventions not found on this dataset: {', '.join(missing[:3])}")
+    return [by_key[k] for k in keys]
+
+
 def scenario_loss_after(ds: Dataset, result: dict[str, Any], budget: float,
                         scenario: Scenario | dict[str, Any]) -> dict[str, float]:
     """One scenario's total output loss before and after the portfolio chosen for ``budget``
@@ -249,23 +276,34 @@ def scenario_loss_after(ds: Dataset, result: dict[str, Any], budget: float,
     if port is None:
         raise InputError(f"no portfolio for budget {budget}")
     net = decision_network_of(ds)
-    cm = CostModel.model_validate(result["cost_model"])
-    region = result["region"]
-    cands: list[Intervention] = dual_sourcing_candidates(net, cm) + inventory_candidates(net, cm)
-    cands += localisation_candidates(net, cm, hours=4.0)
-    if any(it["key"].startswith("firm_inventory:") for it in port["items"]):
-        cands += firm_inventory_candidates(
-            net, cm, [parse_scenario(s) for s in result["measures"]["scenarios"]])[0]
-    if any(it["key"].startswith("attract:") for it in port["items"]):
-        cands += _attract(ds, net, cm, region, result.get("plant_links", "model"),
-                          int(result.get("seed", 0)))[0]
-    by_key = {c.key: c for c in cands}
-    chosen = [by_key[it["key"]] for it in port["items"]]
+    chosen = rebuild_interventions(ds, result, [it["key"] for it in port["items"]], net)
     sc = parse_scenario(scenario)
     ms = MeasureSet(scenarios=(sc,))
     before = evaluate(net, ms)["stress"]
     after = evaluate(apply_all(net, chosen), ms)["stress"]
     return {"before": before, "after": after, "gain": before - after}
+
+
+def daily_loss_curves(ds: Dataset, result: dict[str, Any], keys: Sequence[str] | None = None,
+                      *, top: int = 10) -> dict[str, Any]:
+    """The daily output loss (万元/day) of every scenario of ``result`` before and after each
+    intervention of ``keys`` (default: the ``top`` ranked), each on its own copy of the
+    network: ``{"scenarios": names, "before": [[…] per scenario], "after": {key: [[…]]}}``."""
+    from chainatlas.decide.measures import _stocked
+    from chainatlas.shock.firm_model import simulate
+
+    keys = list(keys) if keys is not None else [r["key"] for r in result["items"][:top]]
+    scs = [parse_scenario(s) for s in result["measures"]["scenarios"]]
+    net = decision_network_of(ds)
+
+    def curves(n: DecisionNetwork) -> list[list[float]]:
+        sn = n.shock_network()
+        return [simulate(sn, _stocked(sc, n)).daily["output_loss"].astype(float).tolist()
+                for sc in scs]
+
+    after = {it.key: curves(it.apply(net)) for it in rebuild_interventions(ds, result, keys, net)}
+    return {"scenarios": [sc.name for sc in scs], "before": curves(net), "after": after,
+            "unit": "万元/day"}
 
 
 # ---------------------------------------------------------------------- tables
